@@ -1,0 +1,85 @@
+"""One exception hierarchy for the whole project.
+
+The library raises these and never exits or prints; only the CLI turns them into
+exit codes (2 for every subclass here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "JicengError",
+    "Problem",
+    "InvalidInputError",
+    "UnknownNodeError",
+    "RuleError",
+    "BackendUnavailableError",
+]
+
+
+class JicengError(Exception):
+    """Base class of every error the project raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in an input file.
+
+    ``row`` is the row number as a spreadsheet shows it (the header is row 1, the
+    first data row is row 2); ``None`` when the problem concerns the whole file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class InvalidInputError(JicengError):
+    """A dataset (or other input file) is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+        count = len(self.problems)
+        head = "\n".join(str(p) for p in self.problems[:50])
+        more = f"\n... and {count - 50} more problems" if count > 50 else ""
+        super().__init__(head + more)
+
+
+class UnknownNodeError(JicengError, KeyError):
+    """A node id asked for is not in the graph."""
+
+    def __init__(self, node_id: str, kind: str | None = None):
+        self.node_id = node_id
+        self.kind = kind
+        what = f"{kind} " if kind else ""
+        super().__init__(f"unknown {what}node {node_id!r}")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0])
+
+
+class RuleError(JicengError):
+    """A coverage rule (or rule file) is invalid; names the rule and the field."""
+
+    def __init__(self, message: str, *, rule: str | None = None, field: str | None = None,
+                 file: str | None = None):
+        self.rule = rule
+        self.field = field
+        self.file = file
+        where = [w for w in (file, f"rule {rule!r}" if rule else None,
+                             f"field {field!r}" if field else None) if w]
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class BackendUnavailableError(JicengError):
+    """A backend (the Neo4j server) could not be reached or refused the work."""

@@ -1,0 +1,326 @@
+"""The in-memory organizational graph: nodes and edges as typed pandas tables.
+
+Node ids are coded once as integers (the row position in ``nodes``); kinds are
+categoricals. Queries count over these columns and traverse scipy sparse
+matrices built from the codes. The ``networkx.MultiDiGraph`` is built on demand
+for exploration and as the reference the tests compare against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+
+from graphmodel.errors import InvalidInputError, UnknownNodeError
+from graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
+from graphmodel.validate import ROW, normalize_text, validate_tables
+
+__all__ = ["OrgGraph"]
+
+NODE_KIND_DTYPE = pd.CategoricalDtype(list(NODE_KINDS))
+EDGE_KIND_DTYPE = pd.CategoricalDtype(list(EDGE_KINDS))
+
+# How a node finds the place it belongs to, in order of preference: (edge kind,
+# direction). "out" follows the edge to its target, "in" back to its source.
+_HOME_EDGES = (
+    ("within", "out"),
+    ("leads", "in"),
+    ("covers", "out"),
+    ("member_of", "out"),
+    ("advises", "out"),
+    ("serves", "out"),
+    ("manages", "out"),
+)
+
+
+def _typed_attributes(table: pd.DataFrame, skip: tuple[str, ...]) -> pd.DataFrame:
+    out = {}
+    for column in table.columns:
+        if column in skip or column == ROW:
+            continue
+        values = table[column]
+        if column in NUMERIC_ATTRIBUTES:
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        else:
+            values = values.astype("str")
+        out[column] = values.reset_index(drop=True)
+    return pd.DataFrame(out)
+
+
+class OrgGraph:
+    """A validated organizational graph.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        ``id`` (str), ``kind`` (categorical), ``name`` (str) and attribute columns;
+        the row position is the node's integer code.
+    edges : DataFrame
+        ``source`` and ``target`` (integer codes), ``kind`` (categorical) and
+        attribute columns.
+    name : str
+        What the dataset is called in titles and messages.
+
+    Use :meth:`from_tables` (or a loader) to build one from raw tables; it validates.
+
+    Examples
+    --------
+    >>> from loaders import read_sample
+    >>> g = read_sample()
+    >>> g.count("street_committee") > 0
+    True
+    """
+
+    def __init__(self, nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str = "dataset"):
+        self.nodes = nodes
+        self.edges = edges
+        self.name = name
+        self._adjacency: dict[tuple, csr_matrix] = {}
+
+    # ----------------------------------------------------------------- building
+    @classmethod
+    def from_tables(cls, nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str = "dataset",
+                    nodes_file: str = "nodes", edges_file: str = "edges") -> OrgGraph:
+        """Normalize, validate and code raw tables of strings.
+
+        Raises
+        ------
+        InvalidInputError
+            With every problem found, each naming file, row and column.
+        """
+        nodes = _with_rows(nodes)
+        edges = _with_rows(edges)
+        nodes = normalize_text(nodes)
+        edges = normalize_text(edges)
+        problems, source, target = validate_tables(nodes, edges, nodes_file=nodes_file,
+                                                   edges_file=edges_file)
+        if problems:
+            raise InvalidInputError(problems)
+        node_table = pd.concat(
+            [pd.DataFrame({
+                "id": nodes["id"].astype("str").reset_index(drop=True),
+                "kind": pd.Categorical(nodes["kind"].to_numpy(dtype=object), dtype=NODE_KIND_DTYPE),
+                "name": nodes["name"].astype("str").reset_index(drop=True),
+            }), _typed_attributes(nodes, ("id", "kind", "name"))], axis=1)
+        code_dtype = np.int32 if len(node_table) < 2**31 - 1 else np.int64
+        edge_table = pd.concat(
+            [pd.DataFrame({
+                "source": source.astype(code_dtype),
+                "target": target.astype(code_dtype),
+                "kind": pd.Categorical(edges["kind"].to_numpy(dtype=object), dtype=EDGE_KIND_DTYPE),
+            }), _typed_attributes(edges, ("source", "target", "kind"))], axis=1)
+        return cls(node_table, edge_table, name=name)
+
+    def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The nodes and edges as tables with string ids, as a dataset stores them."""
+        ids = self.nodes["id"].to_numpy(dtype=object)
+        nodes = self.nodes.assign(kind=self.nodes["kind"].astype("str"))
+        edges = self.edges.assign(
+            source=pd.array(ids[self.edges["source"].to_numpy()], dtype="str"),
+            target=pd.array(ids[self.edges["target"].to_numpy()], dtype="str"),
+            kind=self.edges["kind"].astype("str"),
+        )
+        return nodes, edges
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def n_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edges)
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index(self.nodes["id"])
+
+    def code(self, node_id: str, kind: str | None = None) -> int:
+        """The integer code of a node id; ``kind`` checks the node is of that kind.
+
+        Raises
+        ------
+        UnknownNodeError
+        """
+        position = self._index.get_indexer([node_id])[0]
+        if position < 0 or (kind is not None and self.nodes["kind"].iat[position] != kind):
+            raise UnknownNodeError(node_id, kind)
+        return int(position)
+
+    def codes(self, node_ids: Iterable[str]) -> np.ndarray:
+        """Integer codes of many ids (-1 where unknown)."""
+        return self._index.get_indexer(list(node_ids))
+
+    @cached_property
+    def kind_codes(self) -> np.ndarray:
+        """The node kinds as small integers (categorical codes), one per node."""
+        return self.nodes["kind"].cat.codes.to_numpy()
+
+    def is_kind(self, *kinds: str) -> np.ndarray:
+        """Boolean mask over nodes: which are of one of ``kinds``."""
+        wanted = [NODE_KIND_DTYPE.categories.get_loc(k) for k in kinds]
+        return np.isin(self.kind_codes, wanted)
+
+    def count(self, kind: str) -> int:
+        """Number of nodes of a kind."""
+        return int(self.is_kind(kind).sum())
+
+    @cached_property
+    def edge_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Source codes, target codes and kind codes of every edge, as numpy arrays."""
+        return (self.edges["source"].to_numpy(), self.edges["target"].to_numpy(),
+                self.edges["kind"].cat.codes.to_numpy())
+
+    @cached_property
+    def _edge_groups(self) -> dict[str, np.ndarray]:
+        kinds = self.edge_arrays[2]
+        order = np.argsort(kinds, kind="stable")
+        bounds = np.searchsorted(kinds[order], np.arange(len(EDGE_KINDS) + 1))
+        return {k: order[bounds[i]: bounds[i + 1]] for i, k in enumerate(EDGE_KINDS)}
+
+    def edge_positions(self, kind: str) -> np.ndarray:
+        """Row positions of the edges of one kind (sorted), computed once for all kinds."""
+        return self._edge_groups[kind]
+
+    def node_attribute_is(self, attribute: str, values: tuple[str, ...]) -> np.ndarray:
+        """Boolean mask over nodes: attribute present and equal to one of ``values`` (as text)."""
+        if attribute not in self.nodes.columns:
+            return np.zeros(self.n_nodes, dtype=bool)
+        column = self.nodes[attribute]
+        text = column.astype("str") if not pd.api.types.is_string_dtype(column) else column
+        return text.isin(list(values)).fillna(False).to_numpy(dtype=bool)
+
+    def edges_of(self, *kinds: str) -> pd.DataFrame:
+        """The rows of the edge table of the given kinds."""
+        return self.edges[self.edges["kind"].isin(kinds)]
+
+    def adjacency(self, kinds: Iterable[str]) -> csr_matrix:
+        """Sparse n×n matrix counting the edges of ``kinds`` from row node to column node.
+
+        Built once per set of kinds and cached; O(m log m).
+        """
+        key = tuple(sorted(kinds))
+        if key not in self._adjacency:
+            part = self.edges_of(*key)
+            n = self.n_nodes
+            self._adjacency[key] = csr_matrix(
+                (np.ones(len(part), dtype=np.int32),
+                 (part["source"].to_numpy(), part["target"].to_numpy())), shape=(n, n))
+        return self._adjacency[key]
+
+    # ---------------------------------------------------------------- places
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """For every node, the code of its street and district (-1 where none).
+
+        A node belongs where its ``within`` edge points; Party organizations belong
+        under whoever ``leads`` them; a unit's Party organization where the unit is;
+        a cadre to the street they serve on; a lawyer to the community they advise.
+        Resolved by pointer jumping over all nodes at once, O(n + m).
+        """
+        n = self.n_nodes
+        parent = np.full(n, -1, dtype=np.int64)
+        src = self.edges["source"].to_numpy()
+        dst = self.edges["target"].to_numpy()
+        kinds = self.edges["kind"].to_numpy(dtype=object) if n else np.empty(0, object)
+        for kind, direction in reversed(_HOME_EDGES):
+            mask = kinds == kind
+            child, up = (src[mask], dst[mask]) if direction == "out" else (dst[mask], src[mask])
+            # first edge wins within a kind; earlier kinds in _HOME_EDGES overwrite later ones
+            order = np.arange(len(child))[::-1]
+            parent[child[order]] = up[order]
+        street = self._climb(parent, "street_committee")
+        district = self._climb(parent, "district_committee")
+        return pd.DataFrame({"street": street, "district": district})
+
+    def _climb(self, parent: np.ndarray, kind: str) -> np.ndarray:
+        target = self.is_kind(kind)
+        found = np.where(target, np.arange(self.n_nodes), -1)
+        current = parent.copy()
+        for _ in range(16):  # the deepest chain (building → city) is far shorter
+            open_ = (found < 0) & (current >= 0)
+            if not open_.any():
+                break
+            hit = open_ & target[np.maximum(current, 0)]
+            found[hit] = current[hit]
+            step = open_ & ~hit
+            current[step] = parent[current[step]]
+        return found
+
+    def street_of(self, codes: np.ndarray) -> np.ndarray:
+        """Street codes of the given nodes (-1 where none)."""
+        return self.places["street"].to_numpy()[codes]
+
+    # ------------------------------------------------------------- networkx
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A ``networkx.MultiDiGraph`` with one node per node and one edge per edge.
+
+        Nodes are keyed by id and carry ``kind``, ``name`` and their attributes;
+        edges carry ``kind`` and their attributes. O(n + m), and memory-hungry:
+        meant for exploration of a city, not a country.
+
+        >>> from loaders import read_sample
+        >>> g = read_sample()
+        >>> G = g.to_networkx()
+        >>> (G.number_of_nodes(), G.number_of_edges()) == (g.n_nodes, g.n_edges)
+        True
+        """
+        nodes, edges = self.to_tables()
+        graph = nx.MultiDiGraph(name=self.name)
+        graph.add_nodes_from(zip(nodes["id"], _records(nodes.drop(columns="id"))))
+        graph.add_edges_from(zip(edges["source"], edges["target"],
+                                 _records(edges.drop(columns=["source", "target"]))))
+        return graph
+
+    # --------------------------------------------------------------- editing
+    def without(self, *, nodes: Iterable[str] = (), edges: np.ndarray | None = None) -> OrgGraph:
+        """A copy without the given node ids (and their edges) and edge rows (positions).
+
+        Used by what-if analysis. Raises :class:`UnknownNodeError` for an unknown id.
+        """
+        drop_codes = np.array([self.code(i) for i in nodes], dtype=np.int64)
+        keep_nodes = np.ones(self.n_nodes, dtype=bool)
+        keep_nodes[drop_codes] = False
+        src = self.edges["source"].to_numpy()
+        dst = self.edges["target"].to_numpy()
+        keep_edges = keep_nodes[src] & keep_nodes[dst]
+        if edges is not None:
+            keep_edges[np.asarray(edges, dtype=np.int64)] = False
+        recode = np.cumsum(keep_nodes) - 1
+        new_nodes = self.nodes[keep_nodes].reset_index(drop=True)
+        new_edges = self.edges[keep_edges].reset_index(drop=True)
+        new_edges["source"] = recode[new_edges["source"].to_numpy()].astype(src.dtype)
+        new_edges["target"] = recode[new_edges["target"].to_numpy()].astype(dst.dtype)
+        return OrgGraph(new_nodes, new_edges, name=self.name)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of nodes and edges by kind (kinds with none are listed with 0)."""
+        node_counts = self.nodes["kind"].value_counts(sort=False)
+        edge_counts = self.edges["kind"].value_counts(sort=False)
+        rows = [("node", k, int(node_counts.get(k, 0))) for k in NODE_KINDS]
+        rows += [("edge", k, int(edge_counts.get(k, 0))) for k in EDGE_KINDS]
+        return pd.DataFrame(rows, columns=["table", "kind", "count"])
+
+    def __repr__(self) -> str:
+        return f"<OrgGraph {self.name!r}: {self.n_nodes} nodes, {self.n_edges} edges>"
+
+
+def _records(table: pd.DataFrame):
+    """Rows as dicts without missing values."""
+    columns = list(table.columns)
+    for values in table.itertuples(index=False, name=None):
+        yield {c: (v.item() if hasattr(v, "item") else v)
+               for c, v in zip(columns, values) if not (v is pd.NA or v is None or v != v)}
+
+
+def _with_rows(table: pd.DataFrame) -> pd.DataFrame:
+    if ROW in table.columns:
+        return table
+    return table.assign(**{ROW: np.arange(2, len(table) + 2)})
+
+

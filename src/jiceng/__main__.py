@@ -1,0 +1,3 @@
+from jiceng.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""Loaders: datasets in and out (CSV folders, Excel), the synthetic generator, Neo4j."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from graphmodel import OrgGraph
+from loaders.dataset import read_dataset, write_dataset
+from loaders.excel import read_excel, write_excel
+
+__all__ = ["read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample",
+           "sample_path"]
+
+
+def sample_path() -> Path:
+    """The folder of the bundled sample dataset (the Guiyang preset, seed 1, scale 1)."""
+    return Path(str(files("loaders") / "sample"))
+
+
+@lru_cache(maxsize=1)
+def read_sample() -> OrgGraph:
+    """The bundled sample dataset, read once per process.
+
+    >>> read_sample().count("street_committee")
+    74
+    """
+    return read_dataset(sample_path())

@@ -1,0 +1,225 @@
+"""Coverage rules as data: parse and check a YAML rule file against the schema.
+
+The default rules ship as ``default_rules.yaml`` and encode the article.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graphmodel import RuleError
+from graphmodel.schema import EDGE_KINDS, NODE_KINDS
+
+__all__ = ["EdgeCount", "Rule", "load_rules", "default_rules", "parse_rules", "DEFAULT_RULES_FILE"]
+
+DEFAULT_RULES_FILE = "default_rules.yaml"
+
+
+@dataclass(frozen=True)
+class EdgeCount:
+    """Which edges to count at a node: kind, direction, and filters on the node at the other end."""
+
+    edge: str
+    direction: str = "in"
+    other: tuple[str, ...] = ()
+    other_attrs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A coverage rule (DESIGN.md §4).
+
+    Each node of a kind in ``each`` that matches ``where_attrs`` (and, if given, has at
+    least one edge as described by ``where_edge``) is checked: it passes when it has at
+    least ``min`` edges as described by ``count``.
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    each: tuple[str, ...]
+    count: EdgeCount
+    min: int = 1
+    article: str = ""
+    where_attrs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    where_edge: EdgeCount | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.title_zh} ({self.title_en})"
+
+
+_RULE_FIELDS = {"id", "title_zh", "title_en", "article", "each", "where", "count", "min"}
+_COUNT_FIELDS = {"edge", "direction", "other", "other_attrs"}
+
+
+def _kinds(value, *, rule: str, field_name: str, file: str | None) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
+        raise RuleError("must be a node kind or a list of node kinds", rule=rule, field=field_name,
+                        file=file)
+    for kind in items:
+        if kind not in NODE_KINDS:
+            raise RuleError(f"unknown node kind {kind!r}", rule=rule, field=field_name, file=file)
+    return tuple(items)
+
+
+def _attrs(value, *, rule: str, field_name: str, file: str | None):
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        raise RuleError("must be a mapping of attribute to value (or list of values)",
+                        rule=rule, field=field_name, file=file)
+    out = []
+    for key, wanted in value.items():
+        values = wanted if isinstance(wanted, list) else [wanted]
+        if not values or any(isinstance(v, (dict, list)) or v is None for v in values):
+            raise RuleError(f"attribute {key!r} must have a value or a list of values",
+                            rule=rule, field=field_name, file=file)
+        out.append((str(key), tuple(str(v) for v in values)))
+    return tuple(out)
+
+
+def _count(value, *, rule: str, field_name: str, file: str | None) -> EdgeCount:
+    if not isinstance(value, dict):
+        raise RuleError("must be a mapping with at least 'edge'", rule=rule, field=field_name,
+                        file=file)
+    unknown = set(value) - _COUNT_FIELDS
+    if unknown:
+        raise RuleError(f"unknown key {sorted(unknown)[0]!r} (expected {', '.join(sorted(_COUNT_FIELDS))})",
+                        rule=rule, field=field_name, file=file)
+    edge = value.get("edge")
+    if edge not in EDGE_KINDS:
+        raise RuleError(f"unknown or missing edge kind {edge!r}", rule=rule,
+                        field=f"{field_name}.edge", file=file)
+    direction = value.get("direction", "in")
+    if direction not in ("in", "out"):
+        raise RuleError(f"must be 'in' or 'out', not {direction!r}", rule=rule,
+                        field=f"{field_name}.direction", file=file)
+    other = _kinds(value["other"], rule=rule, field_name=f"{field_name}.other", file=file) \
+        if value.get("other") is not None else ()
+    return EdgeCount(edge, direction, other,
+                     _attrs(value.get("other_attrs"), rule=rule,
+                            field_name=f"{field_name}.other_attrs", file=file))
+
+
+def _rule(entry, position: int, file: str | None) -> Rule:
+    if not isinstance(entry, dict):
+        raise RuleError(f"rule #{position} must be a mapping", file=file)
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise RuleError(f"rule #{position} has no id", field="id", file=file)
+    unknown = set(entry) - _RULE_FIELDS
+    if unknown:
+        raise RuleError(f"unknown field (expected {', '.join(sorted(_RULE_FIELDS))})",
+                        rule=rule_id, field=sorted(unknown)[0], file=file)
+    for name in ("title_zh", "title_en", "each", "count"):
+        if entry.get(name) in (None, ""):
+            raise RuleError("is required", rule=rule_id, field=name, file=file)
+    for name in ("title_zh", "title_en", "article"):
+        if name in entry and not isinstance(entry[name], str):
+            raise RuleError("must be text", rule=rule_id, field=name, file=file)
+    minimum = entry.get("min", 1)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
+        raise RuleError(f"must be a whole number ≥ 0, not {minimum!r}", rule=rule_id, field="min",
+                        file=file)
+    where = entry.get("where") or {}
+    if not isinstance(where, dict) or set(where) - {"attrs", "has_edge"}:
+        raise RuleError("must be a mapping with 'attrs' and/or 'has_edge'", rule=rule_id,
+                        field="where", file=file)
+    return Rule(
+        id=rule_id,
+        title_zh=entry["title_zh"],
+        title_en=entry["title_en"],
+        article=entry.get("article", ""),
+        each=_kinds(entry["each"], rule=rule_id, field_name="each", file=file),
+        count=_count(entry["count"], rule=rule_id, field_name="count", file=file),
+        min=minimum,
+        where_attrs=_attrs(where.get("attrs"), rule=rule_id, field_name="where.attrs", file=file),
+        where_edge=_count(where["has_edge"], rule=rule_id, field_name="where.has_edge", file=file)
+        if where.get("has_edge") is not None else None,
+    )
+
+
+def parse_rules(document: Any, *, file: str | None = None) -> list[Rule]:
+    """Rules from a parsed YAML document (a mapping with ``rules``, maybe ``extends``/``drop``)."""
+    if not isinstance(document, dict):
+        raise RuleError("a rule file is a mapping with a 'rules' list", file=file)
+    unknown = set(document) - {"rules", "extends", "drop"}
+    if unknown:
+        raise RuleError(f"unknown top-level key {sorted(unknown)[0]!r} "
+                        "(expected rules, extends, drop)", file=file)
+    entries = document.get("rules") or []
+    if not isinstance(entries, list):
+        raise RuleError("'rules' must be a list", file=file)
+    rules = [_rule(entry, i + 1, file) for i, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError("duplicate rule id", rule=rule.id, field="id", file=file)
+        seen.add(rule.id)
+    extends = document.get("extends")
+    if extends is None:
+        if document.get("drop"):
+            raise RuleError("'drop' needs 'extends: default'", file=file)
+        if not rules:
+            raise RuleError("the file defines no rules", file=file)
+        return rules
+    if extends != "default":
+        raise RuleError(f"'extends' can only be 'default', not {extends!r}", file=file)
+    base = {r.id: r for r in default_rules()}
+    drop = document.get("drop") or []
+    if not isinstance(drop, list):
+        raise RuleError("'drop' must be a list of rule ids", file=file)
+    for rule_id in drop:
+        if rule_id not in base:
+            raise RuleError(f"cannot drop unknown rule {rule_id!r} (default rules: "
+                            f"{', '.join(base)})", field="drop", file=file)
+        del base[rule_id]
+    for rule in rules:
+        base[rule.id] = rule  # same id: changed in place; new id: added at the end
+    return list(base.values())
+
+
+def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
+    """Read a YAML rule file; ``None`` gives the default rules of the article.
+
+    Raises
+    ------
+    RuleError
+        Naming the file, the rule and the field at fault.
+
+    Examples
+    --------
+    >>> [r.id for r in load_rules()][:3]
+    ['grid-branch', 'building-group', 'grid-liaison']
+    """
+    if path is None:
+        return default_rules()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RuleError("rule file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(f"cannot read the rule file ({error})", file=str(path)) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise RuleError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
+                        file=str(path)) from None
+    return parse_rules(document, file=str(path))
+
+
+def default_rules() -> list[Rule]:
+    """The 13 rules of the article, from the packaged ``default_rules.yaml``."""
+    text = (files("queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
+    return parse_rules(yaml.safe_load(text), file=DEFAULT_RULES_FILE)

@@ -1,0 +1,70 @@
+"""Shared fixtures: the bundled sample, freshly generated Guiyang datasets, CLI runners."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loaders import read_dataset, read_sample, sample_path
+from loaders.synthetic import write_generated
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots and files a person may want to look at
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The bundled sample (Guiyang preset, seed 1, scale 1), read once."""
+    return read_sample()
+
+
+@pytest.fixture(scope="session")
+def sample_truth() -> dict:
+    """What the generator planted in the bundled sample."""
+    return json.loads((sample_path() / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def guiyang_10(tmp_path_factory):
+    """Guiyang at scale 10 (seed 3), generated once per session: (path, graph, truth)."""
+    out = tmp_path_factory.mktemp("guiyang10") / "data"
+    write_generated(out, seed=3, scale=10)
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    return out, read_dataset(out), truth
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def cli():
+    """Invoke the CLI in process: ``cli("audit", "--format", "json")`` -> click Result
+    (``.exit_code``, ``.stdout``, ``.stderr``)."""
+    from jiceng.cli import cli as command
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(command, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def jiceng_process():
+    """Run the real ``jiceng`` console script in a subprocess -> CompletedProcess."""
+
+    def run(*args: str, check: bool = False, env: dict | None = None):
+        return subprocess.run([sys.executable, "-m", "jiceng", *map(str, args)],
+                              capture_output=True, text=True, encoding="utf-8", check=check,
+                              env=env)
+
+    return run
