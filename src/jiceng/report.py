@@ -78,6 +78,7 @@ COLUMN_LABELS: dict[str, str] = {
     "value": "值",
     "what": "项目",
     "article": "文章依据",
+    "worst_rule": "最弱规则",
 }
 
 
@@ -95,6 +96,7 @@ class Section:
     title: str
     frame: pd.DataFrame
     screen: bool = True  # shown by --format table (long gap lists are not)
+    screen_columns: list[str] | None = None  # the columns shown on screen, when not all
 
 
 @dataclass
@@ -239,7 +241,9 @@ def render_table(report: Report, console: Console) -> None:
     for section in report.sections:
         if not section.screen:
             continue
-        frame = _bilingual(_format_frame(section.frame))
+        shown = section.frame if section.screen_columns is None else \
+            section.frame[section.screen_columns]
+        frame = _bilingual(_format_frame(shown))
         table = Table(title=section.title, title_justify="left", show_lines=False)
         for column in frame.columns:
             table.add_column(str(column), overflow="fold")
