@@ -1,0 +1,138 @@
+"""Isolated and fragile communities, and who shares co-building resources with whom.
+
+Co-building edges are ``pairs_with``, ``part_time`` and ``reports_to`` (DESIGN.md §4).
+A community Party organization with none is *isolated*; one whose co-building
+edges all come from a single unit Party organization is *fragile*, and that unit
+is its *single point of failure*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from graphmodel import OrgGraph
+from graphmodel.schema import CO_BUILDING_KINDS
+from queries._places import describe_nodes
+
+__all__ = ["IsolationResult", "isolation", "co_building_edges"]
+
+
+@dataclass
+class IsolationResult:
+    """Isolation of communities.
+
+    Attributes
+    ----------
+    communities : DataFrame
+        One row per community: ``id, name, street, street_name, district, district_name,
+        ties, units, status, single_point, component``.
+    isolated, fragile : list of str
+        Sorted community ids.
+    single_points : dict
+        Unit id -> sorted ids of the fragile communities that depend on it alone.
+    components : DataFrame
+        Components of the undirected co-building graph, largest first:
+        ``component, communities, units, streets``.
+    by_street : DataFrame
+        ``street, street_name, district_name, communities, isolated, fragile,
+        isolated_share, fragile_share``.
+    """
+
+    communities: pd.DataFrame
+    isolated: list[str]
+    fragile: list[str]
+    single_points: dict[str, list[str]]
+    components: pd.DataFrame
+    by_street: pd.DataFrame
+
+    def to_json(self) -> dict:
+        """DESIGN.md §6: ``isolated``, ``fragile`` and ``single_points``."""
+        return {"isolated": self.isolated, "fragile": self.fragile,
+                "single_points": self.single_points}
+
+
+def co_building_edges(graph: OrgGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Source and target codes of every co-building edge."""
+    src, dst, _ = graph.edge_arrays
+    positions = np.concatenate([graph.edge_positions(k) for k in CO_BUILDING_KINDS])
+    return src[positions], dst[positions]
+
+
+def isolation(graph: OrgGraph) -> IsolationResult:
+    """Find isolated and fragile communities and the components of the co-building graph.
+
+    Notes
+    -----
+    O(n + m): counts with ``bincount`` over the co-building edges, components with
+    ``scipy.sparse.csgraph.connected_components``.
+
+    Examples
+    --------
+    >>> from loaders import read_sample
+    >>> result = isolation(read_sample())
+    >>> set(result.isolated).isdisjoint(result.fragile)
+    True
+    """
+    n = graph.n_nodes
+    src, dst = co_building_edges(graph)
+    communities = np.flatnonzero(graph.is_kind("community_party"))
+    ties = np.bincount(dst, minlength=n)
+    pairs = np.unique(np.stack([dst, src]).T, axis=0) if len(src) else np.empty((0, 2), np.int64)
+    distinct = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, np.int64)
+    only_unit = np.full(n, -1, dtype=np.int64)
+    if len(pairs):
+        only_unit[pairs[:, 0]] = pairs[:, 1]
+
+    status = np.where(ties[communities] == 0, "isolated",
+                      np.where(distinct[communities] == 1, "fragile", "connected"))
+    ids = graph.nodes["id"].to_numpy(dtype=object)
+    single = np.where(status == "fragile", ids[np.maximum(only_unit[communities], 0)], "")
+
+    members = graph.is_kind("community_party", "street_committee", "unit_party")
+    matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    _, labels = connected_components(matrix, directed=False)
+    comp_nodes = np.flatnonzero(members)
+    comp_table = pd.DataFrame({"label": labels[comp_nodes],
+                               "kind": graph.nodes["kind"].to_numpy()[comp_nodes].astype(str)})
+    sizes = pd.crosstab(comp_table["label"], comp_table["kind"])
+    for kind in ("community_party", "unit_party", "street_committee"):
+        if kind not in sizes.columns:
+            sizes[kind] = 0
+    sizes = sizes.rename(columns={"community_party": "communities", "unit_party": "units",
+                                  "street_committee": "streets"})[["communities", "units", "streets"]]
+    sizes = sizes[sizes.sum(axis=1) > 0]
+    sizes = sizes.assign(_first=sizes.index).sort_values(
+        ["communities", "units", "_first"], ascending=[False, False, True], kind="stable")
+    renumber = pd.Series(np.arange(1, len(sizes) + 1), index=sizes.index)
+    components = sizes.drop(columns="_first").reset_index(drop=True)
+    components.columns.name = None
+    components.insert(0, "component", np.arange(1, len(components) + 1))
+
+    table = describe_nodes(graph, communities)
+    table["ties"] = ties[communities]
+    table["units"] = distinct[communities]
+    table["status"] = status
+    table["single_point"] = single
+    table["component"] = renumber.reindex(labels[communities]).to_numpy()
+    table = table.sort_values("id", kind="stable").reset_index(drop=True)
+
+    isolated = sorted(table.loc[table["status"] == "isolated", "id"].tolist())
+    fragile = sorted(table.loc[table["status"] == "fragile", "id"].tolist())
+    single_points: dict[str, list[str]] = {}
+    for unit, community in zip(table["single_point"], table["id"]):
+        if unit:
+            single_points.setdefault(unit, []).append(community)
+    single_points = {u: sorted(c) for u, c in sorted(single_points.items())}
+
+    by_street = table.groupby(["street", "street_name", "district_name"], sort=True).agg(
+        communities=("id", "size"),
+        isolated=("status", lambda s: int((s == "isolated").sum())),
+        fragile=("status", lambda s: int((s == "fragile").sum()))).reset_index()
+    by_street["isolated_share"] = by_street["isolated"] / by_street["communities"]
+    by_street["fragile_share"] = by_street["fragile"] / by_street["communities"]
+    return IsolationResult(table, isolated, fragile, single_points, components, by_street)
