@@ -1,0 +1,155 @@
+"""Compare two snapshots of the same city: what was added and removed, how coverage moved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graphmodel import OrgGraph
+from queries.coverage import audit
+from queries.rules import Rule
+
+__all__ = ["DiffResult", "diff"]
+
+
+@dataclass
+class DiffResult:
+    """Differences between an ``old`` and a ``new`` snapshot.
+
+    Attributes
+    ----------
+    nodes_added, nodes_removed : DataFrame
+        ``id, kind, name``.
+    nodes_changed : DataFrame
+        ``id, what, before, after`` for nodes present in both whose kind, name or an
+        attribute changed.
+    edges_added, edges_removed : DataFrame
+        ``source, target, kind, count`` (edges are a multiset: parallel edges count).
+    coverage : DataFrame
+        Per rule: ``rule, title_zh, before, after, delta`` (coverage fractions).
+    by_street : DataFrame
+        Per rule and street whose coverage moved: ``rule, street, street_name, before,
+        after, delta``.
+    status : DataFrame
+        Nodes whose result under a rule changed: ``rule, id, name, street, before, after``
+        with ``pass``/``fail``/``absent``.
+    """
+
+    nodes_added: pd.DataFrame
+    nodes_removed: pd.DataFrame
+    nodes_changed: pd.DataFrame
+    edges_added: pd.DataFrame
+    edges_removed: pd.DataFrame
+    coverage: pd.DataFrame
+    by_street: pd.DataFrame
+    status: pd.DataFrame
+
+    @property
+    def unchanged(self) -> bool:
+        return all(len(t) == 0 for t in (self.nodes_added, self.nodes_removed, self.nodes_changed,
+                                         self.edges_added, self.edges_removed, self.status))
+
+    def to_json(self) -> dict:
+        def records(frame: pd.DataFrame) -> list[dict]:
+            return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
+                     for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+        return {
+            "unchanged": self.unchanged,
+            "nodes_added": sorted(self.nodes_added["id"]),
+            "nodes_removed": sorted(self.nodes_removed["id"]),
+            "nodes_changed": records(self.nodes_changed),
+            "edges_added": records(self.edges_added),
+            "edges_removed": records(self.edges_removed),
+            "coverage": records(self.coverage),
+            "by_street": records(self.by_street),
+            "status": records(self.status),
+        }
+
+
+def _edge_multiset(graph: OrgGraph) -> pd.DataFrame:
+    _, edges = graph.to_tables()
+    return edges.groupby(["source", "target", "kind"], sort=True).size().rename("count").reset_index()
+
+
+def _changed_nodes(old_nodes: pd.DataFrame, new_nodes: pd.DataFrame) -> pd.DataFrame:
+    common = old_nodes.merge(new_nodes, on="id", suffixes=("_old", "_new"))
+    columns = sorted((set(old_nodes.columns) | set(new_nodes.columns)) - {"id"})
+    rows = []
+    for column in columns:
+        before = common[f"{column}_old"] if f"{column}_old" in common else pd.Series(pd.NA, index=common.index)
+        after = common[f"{column}_new"] if f"{column}_new" in common else pd.Series(pd.NA, index=common.index)
+        b, a = before.astype("str"), after.astype("str")
+        moved = ~((b == a).fillna(False) | (b.isna() & a.isna()))
+        for i, x, y in zip(common.loc[moved, "id"], b[moved], a[moved]):
+            rows.append((i, column, None if pd.isna(x) else x, None if pd.isna(y) else y))
+    return pd.DataFrame(rows, columns=["id", "what", "before", "after"]).sort_values(
+        ["id", "what"], kind="stable").reset_index(drop=True)
+
+
+def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -> DiffResult:
+    """What changed from ``old`` to ``new``: nodes, edges, and coverage per rule and street.
+
+    Examples
+    --------
+    >>> from loaders import read_sample
+    >>> diff(read_sample(), read_sample()).unchanged
+    True
+    """
+    old_nodes, _ = old.to_tables()
+    new_nodes, _ = new.to_tables()
+    old_ids, new_ids = set(old_nodes["id"]), set(new_nodes["id"])
+    nodes_added = new_nodes.loc[~new_nodes["id"].isin(old_ids), ["id", "kind", "name"]]
+    nodes_removed = old_nodes.loc[~old_nodes["id"].isin(new_ids), ["id", "kind", "name"]]
+    changed = _changed_nodes(old_nodes, new_nodes)
+
+    edges = _edge_multiset(old).merge(_edge_multiset(new), on=["source", "target", "kind"],
+                                      how="outer", suffixes=("_old", "_new")).fillna(
+        {"count_old": 0, "count_new": 0})
+    delta = (edges["count_new"] - edges["count_old"]).astype(int)
+    keys = ["source", "target", "kind"]
+    edges_added = edges.loc[delta > 0, keys].assign(count=delta[delta > 0].to_numpy())
+    edges_removed = edges.loc[delta < 0, keys].assign(count=-delta[delta < 0].to_numpy())
+
+    before, after = audit(old, rules), audit(new, rules)
+    coverage = before.summary[["rule", "title_zh", "coverage"]].merge(
+        after.summary[["rule", "coverage"]], on="rule", how="outer", suffixes=("_before", "_after"))
+    coverage = coverage.rename(columns={"coverage_before": "before", "coverage_after": "after"})
+    coverage["delta"] = coverage["after"] - coverage["before"]
+
+    street_keys = ["rule", "street", "street_name"]
+    streets = before.by_street[street_keys + ["coverage"]].merge(
+        after.by_street[street_keys + ["coverage"]], on=street_keys, how="outer",
+        suffixes=("_before", "_after")).rename(
+        columns={"coverage_before": "before", "coverage_after": "after"})
+    streets["delta"] = streets["after"] - streets["before"]
+    moved = ~np.isclose(streets["before"].fillna(-1), streets["after"].fillna(-1))
+    streets = streets[moved].reset_index(drop=True)
+
+    status = _status_changes(before, after, old_ids, new_ids)
+    return DiffResult(nodes_added.reset_index(drop=True), nodes_removed.reset_index(drop=True),
+                      changed, edges_added.reset_index(drop=True),
+                      edges_removed.reset_index(drop=True), coverage, streets, status)
+
+
+def _status_changes(before, after, old_ids: set, new_ids: set) -> pd.DataFrame:
+    """Nodes that newly fail or newly pass a rule (gaps that appeared or closed).
+
+    A gap that closed because its node was removed says ``absent`` rather than ``pass``.
+    """
+    keys = ["rule", "id"]
+    b = before.gaps[keys + ["name", "street"]]
+    a = after.gaps[keys + ["name", "street"]]
+    both = b.merge(a, on=keys, how="outer", indicator=True, suffixes=("_b", "_a"))
+    both = both[both["_merge"] != "both"]
+    closed = (both["_merge"] == "left_only").to_numpy()
+    return pd.DataFrame({
+        "rule": both["rule"], "id": both["id"],
+        "name": both["name_a"].fillna(both["name_b"]),
+        "street": both["street_a"].fillna(both["street_b"]),
+        "before": np.where(closed, "fail", np.where(both["id"].isin(old_ids), "pass", "absent")),
+        "after": np.where(closed, np.where(both["id"].isin(new_ids), "pass", "absent"), "fail"),
+    }).sort_values(keys, kind="stable").reset_index(drop=True)
