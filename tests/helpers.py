@@ -1,0 +1,42 @@
+"""Small builders for hand-made datasets written as real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+
+def write_dataset_files(folder: Path, nodes: list[tuple], edges: list[tuple], *,
+                        node_columns=("id", "kind", "name"),
+                        edge_columns=("source", "target", "kind"),
+                        encoding: str = "utf-8") -> Path:
+    """Write ``nodes.csv`` and ``edges.csv`` from tuples; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(nodes, columns=list(node_columns)).to_csv(folder / "nodes.csv", index=False,
+                                                           encoding=encoding)
+    pd.DataFrame(edges, columns=list(edge_columns)).to_csv(folder / "edges.csv", index=False,
+                                                           encoding=encoding)
+    return folder
+
+
+#: A tiny valid city: one street with one community, a grid with its branch, a unit.
+TINY_NODES = [
+    ("D1", "district_committee", "南明区委"),
+    ("S1", "street_committee", "油榨街道党工委"),
+    ("C1", "community_party", "市南路社区党委"),
+    ("G1", "grid", "第一网格"),
+    ("GB1", "grid_branch", "第一网格党支部"),
+    ("U1", "unit", "贵阳市第一中学"),
+    ("UP1", "unit_party", "贵阳市第一中学党委"),
+]
+TINY_EDGES = [
+    ("D1", "S1", "leads"),
+    ("S1", "C1", "leads"),
+    ("G1", "C1", "within"),
+    ("GB1", "G1", "covers"),
+    ("C1", "GB1", "leads"),
+    ("U1", "S1", "within"),
+    ("UP1", "U1", "covers"),
+    ("UP1", "C1", "pairs_with"),
+]

@@ -1,0 +1,146 @@
+"""Reading and writing datasets: encodings, ids as strings, Excel, lossless round trips."""
+
+from __future__ import annotations
+
+import codecs
+import string
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from graphmodel import InvalidInputError, OrgGraph
+from loaders import read_dataset, write_dataset
+from loaders.excel import read_excel, write_excel
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
+
+
+def test_gbk_file_is_detected_and_read(tmp_path):
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES, encoding="gbk")
+    assert "油榨".encode("gbk") in (folder / "nodes.csv").read_bytes()
+    graph = read_dataset(folder)
+    assert graph.nodes.set_index("id").loc["S1", "name"] == "油榨街道党工委"
+
+
+def test_utf8_bom_file_is_read_without_a_stray_character(tmp_path):
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES, encoding="utf-8-sig")
+    assert (folder / "nodes.csv").read_bytes().startswith(codecs.BOM_UTF8)
+    graph = read_dataset(folder)
+    assert list(graph.nodes.columns[:3]) == ["id", "kind", "name"]
+
+
+def test_leading_zeros_survive_csv_and_excel(tmp_path):
+    nodes = [("007", "street_committee", "街道"), ("0042", "community_party", "社区")]
+    edges = [("007", "0042", "leads")]
+    graph = read_dataset(write_dataset_files(tmp_path / "d", nodes, edges))
+    assert graph.nodes["id"].tolist() == ["007", "0042"]
+    write_dataset(graph, tmp_path / "out")
+    assert read_dataset(tmp_path / "out").nodes["id"].tolist() == ["007", "0042"]
+    write_excel(graph, tmp_path / "out.xlsx")
+    again = read_excel(tmp_path / "out.xlsx")
+    assert again.nodes["id"].tolist() == ["007", "0042"]
+    assert again.to_tables()[1]["source"].tolist() == ["007"]
+    sheet = load_workbook(tmp_path / "out.xlsx")["nodes"]
+    assert sheet["A2"].number_format == "@" and sheet["A2"].value == "007"
+
+
+def test_full_width_text_is_normalized_and_trimmed(tmp_path):
+    nodes = [("０７　", "street_committee", "　油榨街道 "), ("Ｃ１", "community_party", "社区")]
+    edges = [("07", "C1", "leads")]
+    graph = read_dataset(write_dataset_files(tmp_path / "d", nodes, edges))
+    assert graph.nodes["id"].tolist() == ["07", "C1"]
+    assert graph.nodes["name"].iloc[0] == "油榨街道"
+
+
+def test_written_csv_has_a_bom_for_excel(tmp_path, sample):
+    write_dataset(sample, tmp_path / "out")
+    assert (tmp_path / "out" / "nodes.csv").read_bytes().startswith(codecs.BOM_UTF8)
+    assert (tmp_path / "out" / "edges.csv").read_bytes().startswith(codecs.BOM_UTF8)
+
+
+def test_missing_sheet(tmp_path):
+    workbook = Workbook()
+    workbook.active.title = "nodes"
+    workbook["nodes"].append(["id", "kind", "name"])
+    workbook.save(tmp_path / "city.xlsx")
+    with pytest.raises(InvalidInputError) as caught:
+        read_dataset(tmp_path / "city.xlsx")
+    assert [p.message for p in caught.value.problems] == ["no sheet 'edges' (the workbook has: nodes)"]
+
+
+def test_excel_problems_name_the_sheet_and_row(tmp_path):
+    workbook = Workbook()
+    nodes = workbook.active
+    nodes.title = "nodes"
+    for row in [("id", "kind", "name"), *TINY_NODES, ("X", "nonsense", "乱")]:
+        nodes.append(row)
+    edges = workbook.create_sheet("edges")
+    for row in [("source", "target", "kind"), *TINY_EDGES]:
+        edges.append(row)
+    workbook.save(tmp_path / "city.xlsx")
+    with pytest.raises(InvalidInputError) as caught:
+        read_dataset(tmp_path / "city.xlsx")
+    assert str(caught.value) == (f"{tmp_path / 'city.xlsx'}[nodes], row 9, column kind: "
+                                 "unknown node kind 'nonsense'")
+
+
+def test_not_a_workbook(tmp_path):
+    (tmp_path / "fake.xlsx").write_text("hello")
+    with pytest.raises(InvalidInputError, match="not an Excel .xlsx workbook"):
+        read_dataset(tmp_path / "fake.xlsx")
+
+
+def _same(a: OrgGraph, b: OrgGraph) -> None:
+    for left, right in zip(a.to_tables(), b.to_tables()):
+        left = left.astype("str").fillna("")
+        right = right[left.columns].astype("str").fillna("")
+        pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True),
+                                      check_dtype=False)
+
+
+def test_sample_round_trips_through_csv_and_excel(tmp_path, sample):
+    write_dataset(sample, tmp_path / "csv")
+    _same(sample, read_dataset(tmp_path / "csv"))
+    write_excel(sample, tmp_path / "book.xlsx")
+    _same(sample, read_dataset(tmp_path / "book.xlsx"))
+
+
+def test_networkx_view_has_one_node_per_node_and_one_edge_per_edge(sample):
+    graph = sample.to_networkx()
+    assert graph.number_of_nodes() == sample.n_nodes
+    assert graph.number_of_edges() == sample.n_edges
+    assert graph.nodes["C00001"]["kind"] == "community_party"
+
+
+_text = st.text(alphabet=string.ascii_letters + string.digits + "网格社区党委,\"'- ", min_size=1,
+                max_size=12).map(str.strip).filter(bool)
+_ids = st.lists(st.one_of(st.from_regex(r"0[0-9]{1,5}", fullmatch=True), _text), min_size=2,
+                max_size=12, unique=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=_ids, data=st.data())
+def test_round_trip_keeps_every_node_edge_and_attribute(tmp_path_factory, ids, data):
+    folder = tmp_path_factory.mktemp("rt")
+    names = data.draw(st.lists(_text, min_size=len(ids), max_size=len(ids)))
+    households = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 10**6)),
+                                    min_size=len(ids), max_size=len(ids)))
+    notes = data.draw(st.lists(st.one_of(st.none(), _text), min_size=len(ids), max_size=len(ids)))
+    nodes = pd.DataFrame({"id": ids, "kind": "community_party", "name": names,
+                          "households": households, "note": notes})
+    nodes.loc[0, "kind"] = "unit_party"
+    count = data.draw(st.integers(0, 8))
+    targets = data.draw(st.lists(st.sampled_from(ids[1:]), min_size=count, max_size=count))
+    members = data.draw(st.lists(st.integers(0, 500), min_size=count, max_size=count))
+    edges = pd.DataFrame({"source": [ids[0]] * count, "target": targets, "kind": "reports_to",
+                          "members": members})
+    nodes.astype({"households": "Int64"}).to_csv(folder / "nodes.csv", index=False)
+    edges.to_csv(folder / "edges.csv", index=False)
+    graph = read_dataset(folder)
+    assert graph.nodes["id"].tolist() == ids
+    write_dataset(graph, folder / "again")
+    _same(graph, read_dataset(folder / "again"))
+    write_excel(graph, folder / "again.xlsx")
+    _same(graph, read_dataset(folder / "again.xlsx"))

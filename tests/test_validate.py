@@ -1,0 +1,170 @@
+"""Bad input: every case gets its own message naming file, row and column, and exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphmodel import InvalidInputError
+from loaders import read_dataset
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
+
+
+def problems_of(folder):
+    with pytest.raises(InvalidInputError) as caught:
+        read_dataset(folder)
+    return caught.value.problems
+
+
+def one_problem(folder):
+    problems = problems_of(folder)
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def test_tiny_city_is_valid(tmp_path):
+    graph = read_dataset(write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES))
+    assert (graph.n_nodes, graph.n_edges) == (len(TINY_NODES), len(TINY_EDGES))
+
+
+@pytest.mark.parametrize("missing", ["nodes.csv", "edges.csv"])
+def test_missing_file(tmp_path, missing):
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)
+    (folder / missing).unlink()
+    problem = one_problem(folder)
+    assert problem.file.endswith(missing) and problem.message == "file not found"
+
+
+def test_missing_dataset_folder(tmp_path):
+    problem = one_problem(tmp_path / "nowhere")
+    assert "no such dataset" in problem.message
+
+
+def test_missing_required_column(tmp_path):
+    folder = write_dataset_files(tmp_path / "d", [(n[0], n[2]) for n in TINY_NODES], TINY_EDGES,
+                                 node_columns=("id", "name"))
+    problem = one_problem(folder)
+    assert problem.file.endswith("nodes.csv") and problem.row is None
+    assert "missing required column 'kind'" in problem.message
+
+
+def test_empty_file(tmp_path):
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)
+    (folder / "edges.csv").write_bytes(b"")
+    problem = one_problem(folder)
+    assert problem.file.endswith("edges.csv") and "file is empty" in problem.message
+
+
+def test_duplicate_node_id_names_the_first_row(tmp_path):
+    nodes = TINY_NODES + [("G1", "grid", "重复网格")]
+    problem = one_problem(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
+    assert (problem.row, problem.column) == (len(nodes) + 1, "id")
+    assert problem.message == "duplicate node id 'G1' (first on row 5)"
+
+
+def test_edge_to_unknown_node(tmp_path):
+    edges = TINY_EDGES + [("UP1", "C9", "pairs_with")]
+    problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
+    assert (problem.row, problem.column) == (len(edges) + 1, "target")
+    assert problem.message.startswith("unknown node 'C9'")
+
+
+def test_unknown_node_kind_suggests_the_right_one(tmp_path):
+    nodes = TINY_NODES + [("G2", "gird", "第二网格")]
+    problem = one_problem(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
+    assert (problem.row, problem.column) == (len(nodes) + 1, "kind")
+    assert problem.message == "unknown node kind 'gird'; did you mean 'grid'?"
+
+
+def test_unknown_edge_kind(tmp_path):
+    edges = TINY_EDGES + [("UP1", "C1", "pairs")]
+    problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
+    assert problem.column == "kind" and problem.message.startswith("unknown edge kind 'pairs'")
+
+
+def test_forbidden_endpoints(tmp_path):
+    edges = TINY_EDGES + [("G1", "GB1", "covers")]  # reversed: a grid cannot cover its branch
+    problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
+    assert problem.row == len(edges) + 1
+    assert problem.message.startswith("a covers edge may not go from grid 'G1' to grid_branch 'GB1'")
+    assert "grid_branch→grid" in problem.message
+
+
+@pytest.mark.parametrize("value, why", [("many", "is not a number"), ("-3", "is negative"),
+                                        ("2.5", "is not a whole number")])
+def test_bad_numbers_on_nodes(tmp_path, value, why):
+    nodes = [n + ("",) for n in TINY_NODES]
+    nodes[2] = nodes[2][:3] + (value,)
+    folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES,
+                                 node_columns=("id", "kind", "name", "households"))
+    problem = one_problem(folder)
+    assert (problem.row, problem.column) == (4, "households")
+    assert problem.message == f"households {value!r} {why} (expected a whole number ≥ 0)"
+
+
+def test_bad_members_on_edges(tmp_path):
+    edges = [e + ("",) for e in TINY_EDGES] + [("UP1", "C1", "reports_to", "-5")]
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, edges,
+                                 edge_columns=("source", "target", "kind", "members"))
+    problem = one_problem(folder)
+    assert (problem.row, problem.column) == (len(edges) + 1, "members")
+    assert "is negative" in problem.message
+
+
+def test_cycle_in_leads(tmp_path):
+    nodes = TINY_NODES + [("S2", "street_committee", "第二街道")]
+    edges = TINY_EDGES + [("S2", "S2", "leads")]
+    problems = problems_of(write_dataset_files(tmp_path / "d", nodes, edges))
+    assert any("part of a cycle of leads edges" in p.message and p.row == len(edges) + 1
+               for p in problems)
+
+
+def test_cycle_in_within(tmp_path):
+    nodes = TINY_NODES + [("B1", "building", "1栋")]
+    edges = TINY_EDGES + [("B1", "G1", "within"), ("G1", "B1", "within")]
+    problems = problems_of(write_dataset_files(tmp_path / "d", nodes, edges))
+    cycle = [p for p in problems if "cycle of within edges" in p.message]
+    assert {p.row for p in cycle} >= {len(edges), len(edges) + 1}
+
+
+def test_building_within_two_grids(tmp_path):
+    nodes = TINY_NODES + [("G2", "grid", "第二网格"), ("B1", "building", "1栋")]
+    edges = TINY_EDGES + [("G2", "C1", "within"), ("B1", "G1", "within"), ("B1", "G2", "within")]
+    problem = one_problem(write_dataset_files(tmp_path / "d", nodes, edges))
+    assert (problem.row, problem.column) == (len(edges) + 1, "source")
+    assert problem.message.startswith(f"'B1' is within two places: 'G1' (row {len(edges)}) and 'G2'")
+
+
+def test_unknown_station_type(tmp_path):
+    nodes = [n + ("",) for n in TINY_NODES] + [("ST1", "service_station", "驿站", "red_staton")]
+    folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES,
+                                 node_columns=("id", "kind", "name", "type"))
+    problem = one_problem(folder)
+    assert problem.column == "type" and "did you mean 'red_station'" in problem.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    nodes = TINY_NODES + [("G1", "grid", "重复"), ("X", "nonsense", "乱")]
+    edges = TINY_EDGES + [("UP1", "C9", "pairs_with"), ("UP1", "C1", "nope")]
+    problems = problems_of(write_dataset_files(tmp_path / "d", nodes, edges))
+    assert len(problems) == 4
+    assert {p.file.rsplit("/", 1)[-1] for p in problems} == {"nodes.csv", "edges.csv"}
+
+
+def test_validate_command_lists_problems_and_exits_2(tmp_path, jiceng_process):
+    nodes = TINY_NODES + [("G1", "grid", "重复")]
+    folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES + [("UP1", "C9", "pairs_with")])
+    done = jiceng_process("validate", folder)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert f"{folder / 'nodes.csv'}, row 9, column id: duplicate node id 'G1'" in done.stderr
+    assert f"{folder / 'edges.csv'}, row 10, column target: unknown node 'C9'" in done.stderr
+    assert "invalid, 2 problems" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["audit", "info", "isolated", "reach"])
+def test_every_command_rejects_bad_input_with_exit_2(tmp_path, cli, command):
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES + [("X", "nonsense", "乱")], TINY_EDGES)
+    result = cli(command, folder)
+    assert result.exit_code == 2
+    assert "row 9, column kind: unknown node kind 'nonsense'" in result.stderr
+    assert result.stdout == ""
