@@ -1,0 +1,66 @@
+"""What-if removal of units, and the diff of two snapshots."""
+
+from __future__ import annotations
+
+import json
+
+from loaders import read_dataset, write_dataset
+from queries.diff import diff
+from queries.isolation import isolation
+from queries.whatif import whatif
+
+
+def test_removing_a_single_point_isolates_its_community(sample, sample_truth):
+    unit, communities = next(iter(sample_truth["single_points"].items()))
+    result = whatif(sample, remove=[unit])
+    assert set(communities) <= set(result.newly_isolated)
+    pairing = result.rules.set_index("rule").loc["community-pairing"]
+    assert pairing["after"] < pairing["before"]
+    assert set(communities) <= set(result.new_gaps.loc[result.new_gaps["rule"] == "community-pairing", "id"])
+
+
+def test_whatif_through_the_cli(cli, sample_truth):
+    unit, communities = next(iter(sample_truth["single_points"].items()))
+    result = cli("whatif", "--remove", unit, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(communities) <= set(data["newly_isolated"])
+    assert data["removed"] == [unit]
+
+
+def test_whatif_unknown_id_exits_2(cli):
+    result = cli("whatif", "--remove", "NOPE")
+    assert result.exit_code == 2 and "unknown node 'NOPE'" in result.stderr
+
+
+def test_diff_with_itself_is_empty(sample):
+    assert diff(sample, sample).unchanged
+
+
+def test_diff_after_deleting_one_pairing(tmp_path, sample, cli):
+    write_dataset(sample, tmp_path / "old")
+    nodes, edges = sample.to_tables()
+    # a community with exactly one pairing, so deleting it moves its coverage
+    pairs = edges[edges["kind"] == "pairs_with"]
+    kind = dict(zip(nodes["id"], nodes["kind"]))
+    counts = pairs["target"].value_counts()
+    community = next(c for c in counts.index if counts[c] == 1 and kind[c] == "community_party"
+                     and c not in isolation(sample).fragile)
+    row = pairs.index[pairs["target"] == community][0]
+    (tmp_path / "new").mkdir()
+    nodes.to_csv(tmp_path / "new" / "nodes.csv", index=False)
+    edges.drop(index=row).to_csv(tmp_path / "new" / "edges.csv", index=False)
+    result = diff(read_dataset(tmp_path / "old"), read_dataset(tmp_path / "new"))
+    removed = result.edges_removed
+    assert removed[["source", "target", "kind"]].values.tolist() == [
+        [edges.loc[row, "source"], community, "pairs_with"]]
+    assert len(result.edges_added) == len(result.nodes_added) == len(result.nodes_removed) == 0
+    status = result.status[result.status["rule"] == "community-pairing"]
+    assert status[["id", "before", "after"]].values.tolist() == [[community, "pass", "fail"]]
+    moved = result.coverage.set_index("rule")["delta"]
+    assert moved["community-pairing"] < 0 and (moved.drop("community-pairing") == 0).all()
+    street = sample.nodes["id"].to_numpy()[sample.places["street"].to_numpy()[sample.code(community)]]
+    streets = result.by_street
+    assert streets[["rule", "street"]].values.tolist() == [["community-pairing", street]]
+    cli_json = json.loads(cli("diff", tmp_path / "old", tmp_path / "new", "--format", "json").stdout)
+    assert cli_json["edges_removed"][0]["target"] == community and not cli_json["unchanged"]
