@@ -15,6 +15,7 @@ from loaders.synthetic import write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and files a person may want to look at
+XSS = '<img src=x onerror="window.__xss=1">'
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +69,22 @@ def jiceng_process():
                               env=env)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def xss_graph(sample):
+    """The sample with a unit and a community (in street S0001) named as an HTML payload."""
+    nodes, edges = sample.to_tables()
+    nodes = nodes.astype(str).where(nodes.notna())
+    nodes.loc[nodes["id"].isin(["UP00001", "C00001"]), "name"] = XSS
+    from graphmodel import OrgGraph
+
+    return OrgGraph.from_tables(nodes, edges.astype(str).where(edges.notna()), name="xss-sample")
+
+
+@pytest.fixture(scope="session")
+def pages(xss_graph):
+    from jiceng.maps import overview_map, reach_map, street_map
+
+    return {"overview": overview_map(xss_graph), "street": street_map(xss_graph, "S0001"),
+            "reach": reach_map(xss_graph, "UP00001", hops=2)}

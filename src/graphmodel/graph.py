@@ -216,7 +216,7 @@ class OrgGraph:
     # ---------------------------------------------------------------- places
     @cached_property
     def places(self) -> pd.DataFrame:
-        """For every node, the code of its street and district (-1 where none).
+        """For every node, the code of its community, street and district (-1 where none).
 
         A node belongs where its ``within`` edge points; Party organizations belong
         under whoever ``leads`` them; a unit's Party organization where the unit is;
@@ -234,9 +234,9 @@ class OrgGraph:
             # first edge wins within a kind; earlier kinds in _HOME_EDGES overwrite later ones
             order = np.arange(len(child))[::-1]
             parent[child[order]] = up[order]
-        street = self._climb(parent, "street_committee")
-        district = self._climb(parent, "district_committee")
-        return pd.DataFrame({"street": street, "district": district})
+        return pd.DataFrame({"community": self._climb(parent, "community_party"),
+                             "street": self._climb(parent, "street_committee"),
+                             "district": self._climb(parent, "district_committee")})
 
     def _climb(self, parent: np.ndarray, kind: str) -> np.ndarray:
         target = self.is_kind(kind)

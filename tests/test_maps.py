@@ -1,0 +1,72 @@
+"""Maps: self-contained, escaped, atomic; and the CLI."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jiceng.maps import overview_map, reach_map, street_map, wrap
+
+from tests.conftest import XSS
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+@pytest.mark.parametrize("which", ["overview", "street", "reach"])
+def test_pages_load_nothing_from_outside(pages, which):
+    text = pages[which].html
+    assert not EXTERNAL.search(text)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", text, re.I)
+    assert "sourceMappingURL" not in text
+
+
+@pytest.mark.parametrize("which", ["overview", "street", "reach"])
+def test_names_are_data_never_markup(pages, which):
+    text = pages[which].html
+    assert "<img" not in text.split("<script>", 1)[0].split("jiceng-data")[0]
+    assert XSS not in text  # in the JSON data every < is escaped
+
+
+def test_street_map_marks_gaps_and_isolation(pages, sample):
+    text = pages["street"].html
+    assert "未达标 gaps" in text and "孤立" in text
+    assert pages["street"].n_nodes > 100
+
+
+def test_overview_aggregates_a_large_city(xss_graph):
+    full = overview_map(xss_graph)
+    small = overview_map(xss_graph, max_communities=100)
+    assert small.n_nodes < full.n_nodes
+    assert small.n_nodes == 1 + 11 + 74
+    assert "aggregated by street" in small.html
+
+
+def test_reach_map_counts(xss_graph):
+    from queries.reach import reach_from
+
+    page = reach_map(xss_graph, "UP00001", hops=2)
+    assert page.n_nodes == len(reach_from(xss_graph, "UP00001", hops=2))
+
+
+def test_wrap_breaks_long_names():
+    assert wrap("一二三四五六七八九十", 4) == "一二三四\n五六七八\n九十"
+
+
+def test_notebook_display_is_self_contained(pages):
+    shown = pages["reach"]._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and "file://" not in shown
+
+
+def test_map_cli_writes_utf8_atomically(cli, tmp_path):
+    out = tmp_path / "street.html"
+    result = cli("map", "--street", "S0001", "--output", out)
+    assert result.exit_code == 0
+    assert out.read_bytes().decode("utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["street.html"]  # no temporary left
+
+
+def test_map_cli_errors(cli):
+    assert cli("map", "--street", "NOPE", "--output", "x.html").exit_code == 2
+    assert cli("map", "--overview", "--street", "S0001").exit_code == 2
+    result = cli("map", "--reach", "C00001")
+    assert result.exit_code == 2 and "unknown unit_party node 'C00001'" in result.stderr
