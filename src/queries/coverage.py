@@ -16,7 +16,7 @@ import pandas as pd
 from graphmodel import OrgGraph
 from queries.rules import EdgeCount, Rule, load_rules
 
-__all__ = ["AuditResult", "audit", "rule_counts", "evaluate_rule"]
+__all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule"]
 
 
 @dataclass
@@ -141,6 +141,22 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
     if rules is None or isinstance(rules, (str, os.PathLike)):
         rules = load_rules(rules)
     rules = list(rules)
+    per_rule = []
+    for rule in rules:
+        if on_rule is not None:
+            on_rule(rule)
+        per_rule.append(rule_counts(graph, rule))
+    return assemble_audit(graph, rules, per_rule)
+
+
+def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
+                   per_rule: Sequence[tuple[np.ndarray, np.ndarray]]) -> AuditResult:
+    """Build an :class:`AuditResult` from each rule's checked node codes and edge counts.
+
+    Shared by the in-process engine and the Neo4j backend, which computes the counts
+    in Cypher: ``graph`` need only hold the nodes and the edges that place them
+    (``within``, ``leads``, ...), for names and the roll-ups.
+    """
     places = graph.places
     street_of = places["street"].to_numpy()
     district_of = places["district"].to_numpy()
@@ -149,10 +165,8 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
     kinds = graph.nodes["kind"].astype(str).to_numpy(dtype=object)
 
     summary_rows, gap_frames, checked_frames = [], [], []
-    for rule in rules:
-        if on_rule is not None:
-            on_rule(rule)
-        codes, counts = rule_counts(graph, rule)
+    for rule, (codes, counts) in zip(rules, per_rule):
+        codes, counts = np.asarray(codes, dtype=np.int64), np.asarray(counts, dtype=np.int64)
         passing = counts >= rule.min
         summary_rows.append((rule.id, rule.title_zh, rule.title_en, ",".join(rule.each), rule.min,
                              len(codes), int(passing.sum()), int((~passing).sum())))

@@ -19,7 +19,7 @@ from graphmodel import OrgGraph
 from graphmodel.schema import CO_BUILDING_KINDS
 from queries._places import describe_nodes
 
-__all__ = ["IsolationResult", "isolation", "co_building_edges"]
+__all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
 
 
 @dataclass
@@ -88,10 +88,24 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     if len(pairs):
         only_unit[pairs[:, 0]] = pairs[:, 1]
 
-    status = np.where(ties[communities] == 0, "isolated",
-                      np.where(distinct[communities] == 1, "fragile", "connected"))
+    return assemble_isolation(graph, communities, ties[communities], distinct[communities],
+                              only_unit[communities], src, dst)
+
+
+def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src, dst
+                       ) -> IsolationResult:
+    """Build an :class:`IsolationResult` from per-community counts and the co-building edges.
+
+    ``ties`` and ``units`` are each community's co-building edges and distinct units,
+    ``only_unit`` the code of its unit when it has exactly one. Shared by the in-process
+    engine and the Neo4j backend (which counts in Cypher).
+    """
+    n = graph.n_nodes
+    communities = np.asarray(communities, dtype=np.int64)
+    ties, units = np.asarray(ties, dtype=np.int64), np.asarray(units, dtype=np.int64)
+    status = np.where(ties == 0, "isolated", np.where(units == 1, "fragile", "connected"))
     ids = graph.nodes["id"].to_numpy(dtype=object)
-    single = np.where(status == "fragile", ids[np.maximum(only_unit[communities], 0)], "")
+    single = np.where(status == "fragile", ids[np.maximum(np.asarray(only_unit), 0)], "")
 
     members = graph.is_kind("community_party", "street_committee", "unit_party")
     matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
@@ -114,8 +128,8 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     components.insert(0, "component", np.arange(1, len(components) + 1))
 
     table = describe_nodes(graph, communities)
-    table["ties"] = ties[communities]
-    table["units"] = distinct[communities]
+    table["ties"] = ties
+    table["units"] = units
     table["status"] = status
     table["single_point"] = single
     table["component"] = renumber.reindex(labels[communities]).to_numpy()

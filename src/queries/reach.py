@@ -18,7 +18,7 @@ from graphmodel import OrgGraph
 from queries._places import describe_nodes
 from queries.isolation import co_building_edges
 
-__all__ = ["ReachResult", "reach", "reach_from", "reach_matrix", "gini"]
+__all__ = ["ReachResult", "reach", "reach_from", "reach_matrix", "assemble_reach", "gini"]
 
 
 @dataclass
@@ -137,15 +137,31 @@ def reach(graph: OrgGraph, *, hops: int = 2, units: list[str] | None = None) -> 
     True
     """
     unit_codes, communities, matrix = reach_matrix(graph, hops)
-    households = graph.nodes["households"].fillna(0).to_numpy(dtype=np.int64) \
-        if "households" in graph.nodes.columns else np.zeros(graph.n_nodes, np.int64)
+    households = _households(graph)
     counts = np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
     reached_households = (matrix.astype(np.int64) @ households[communities]).astype(np.int64)
     inflow = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    return assemble_reach(graph, hops, unit_codes, counts, reached_households, communities,
+                          inflow, units=units)
 
+
+def _households(graph: OrgGraph) -> np.ndarray:
+    if "households" not in graph.nodes.columns:
+        return np.zeros(graph.n_nodes, np.int64)
+    return graph.nodes["households"].fillna(0).to_numpy(dtype=np.int64)
+
+
+def assemble_reach(graph: OrgGraph, hops: int, unit_codes, counts, reached_households,
+                   communities, inflow, *, units: list[str] | None = None) -> ReachResult:
+    """Build a :class:`ReachResult` from per-unit and per-community figures.
+
+    Shared by the in-process engine and the Neo4j backend (which counts in Cypher).
+    """
+    unit_codes = np.asarray(unit_codes, dtype=np.int64)
+    communities = np.asarray(communities, dtype=np.int64)
     unit_table = describe_nodes(graph, unit_codes)
-    unit_table["communities"] = counts
-    unit_table["households"] = reached_households
+    unit_table["communities"] = np.asarray(counts, dtype=np.int64)
+    unit_table["households"] = np.asarray(reached_households, dtype=np.int64)
     if units is not None:
         wanted = [graph.code(u, "unit_party") for u in units]
         position = pd.Series(np.arange(len(unit_codes)), index=unit_codes)
@@ -153,15 +169,15 @@ def reach(graph: OrgGraph, *, hops: int = 2, units: list[str] | None = None) -> 
     unit_table = unit_table.sort_values("id", kind="stable").reset_index(drop=True)
 
     comm_table = describe_nodes(graph, communities)
-    comm_table["households"] = households[communities]
-    comm_table["inflow"] = inflow
+    comm_table["households"] = _households(graph)[communities]
+    comm_table["inflow"] = np.asarray(inflow, dtype=np.int64)
     comm_table = comm_table.sort_values("id", kind="stable").reset_index(drop=True)
     deserts = sorted(comm_table.loc[comm_table["inflow"] == 0, "id"].tolist())
 
     by_street = comm_table.groupby(["street", "street_name", "district_name"], sort=True).agg(
         communities=("id", "size"), deserts=("inflow", lambda s: int((s == 0).sum())),
         mean_inflow=("inflow", "mean"), gini=("inflow", gini)).reset_index()
-    return ReachResult(hops, unit_table, comm_table, deserts, gini(inflow), by_street)
+    return ReachResult(hops, unit_table, comm_table, deserts, gini(comm_table["inflow"]), by_street)
 
 
 def reach_from(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
