@@ -92,7 +92,9 @@ def apportion(total: int, weights: np.ndarray, minimum: int = 1) -> np.ndarray:
     Largest-remainder method: deterministic, and the parts sum to ``total`` exactly.
 
     >>> apportion(10, np.array([1.0, 1.0, 2.0])).tolist()
-    [2, 3, 5]
+    [3, 3, 4]
+    >>> apportion(10, np.array([1.0, 1.0, 2.0]), minimum=0).tolist()
+    [3, 2, 5]
     """
     weights = np.asarray(weights, dtype=float)
     count = len(weights)
