@@ -36,6 +36,8 @@ _HOME_EDGES = (
     ("serves", "out"),
     ("manages", "out"),
 )
+#: The edge kinds that place a node under a community, street and district.
+HOME_EDGE_KINDS = tuple(kind for kind, _ in _HOME_EDGES)
 
 
 def _typed_attributes(table: pd.DataFrame, skip: tuple[str, ...]) -> pd.DataFrame:

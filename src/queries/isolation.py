@@ -112,7 +112,8 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
     _, labels = connected_components(matrix, directed=False)
     comp_nodes = np.flatnonzero(members)
     comp_table = pd.DataFrame({"label": labels[comp_nodes],
-                               "kind": graph.nodes["kind"].to_numpy()[comp_nodes].astype(str)})
+                               "kind": graph.nodes["kind"].to_numpy()[comp_nodes].astype(str),
+                               "id": graph.nodes["id"].to_numpy(dtype=object)[comp_nodes]})
     sizes = pd.crosstab(comp_table["label"], comp_table["kind"])
     for kind in ("community_party", "unit_party", "street_committee"):
         if kind not in sizes.columns:
@@ -120,7 +121,8 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
     sizes = sizes.rename(columns={"community_party": "communities", "unit_party": "units",
                                   "street_committee": "streets"})[["communities", "units", "streets"]]
     sizes = sizes[sizes.sum(axis=1) > 0]
-    sizes = sizes.assign(_first=sizes.index).sort_values(
+    # ties broken by the smallest member id, so numbering does not depend on node order
+    sizes = sizes.assign(_first=comp_table.groupby("label")["id"].min()).sort_values(
         ["communities", "units", "_first"], ascending=[False, False, True], kind="stable")
     renumber = pd.Series(np.arange(1, len(sizes) + 1), index=sizes.index)
     components = sizes.drop(columns="_first").reset_index(drop=True)

@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from jiceng.cli.options import dataset_argument, emit_report, load_graph, output_options, progress
+from jiceng.cli.options import (
+    dataset_argument,
+    emit_report,
+    load_graph,
+    load_source,
+    neo4j_option,
+    output_options,
+    progress,
+)
 from jiceng.report import Report, Section
 from loaders import read_dataset
 from queries.diff import diff as run_diff
@@ -22,8 +30,9 @@ _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=
 
 @click.command()
 @dataset_argument
+@neo4j_option
 @output_options
-def isolated(dataset: Path | None, fmt: str, output: Path | None) -> None:
+def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """Find isolated and fragile communities and their single points of failure.
 
     Isolated: a community Party organization with no pairing, part-time member or
@@ -33,10 +42,16 @@ def isolated(dataset: Path | None, fmt: str, output: Path | None) -> None:
     Example:
       jiceng isolated
       jiceng isolated mydata/ --format json
+      jiceng isolated --neo4j bolt://localhost:7687
     """
-    graph = load_graph(dataset)
+    graph, server = load_source(dataset, neo4j_uri)
     with progress("finding isolated communities"):
-        result = isolation(graph)
+        if server is None:
+            result = isolation(graph)
+        else:
+            from queries.cypher import isolation_neo4j
+
+            result = isolation_neo4j(server, graph=graph)
     table = result.communities
     single = pd.DataFrame([(u, c) for u, cs in result.single_points.items() for c in cs],
                           columns=["unit", "community"])
@@ -67,8 +82,9 @@ def isolated(dataset: Path | None, fmt: str, output: Path | None) -> None:
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
               help="Only this unit Party organization (repeatable).")
+@neo4j_option
 @output_options
-def reach(dataset: Path | None, hops: int, units: tuple[str, ...], fmt: str,
+def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
           output: Path | None) -> None:
     """How far each unit's co-building resources reach, and which communities get none.
 
@@ -80,10 +96,16 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], fmt: str,
     Example:
       jiceng reach --hops 2
       jiceng reach mydata/ --unit UP00001 --format json
+      jiceng reach --neo4j bolt://localhost:7687 --hops 3
     """
-    graph = load_graph(dataset)
+    graph, server = load_source(dataset, neo4j_uri)
     with progress(f"computing reach of every unit within {hops} hops"):
-        result = run_reach(graph, hops=hops, units=list(units) or None)
+        if server is None:
+            result = run_reach(graph, hops=hops, units=list(units) or None)
+        else:
+            from queries.cypher import reach_neo4j
+
+            result = reach_neo4j(server, hops=hops, units=list(units) or None, graph=graph)
     deserts = result.communities[result.communities["inflow"] == 0]
     top = result.units.sort_values(["communities", "households"], ascending=False).head(20)
     report = Report(

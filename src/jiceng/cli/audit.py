@@ -8,10 +8,18 @@ import click
 import numpy as np
 import pandas as pd
 
-from jiceng.cli.options import (dataset_argument, emit_report, load_graph, output_options,
-                                progress, say)
+from jiceng.cli.options import (
+    dataset_argument,
+    emit_report,
+    load_source,
+    neo4j_option,
+    output_options,
+    progress,
+    say,
+)
 from jiceng.report import Report, Section
-from queries.coverage import AuditResult, audit as run_audit
+from queries.coverage import AuditResult
+from queries.coverage import audit as run_audit
 from queries.rules import load_rules
 
 __all__ = ["audit", "audit_report"]
@@ -77,9 +85,10 @@ def below_threshold(result: AuditResult, percent: float) -> pd.DataFrame:
               show_default=True, help="Roll the results up by district or by street.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PCT",
               help="Exit with code 1 when any rule's coverage is below PCT percent.")
+@neo4j_option
 @output_options
 def audit(dataset: Path | None, rules_file: Path | None, by: str, fail_under: float | None,
-          fmt: str, output: Path | None) -> None:
+          neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """Check every coverage rule on a dataset and roll the gaps up by district and street.
 
     Without DATASET, audits the bundled Guiyang sample. Exit code 1 when --fail-under is
@@ -90,11 +99,17 @@ def audit(dataset: Path | None, rules_file: Path | None, by: str, fail_under: fl
       jiceng audit
       jiceng audit mydata/ --by street --format xlsx --output ledger.xlsx
       jiceng audit mydata/ --format json --fail-under 95
+      jiceng audit --neo4j bolt://localhost:7687
     """
     rules = load_rules(rules_file)
-    graph = load_graph(dataset)
+    graph, server = load_source(dataset, neo4j_uri)
     with progress(f"auditing {len(rules)} rules"):
-        result = run_audit(graph, rules)
+        if server is None:
+            result = run_audit(graph, rules)
+        else:
+            from queries.cypher import audit_neo4j
+
+            result = audit_neo4j(server, rules, graph=graph)
     emit_report(audit_report(result, dataset=graph.name, by=by), fmt, output)
     if fail_under is not None:
         low = below_threshold(result, fail_under)

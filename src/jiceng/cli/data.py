@@ -9,7 +9,14 @@ import pandas as pd
 
 from graphmodel import InvalidInputError
 from graphmodel.schema import EDGE_KINDS, NODE_KINDS
-from jiceng.cli.options import dataset_argument, emit_report, load_graph, output_options, progress, say
+from jiceng.cli.options import (
+    dataset_argument,
+    emit_report,
+    load_graph,
+    output_options,
+    progress,
+    say,
+)
 from jiceng.report import Report, Section
 from loaders import read_dataset, sample_path
 from loaders.synthetic import PRESETS, write_generated

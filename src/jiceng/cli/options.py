@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from graphmodel import OrgGraph
+from graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.report import FORMATS, Report, emit
 from loaders import read_dataset, sample_path
 
-__all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress"]
+__all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
+           "neo4j_option", "connect_neo4j", "load_source"]
 
 
 def dataset_argument(function):
@@ -75,3 +77,59 @@ def emit_report(report: Report, fmt: str, output: Path | None) -> None:
     emit(report, fmt, output)
     if output is not None:
         say(f"wrote {output}")
+
+
+# ---------------------------------------------------------------- Neo4j
+def neo4j_option(function):
+    """``--neo4j [URI]``: run on a Neo4j server (the URI, or NEO4J_URI when none is given)."""
+    return click.option(
+        "--neo4j", "neo4j_uri", is_flag=False, flag_value="", default=None, metavar="[URI]",
+        help="Run on a Neo4j server instead of a dataset: bolt://host:7687, or NEO4J_URI "
+             "when no URI is given. Credentials from NEO4J_USER/NEO4J_PASSWORD (or a prompt).",
+    )(function)
+
+
+def connect_neo4j(uri: str | None):
+    """A connected :class:`loaders.neo4j.Neo4jRunner`, closed when the command ends.
+
+    The URI comes from the option or NEO4J_URI; the user from NEO4J_USER (default
+    ``neo4j``); the password from NEO4J_PASSWORD or, at a terminal, a hidden prompt.
+    Credentials are never printed.
+    """
+    from loaders.neo4j import Neo4jRunner
+
+    uri = uri or os.environ.get("NEO4J_URI")
+    if not uri:
+        raise BackendUnavailableError("no Neo4j server given: pass a URI "
+                                      "(bolt://localhost:7687) or set NEO4J_URI")
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise BackendUnavailableError(f"no password for Neo4j at {uri}: set NEO4J_PASSWORD")
+        password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
+    with progress(f"connecting to {uri}"):
+        runner = Neo4jRunner(uri, user, password, database=os.environ.get("NEO4J_DATABASE"))
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(runner.close)
+    return runner
+
+
+def load_source(dataset: Path | None, neo4j_uri: str | None):
+    """The graph to work on, and the Neo4j runner when the work runs on a server.
+
+    With ``--neo4j`` the graph is the server's skeleton (nodes and the edges that place
+    them), read once to name and roll up the results the server counts.
+    """
+    if neo4j_uri is None:
+        return load_graph(dataset), None
+    if dataset is not None:
+        raise click.UsageError("give either DATASET or --neo4j, not both")
+    from queries.cypher import skeleton
+
+    runner = connect_neo4j(neo4j_uri)
+    with progress("reading the graph's places from Neo4j"):
+        graph = skeleton(runner)
+    graph.name = f"Neo4j {runner.uri}"
+    return graph, runner

@@ -1,0 +1,216 @@
+"""Neo4j in and out: push a graph into a Neo4j 5 server and pull it back.
+
+Everything goes through a *runner*: any object with ``run(cypher, params) ->
+DataFrame``. :class:`Neo4jRunner` is the real one (the official ``neo4j`` driver);
+tests use a recording fake. Node labels and relationship types come only from the
+schema (``neo4j_label``/``neo4j_type``), never from input text; every value is a
+query parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
+
+import pandas as pd
+
+from graphmodel import BackendUnavailableError, OrgGraph
+from graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
+
+__all__ = ["Runner", "Neo4jRunner", "push_neo4j", "pull_neo4j", "constraint_statements",
+           "node_statement", "edge_statement"]
+
+DEFAULT_BATCH = 5000
+
+
+class Runner(Protocol):
+    """The narrow seam to a Neo4j server: run one parameterized statement."""
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame: ...
+
+
+class Neo4jRunner:
+    """A runner on the official ``neo4j`` driver.
+
+    Connects at once (``verify_connectivity``) so an unreachable server or a wrong
+    password fails in seconds with :class:`BackendUnavailableError`. The message
+    names the server, never the credentials.
+    """
+
+    def __init__(self, uri: str, user: str, password: str, *, database: str | None = None,
+                 timeout: float = 5.0):
+        import neo4j
+
+        # the driver logs connection failures itself; the error raised here says it once
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
+        from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+        self.uri = uri
+        self.database = database
+        self._errors = (ServiceUnavailable, AuthError, DriverError, Neo4jError, OSError, ValueError)
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                     connection_timeout=timeout,
+                                                     max_transaction_retry_time=timeout)
+            self.driver.verify_connectivity()
+        except AuthError:
+            raise BackendUnavailableError(
+                f"Neo4j at {uri} refused the user name or password "
+                "(set NEO4J_USER and NEO4J_PASSWORD)") from None
+        except self._errors as error:
+            raise BackendUnavailableError(
+                f"cannot reach Neo4j at {uri} ({type(error).__name__}): is the server running? "
+                "(docker compose up -d)") from None
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        try:
+            records, _, keys = self.driver.execute_query(cypher, params or {},
+                                                         database_=self.database)
+        except self._errors as error:
+            raise BackendUnavailableError(f"Neo4j at {self.uri} failed: {error}") from None
+        return pd.DataFrame([r.values() for r in records], columns=list(keys))
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ------------------------------------------------------------------- statements
+def constraint_statements(kinds=None) -> list[str]:
+    """One uniqueness constraint on ``id`` per node label (from the schema)."""
+    return [f"CREATE CONSTRAINT jiceng_{kind}_id IF NOT EXISTS "
+            f"FOR (n:{neo4j_label(kind)}) REQUIRE n.id IS UNIQUE"
+            for kind in (kinds or NODE_KINDS)]
+
+
+def node_statement(kind: str) -> str:
+    """MERGE a batch of nodes of one kind: ``$rows`` = [{id, props}]."""
+    return (f"UNWIND $rows AS row MERGE (n:{neo4j_label(kind)} {{id: row.id}}) "
+            "SET n += row.props")
+
+
+def edge_statement(kind: str, source_kind: str, target_kind: str) -> str:
+    """MERGE a batch of edges: ``$rows`` = [{source, target, key, props}].
+
+    Edges form a multigraph (three part-time members from one unit are three edges),
+    so each carries ``key``, its rank among the edges with the same source, target and
+    kind; merging on it makes a second push add nothing.
+    """
+    if (source_kind, target_kind) not in EDGE_KINDS[kind].pairs():
+        raise ValueError(f"the schema has no {kind} edge from {source_kind} to {target_kind}")
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{neo4j_label(source_kind)} {{id: row.source}}) "
+            f"MATCH (b:{neo4j_label(target_kind)} {{id: row.target}}) "
+            f"MERGE (a)-[r:{neo4j_type(kind)} {{key: row.key}}]->(b) SET r += row.props")
+
+
+def _clean(value):
+    """A property value Neo4j accepts, or None for absent (NaN, <NA>, empty)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def _props(table: pd.DataFrame, skip: tuple[str, ...]) -> list[dict]:
+    columns = [c for c in table.columns if c not in skip]
+    out = []
+    for values in table[columns].itertuples(index=False, name=None):
+        out.append({c: v for c, v in zip(columns, map(_clean, values)) if v is not None})
+    return out
+
+
+def _batches(rows: list, size: int) -> Iterator[tuple[int, list]]:
+    for start in range(0, len(rows), size):
+        yield start, rows[start: start + size]
+
+
+def push_neo4j(graph: OrgGraph, runner: Runner, *, batch_size: int = DEFAULT_BATCH,
+               on_batch: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Load a graph into Neo4j: constraints first, then nodes, then edges, in batches.
+
+    Idempotent (MERGE on ids and edge keys): pushing twice leaves one copy. A failing
+    batch raises :class:`BackendUnavailableError` naming the kind and the rows; the
+    batches before it are in the database, and pushing again completes the load.
+
+    Returns the number of nodes and edges sent.
+    """
+    for statement in constraint_statements(sorted(set(graph.nodes["kind"].astype(str)))):
+        _run(runner, statement, {}, "constraints")
+    nodes, edges = graph.to_tables()
+    sent = {"nodes": 0, "edges": 0}
+    for kind, table in nodes.groupby("kind", sort=False, observed=True):
+        props = _props(table.drop(columns=["id"]), ())
+        rows = [{"id": i, "props": p} for i, p in zip(table["id"], props)]
+        for start, batch in _batches(rows, batch_size):
+            _run(runner, node_statement(str(kind)), {"rows": batch},
+                 f"{kind} nodes, rows {start + 1}–{start + len(batch)}")
+            sent["nodes"] += len(batch)
+            if on_batch:
+                on_batch(str(kind), start + len(batch), len(rows))
+    kind_of = dict(zip(nodes["id"], nodes["kind"].astype(str)))
+    edges = edges.assign(
+        _sk=edges["source"].map(kind_of), _tk=edges["target"].map(kind_of),
+        key=edges.groupby(["source", "target", "kind"], sort=False).cumcount())
+    for (kind, sk, tk), table in edges.groupby(["kind", "_sk", "_tk"], sort=False, observed=True):
+        props = _props(table, ("source", "target", "_sk", "_tk", "key"))
+        rows = [{"source": s, "target": t, "key": int(k), "props": p}
+                for s, t, k, p in zip(table["source"], table["target"], table["key"], props)]
+        statement = edge_statement(str(kind), sk, tk)
+        for start, batch in _batches(rows, batch_size):
+            _run(runner, statement, {"rows": batch},
+                 f"{kind} edges {sk}→{tk}, rows {start + 1}–{start + len(batch)}")
+            sent["edges"] += len(batch)
+            if on_batch:
+                on_batch(f"{kind} ({sk}→{tk})", start + len(batch), len(rows))
+    return sent
+
+
+def _run(runner: Runner, cypher: str, params: dict, what: str) -> pd.DataFrame:
+    try:
+        return runner.run(cypher, params)
+    except BackendUnavailableError as error:
+        raise BackendUnavailableError(f"push stopped at {what}: {error}. The batches before "
+                                      "it are loaded; push again to complete.") from None
+
+
+NODES_QUERY = ("MATCH (n) WHERE n.kind IN $kinds AND n.id IS NOT NULL "
+               "RETURN n.id AS id, properties(n) AS props ORDER BY id")
+EDGES_QUERY = ("MATCH (a)-[r]->(b) WHERE type(r) IN $types AND a.kind IN $kinds AND b.kind IN $kinds "
+               "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props "
+               "ORDER BY source, target, type, r.key")
+
+
+def pull_neo4j(runner: Runner, *, edge_kinds: Iterable[str] | None = None,
+               name: str = "neo4j") -> OrgGraph:
+    """Read the organizational graph back from Neo4j (validated like any dataset).
+
+    ``edge_kinds`` limits the edges read (all kinds by default).
+    """
+    nodes = runner.run(NODES_QUERY, {"kinds": list(NODE_KINDS)})
+    type_to_kind = {neo4j_type(k): k for k in (EDGE_KINDS if edge_kinds is None else edge_kinds)}
+    edges = runner.run(EDGES_QUERY, {"types": list(type_to_kind), "kinds": list(NODE_KINDS)})
+    node_rows = [{"id": i, **{k: v for k, v in p.items() if k != "id"}}
+                 for i, p in zip(nodes.get("id", []), nodes.get("props", []))]
+    edge_rows = [{"source": s, "target": t, "kind": type_to_kind[ty],
+                  **{k: v for k, v in p.items() if k not in ("key", "kind")}}
+                 for s, t, ty, p in zip(edges.get("source", []), edges.get("target", []),
+                                        edges.get("type", []), edges.get("props", []))]
+    node_table = pd.DataFrame(node_rows, columns=None if node_rows else ["id", "kind", "name"])
+    edge_table = pd.DataFrame(edge_rows, columns=None if edge_rows else ["source", "target", "kind"])
+    as_text = lambda t: t.astype("str").where(t.notna())  # noqa: E731
+    return OrgGraph.from_tables(as_text(node_table), as_text(edge_table), name=name,
+                                nodes_file="neo4j nodes", edges_file="neo4j relationships")
+
