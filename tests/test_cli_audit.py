@@ -78,7 +78,7 @@ def test_text_formats_to_a_file(cli, tmp_path, fmt):
     out = tmp_path / f"audit.{fmt}"
     assert cli("audit", "--format", fmt, "--output", out).exit_code == 0
     data = out.read_bytes()
-    assert "grid-branch".encode() in data
+    assert b"grid-branch" in data
     assert data.startswith(b"\xef\xbb\xbf") == (fmt == "csv")
 
 

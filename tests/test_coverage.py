@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.helpers import write_dataset_files
+from tests.reference_coverage import reference_audit
 
 from loaders import read_dataset
 from queries.coverage import audit
 from queries.rules import default_rules
-from tests.helpers import write_dataset_files
-from tests.reference_coverage import reference_audit
 
 
 def test_planted_gaps_are_found_and_nothing_else(sample, sample_truth):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from jiceng.maps import overview_map, reach_map, street_map, wrap
-
 from tests.conftest import XSS
+
+from jiceng.maps import overview_map, reach_map, wrap
+
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers import write_dataset_files
+from tests.reference_network import reference_reach
 
 from loaders import read_dataset
 from queries.reach import gini, reach, reach_from
-from tests.helpers import write_dataset_files
-from tests.reference_network import reference_reach
 
 NODES = [
     ("S1", "street_committee", "街道", ""), ("S2", "street_committee", "乙街道", ""),

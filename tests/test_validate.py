@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 from graphmodel import InvalidInputError
 from loaders import read_dataset
-from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 
 def problems_of(folder):

@@ -462,7 +462,6 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
 
     # pooled coverage per community and per street: every checked node attributed to its place
     checks = _checks_by_place(graph, audit_result)
-    ids = graph.nodes["id"].to_numpy(dtype=object)
     households = graph.nodes["households"].to_numpy(dtype=float, na_value=np.nan) \
         if "households" in graph.nodes.columns else np.full(graph.n_nodes, np.nan)
 
@@ -542,7 +541,6 @@ def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> NetworkMap:
     table = reach_from(graph, unit_id, hops=hops)
     codes = graph.codes(table["id"]).tolist()
     hop = dict(zip(codes, table["hop"].tolist()))
-    chosen = set(codes)
     src, dst, kinds = graph.edge_arrays
     kind_names = list(EDGE_KINDS)
     flow = {"pairs_with", "part_time", "reports_to", "leads"}

@@ -580,7 +580,7 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
         paired_units: set[str] = set()
         cursor = 0
 
-        def next_unit() -> str:
+        def next_unit(units=units) -> str:  # the street's units, bound now
             nonlocal cursor
             unit = units[cursor % len(units)]
             cursor += 1
@@ -629,9 +629,9 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
                 paired_units.add(unit)
         # part-time members: from at least two different units for each open community
         for c in comms[np.isin(status[comms], [NORMAL, NO_PAIR, FEW_PT])]:
-            for k in range(int(pt_need[c])):
+            for _ in range(int(pt_need[c])):
                 part_comm.append((next_unit(), comm_ids[c]))
-        for k in range(int(pt_street_need[s])):
+        for _ in range(int(pt_street_need[s])):
             part_street.append((next_unit(), street_ids[s]))
         # in-service members report to the communities around them
         if len(reportable):
