@@ -18,12 +18,13 @@ from scipy.sparse import csr_matrix
 
 from graphmodel.errors import InvalidInputError, UnknownNodeError
 from graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
-from graphmodel.validate import ROW, normalize_text, validate_tables
+from graphmodel.validate import ROW, PreparedTables, normalize_text, prepare_tables, validate_tables
 
 __all__ = ["OrgGraph"]
 
 NODE_KIND_DTYPE = pd.CategoricalDtype(list(NODE_KINDS))
 EDGE_KIND_DTYPE = pd.CategoricalDtype(list(EDGE_KINDS))
+_STR_DTYPE = pd.Series([], dtype="str").dtype
 
 # How a node finds the place it belongs to, in order of preference: (edge kind,
 # direction). "out" follows the edge to its target, "in" back to its source.
@@ -95,6 +96,9 @@ class OrgGraph:
         InvalidInputError
             With every problem found, each naming file, row and column.
         """
+        prepared = prepare_tables(nodes, edges)
+        if prepared is not None:
+            return cls._from_prepared(prepared, name=name)
         nodes = _with_rows(nodes)
         edges = _with_rows(edges)
         nodes = normalize_text(nodes)
@@ -117,6 +121,28 @@ class OrgGraph:
                 "kind": pd.Categorical(edges["kind"].to_numpy(dtype=object), dtype=EDGE_KIND_DTYPE),
             }), _typed_attributes(edges, ("source", "target", "kind"))], axis=1)
         return cls(node_table, edge_table, name=name)
+
+    @classmethod
+    def _from_prepared(cls, prepared: PreparedTables, *, name: str) -> OrgGraph:
+        """Tables already checked by :func:`prepare_tables`: wrap the arrow columns, no copies."""
+
+        def column(values) -> pd.Series:
+            if isinstance(values, pd.api.extensions.ExtensionArray):
+                return pd.Series(values)
+            return pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE))
+
+        nodes = {"id": column(prepared.node_columns["id"]),
+                 "kind": pd.Categorical.from_codes(prepared.node_kind, dtype=NODE_KIND_DTYPE),
+                 "name": column(prepared.node_columns["name"])}
+        nodes.update({c: column(v) for c, v in prepared.node_columns.items()
+                      if c not in ("id", "kind", "name")})
+        code_dtype = np.int32 if len(prepared.node_kind) < 2**31 - 1 else np.int64
+        edges = {"source": prepared.source.astype(code_dtype),
+                 "target": prepared.target.astype(code_dtype),
+                 "kind": pd.Categorical.from_codes(prepared.edge_kind, dtype=EDGE_KIND_DTYPE)}
+        edges.update({c: column(v) for c, v in prepared.edge_columns.items()
+                      if c not in ("source", "target", "kind")})
+        return cls(pd.DataFrame(nodes, copy=False), pd.DataFrame(edges, copy=False), name=name)
 
     def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The nodes and edges as tables with string ids, as a dataset stores them."""

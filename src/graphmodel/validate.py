@@ -7,9 +7,12 @@ The raw tables are what a loader read: every cell a string or missing, plus a
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -24,7 +27,7 @@ from graphmodel.schema import (
     allowed_endpoints,
 )
 
-__all__ = ["normalize_text", "validate_tables", "ROW"]
+__all__ = ["normalize_text", "validate_tables", "prepare_tables", "PreparedTables", "ROW"]
 
 #: Name of the column that carries each row's spreadsheet row number.
 ROW = "_row"
@@ -46,13 +49,34 @@ def normalize_text(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = values
             continue
         values = values.astype("str")
-        wide = ~values.str.isascii().fillna(True).astype(bool)
+        wide = _may_change_under_nfkc(values)
         if wide.any():
             values = values.copy()
             values[wide] = values[wide].str.normalize("NFKC")
         values = values.str.strip()
         out[column] = values.mask(values == "")
     return pd.DataFrame(out, index=table.index)
+
+
+# Text made only of ASCII and CJK Unified Ideographs (U+4E00..U+9FFF) is unchanged by NFKC:
+# neither has a decomposition nor composes with a neighbour. Only the rest (full-width forms,
+# punctuation, combining marks, compatibility ideographs ...) goes through Python's NFKC.
+_NFKC_SUSPECT = r"[^\x{00}-\x{7f}\x{4e00}-\x{9fff}]"
+
+
+def _arrow_strings(values: pd.Series) -> pa.ChunkedArray:
+    """A column of the "str" dtype as a large_string arrow array (zero-copy when pyarrow-backed)."""
+    array = values.array
+    if hasattr(array, "_pa_array"):
+        return array._pa_array
+    return pa.chunked_array([pa.array(values.to_numpy(dtype=object), type=pa.large_string(),
+                                      from_pandas=True)])
+
+
+def _may_change_under_nfkc(values: pd.Series) -> pd.Series:
+    """Boolean mask of the cells that NFKC might change (False for missing cells)."""
+    suspect = pc.fill_null(pc.match_substring_regex(_arrow_strings(values), _NFKC_SUSPECT), False)
+    return pd.Series(suspect.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
 def _problems(file: str, rows: pd.Series, column: str | None, messages) -> list[Problem]:
@@ -223,3 +247,303 @@ def validate_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str
     for kind in ("leads", "within"):
         problems += _check_cycles(coded, ids, len(nodes), edges_file, kind)
     return problems, source_code, target_code
+
+
+# ------------------------------------------------------------------ fast path
+@dataclass
+class PreparedTables:
+    """Normalized columns of valid tables, ready to become an :class:`~graphmodel.OrgGraph`.
+
+    ``node_columns`` and ``edge_columns`` map each column (in file order, ``_row`` left out)
+    to a large_string arrow array, or for numeric attributes to an ``Int64`` array;
+    ``node_kind``/``edge_kind`` are the kinds' positions in the schema, ``source``/``target``
+    the edges' node codes.
+    """
+
+    node_columns: dict[str, object]
+    edge_columns: dict[str, object]
+    node_kind: np.ndarray
+    edge_kind: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+
+
+def _chunks(array: pa.ChunkedArray) -> list[pa.Array]:
+    return [chunk for chunk in array.chunks if len(chunk)]
+
+
+def _string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (n + 1) and the UTF-8 bytes of a large_string array chunk, without copies."""
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return offsets, data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]
+
+
+def _has_nfkc_suspects(data: np.ndarray, block: int = 1 << 18) -> bool:
+    """Whether UTF-8 bytes hold a character other than ASCII and U+4E00..U+9FFF, which NFKC
+    might change. Those start with a byte E5..E9, or E4 followed by B8..BF; read in blocks
+    that stay in cache."""
+    if not len(data) or data.max() < 0x80:
+        return False
+    for start in range(0, len(data), block):
+        part = data[start:start + block]
+        lead = part >= 0xC0
+        lead &= (part - np.uint8(0xE5)) > 4  # not E5..E9 (uint8 arithmetic wraps)
+        where = np.flatnonzero(lead)
+        if not len(where):
+            continue
+        if (part[where] != 0xE4).any():
+            return True
+        if (data[np.minimum(start + where + 1, len(data) - 1)] < 0xB8).any():
+            return True
+    return False
+
+
+_TRIMMED = np.zeros(256, dtype=bool)
+_TRIMMED[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # ASCII bytes a trim might remove
+
+
+def _needs_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
+    if not len(data) or data.min() > 32:
+        return False
+    lengths = offsets[1:] - offsets[:-1]
+    filled = np.flatnonzero(lengths)
+    first = data[offsets[filled] - offsets[0]]
+    last = data[offsets[filled + 1] - offsets[0] - 1]
+    return bool(_TRIMMED[first].any() or _TRIMMED[last].any())
+
+
+def _normalized_chunk(chunk: pa.Array) -> pa.Array | None:
+    """Trim and empty -> null for one chunk; None when NFKC might change a cell."""
+    if chunk.null_count == len(chunk):
+        return chunk
+    offsets, data = _string_buffers(chunk)
+    if _has_nfkc_suspects(data):
+        return None
+    if _needs_trim(offsets, data):
+        chunk = pc.utf8_trim_whitespace(chunk)
+        offsets, data = _string_buffers(chunk)
+    if np.count_nonzero(offsets[1:] != offsets[:-1]) != len(chunk) - chunk.null_count:
+        empty = pc.equal(pc.binary_length(chunk), 0)
+        chunk = pc.if_else(empty, pa.scalar(None, pa.large_string()), chunk)
+    return chunk
+
+
+def _normalized_arrow(values: pd.Series) -> pa.ChunkedArray:
+    """What :func:`normalize_text` does to a column, in arrow: NFKC, trim, empty -> null.
+
+    Text of ASCII and common CJK ideographs only (all of a generated or typical dataset)
+    is unchanged by NFKC and only needs trimming where a cell starts or ends with a space;
+    a column with any other character goes through :func:`normalize_text` itself.
+    """
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        values = values.astype("str")
+    array = _arrow_strings(values)
+    chunks = []
+    for chunk in _chunks(array):
+        done = _normalized_chunk(chunk)
+        if done is None:
+            return _arrow_strings(normalize_text(pd.DataFrame({"v": values}))["v"])
+        chunks.append(done)
+    return pa.chunked_array(chunks, type=pa.large_string())
+
+
+def _whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
+    """The column as Int64 when every present cell is 1 to 15 plain digits; None otherwise.
+
+    Fifteen digits are exact in float64 too, so both paths read the same number.
+    """
+    for chunk in _chunks(array):
+        offsets, data = _string_buffers(chunk)
+        lengths = offsets[1:] - offsets[:-1]
+        if len(lengths) and lengths.max() > 15:
+            return None
+        if np.count_nonzero(lengths) != len(chunk) - chunk.null_count:
+            return None  # an empty cell that is not missing, or bytes behind a missing one
+        if len(data) and (data.min() < 48 or data.max() > 57):
+            return None
+    numbers = pc.cast(array, pa.int64())
+    values = np.empty(len(array), dtype=np.int64)
+    missing = np.zeros(len(array), dtype=bool)
+    at = 0
+    for chunk in numbers.chunks:  # values under missing cells are left as they are
+        values[at:at + len(chunk)] = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+            chunk.offset:chunk.offset + len(chunk)]
+        if chunk.null_count:
+            missing[at:at + len(chunk)] = chunk.is_null().to_numpy(zero_copy_only=False)
+        at += len(chunk)
+    return pd.arrays.IntegerArray(values, missing)
+
+
+def _positions(array: pa.ChunkedArray, vocabulary) -> np.ndarray | None:
+    """Position of each cell in a small ``vocabulary``; None when a cell is missing or not in it."""
+    found = pc.index_in(array, value_set=pa.array(list(vocabulary), type=pa.large_string()))
+    if found.null_count:
+        return None
+    return found.to_numpy()
+
+
+# _WORD_MASK[w][length]: the bits of word w that hold bytes of a string of that length
+_LONGEST_PACKED = 24
+_WORD_MASK = np.array(
+    [[(1 << (8 * min(max(length - 8 * w, 0), 8))) - 1 for length in range(_LONGEST_PACKED + 1)]
+     for w in range(_LONGEST_PACKED // 8)], dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _packed_words(array: pa.ChunkedArray, words: int) -> list[np.ndarray] | None:
+    """Each string as ``words`` little-endian uint64 words, zero padded.
+
+    None when a string is longer than the words hold or holds a NUL byte (then padding
+    would be ambiguous). O(n) per word, no per-row Python.
+    """
+    out = [np.empty(len(array), dtype=np.uint64) for _ in range(words)]
+    at = 0
+    for chunk in _chunks(array):
+        offsets, data = _string_buffers(chunk)
+        lengths = offsets[1:] - offsets[:-1]
+        if lengths.max() > 8 * words or not data.all():
+            return None
+        padded = np.zeros(len(data) + 8 * words + 8, dtype=np.uint8)
+        padded[:len(data)] = data
+        view = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+        starts = offsets[:-1] - offsets[0]
+        for w in range(words):
+            np.bitwise_and(view[starts + 8 * w], _WORD_MASK[w][lengths],
+                           out=out[w][at:at + len(chunk)])
+        at += len(chunk)
+    return out
+
+
+def _hash_words(words: list[np.ndarray]) -> np.ndarray:
+    if len(words) == 1:
+        return words[0]
+    key = words[0] * _MIX
+    key ^= words[1]
+    for word in words[2:]:
+        key *= _MIX
+        key ^= word
+    return key
+
+
+def _id_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
+              ) -> list[np.ndarray] | None:
+    """Codes (row positions in ``ids``) of every referenced id; None when an id repeats or a
+    reference is unknown.
+
+    Ids of up to 24 bytes (the usual case) are packed into integers, looked up in one integer
+    hash table and then checked word by word; longer ones go through arrow's string hash.
+    """
+    longest = int(pc.max(pc.binary_length(ids)).as_py() or 0)
+    node_words = (_packed_words(ids, max(1, -(-longest // 8))) if longest <= _LONGEST_PACKED
+                  else None)
+    if node_words is None:
+        return _id_codes_by_strings(ids, references)
+    index = pd.Index(_hash_words(node_words))
+    if not index.is_unique:  # a repeated id (or, very rarely, two ids with one hash)
+        return _id_codes_by_strings(ids, references)
+    out = []
+    for reference in references:
+        words = _packed_words(reference, len(node_words))
+        if words is None:
+            return None
+        codes = index.get_indexer(_hash_words(words))
+        if (codes < 0).any():
+            return None
+        if not all(np.array_equal(node[codes], word) for node, word in zip(node_words, words)):
+            return _id_codes_by_strings(ids, references)
+        out.append(codes.astype(np.int64))
+    return out
+
+
+def _id_codes_by_strings(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
+                         ) -> list[np.ndarray] | None:
+    if pc.count_distinct(ids).as_py() != len(ids):
+        return None
+    value_set = ids.combine_chunks()
+    codes = [pc.index_in(r, value_set=value_set) for r in references]
+    if any(c.null_count for c in codes):
+        return None
+    return [c.to_numpy().astype(np.int64) for c in codes]
+
+
+def _on_cycle(source: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    """Which edges lie on a directed cycle (strongly connected components; self-loops too)."""
+    matrix = csr_matrix((np.ones(len(source), dtype=np.int8), (source, target)), shape=(n, n))
+    _, labels = connected_components(matrix, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=n)
+    return (labels[source] == labels[target]) & ((sizes[labels[source]] > 1) | (source == target))
+
+
+def _allowed_lookup() -> np.ndarray:
+    """Boolean cube: allowed[edge kind, source kind, target kind], by schema position."""
+    node_at = {k: i for i, k in enumerate(NODE_KINDS)}
+    allowed = np.zeros((len(EDGE_KINDS), len(NODE_KINDS), len(NODE_KINDS)), dtype=bool)
+    for e, kind in enumerate(EDGE_KINDS.values()):
+        for s, t in kind.pairs():
+            allowed[e, node_at[s], node_at[t]] = True
+    return allowed
+
+
+def prepare_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> PreparedTables | None:
+    """Normalize and check raw tables in a few arrow and numpy passes, without messages.
+
+    Returns the normalized, coded columns when the tables are valid, and None as soon as
+    any check fails (or a cell is unusual, e.g. a number written ``1.0``): the caller
+    then runs :func:`normalize_text` and :func:`validate_tables`, which say what is wrong
+    where. Both paths accept exactly the same tables. O(n + m), no per-row Python.
+    """
+    if (any(c not in nodes.columns for c in REQUIRED_NODE_COLUMNS)
+            or any(c not in edges.columns for c in REQUIRED_EDGE_COLUMNS)):
+        return None
+    tables = []
+    for table, required in ((nodes, REQUIRED_NODE_COLUMNS), (edges, REQUIRED_EDGE_COLUMNS)):
+        columns: dict[str, object] = {}
+        for column in table.columns:
+            if column == ROW:
+                continue
+            array = _normalized_arrow(table[column])
+            if column in required and array.null_count:
+                return None
+            if column in NUMERIC_ATTRIBUTES:
+                numbers = _whole_numbers(array)
+                if numbers is None:
+                    return None
+                columns[column] = numbers
+            else:
+                columns[column] = array
+        tables.append(columns)
+    node_columns, edge_columns = tables
+
+    node_kind = _positions(node_columns["kind"], NODE_KINDS)
+    edge_kind = _positions(edge_columns["kind"], EDGE_KINDS)
+    if node_kind is None or edge_kind is None:
+        return None
+    if "type" in node_columns:
+        station = node_kind == list(NODE_KINDS).index("service_station")
+        types = node_columns["type"]
+        known = pc.is_in(types, value_set=pa.array(list(STATION_TYPES), type=pa.large_string()))
+        bad = pc.and_(pc.is_valid(types), pc.invert(known)).to_numpy(zero_copy_only=False)
+        if (bad & station).any():
+            return None
+
+    ids = node_columns["id"]
+    codes = _id_codes(ids, [edge_columns["source"], edge_columns["target"]])
+    if codes is None:
+        return None
+    source, target = codes
+    if not _allowed_lookup()[edge_kind, node_kind[source], node_kind[target]].all():
+        return None
+
+    n = len(ids)
+    edge_at = {k: i for i, k in enumerate(EDGE_KINDS)}
+    within = edge_kind == edge_at["within"]
+    if (np.bincount(source[within], minlength=n) > 1).any():
+        return None
+    for kind in ("leads", "within"):
+        mask = edge_kind == edge_at[kind]
+        if mask.any() and _on_cycle(source[mask], target[mask], n).any():
+            return None
+    return PreparedTables(node_columns, edge_columns, node_kind, edge_kind, source, target)

@@ -8,11 +8,15 @@ such as ``007`` stay strings. CSV is written as UTF-8 with BOM so Excel opens it
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 from contextlib import ExitStack
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from graphmodel import InvalidInputError, OrgGraph, Problem
 from loaders.atomic import atomic_path
@@ -49,22 +53,44 @@ def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
 
     Raises :class:`InvalidInputError` for a missing, empty, undecodable or malformed file.
     """
+    return _read_csv(path, display, empty_as_missing=False)
+
+
+_PROBE = 1 << 16  # bytes read to detect an empty file and a BOM before parsing a large file
+
+
+def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.DataFrame:
+    """Read a CSV file as strings; empty cells as "" or, with ``empty_as_missing``, missing.
+
+    A large file is handed to pyarrow as UTF-8 straight away (pyarrow checks the UTF-8 and
+    skips a BOM), so its bytes are neither held twice nor decoded in Python; only when that
+    fails is the encoding detected on the whole file, as for small files.
+    """
     display = display or str(path)
     if not path.is_file():
         raise InvalidInputError([Problem(display, None, None, "file not found")])
+    empty = dict(na_values=[""], keep_default_na=False) if empty_as_missing else \
+        dict(keep_default_na=False)
+    with open(path, "rb") as stream:
+        head = stream.read(_PROBE + 1)
+    if len(head) > _PROBE and head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
+        table = _read_large_utf8(path, head, empty_as_missing=empty_as_missing)
+        if table is not None:
+            return table
     data = path.read_bytes()
     if not data.strip(codecs.BOM_UTF8 + b" \t\r\n"):
         raise InvalidInputError([Problem(display, None, None, "file is empty (no header row)")])
     encoding = detect_encoding(data)
+    del data
     if encoding is None:
         raise InvalidInputError([Problem(display, None, None,
                                          "cannot read the text: not UTF-8 nor GB18030/GBK")])
-    options = dict(dtype="str", keep_default_na=False, encoding=encoding)
+    options = dict(dtype="str", encoding=encoding, **empty)
     try:
         table = pd.read_csv(path, engine="pyarrow", **options)
     except Exception:  # pyarrow is strict (quoted newlines, ragged rows): let the C parser tell
         try:
-            table = pd.read_csv(path, engine="c", na_filter=False, **options)
+            table = pd.read_csv(path, engine="c", na_filter=empty_as_missing, **options)
         except (pd.errors.ParserError, ValueError) as error:
             raise InvalidInputError([Problem(display, None, None,
                                              f"not a valid CSV file: {error}")]) from None
@@ -72,12 +98,46 @@ def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
     return table
 
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype="str" reads
+
+
+def _read_large_utf8(path: Path, head: bytes, *, empty_as_missing: bool) -> pd.DataFrame | None:
+    """A large UTF-8 file read by pyarrow in big blocks, every column as text; None if that
+    fails (not UTF-8, ragged rows, quoted newlines in the header, repeated column names ...).
+
+    The same table as ``pd.read_csv(engine="pyarrow", dtype="str")``, without its copy of
+    every column: the arrow strings are wrapped as they are.
+    """
+    first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+    try:
+        names = next(csv.reader([first_line.decode("utf-8").rstrip("\r")]))
+    except (UnicodeDecodeError, StopIteration, csv.Error):
+        return None
+    if len(set(names)) != len(names) or any(not n for n in names):
+        return None
+    try:
+        arrow = pa_csv.read_csv(
+            path, read_options=pa_csv.ReadOptions(block_size=1 << 24),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.large_string() for n in names},
+                strings_can_be_null=empty_as_missing,
+                null_values=[""] if empty_as_missing else [],
+                quoted_strings_can_be_null=empty_as_missing))
+    except (pa.ArrowException, OSError):
+        return None
+    if arrow.column_names != names or any(t != pa.large_string() for t in arrow.schema.types):
+        return None
+    return pd.DataFrame({name.strip(): pd.Series(pd.arrays.ArrowStringArray(column, dtype=_STR))
+                         for name, column in zip(names, arrow.columns)})
+
+
 def _read_folder(folder: Path) -> OrgGraph:
     problems: list[Problem] = []
     tables = {}
     for filename in (NODES_FILE, EDGES_FILE):
         try:
-            tables[filename] = read_csv_table(folder / filename, str(folder / filename))
+            tables[filename] = _read_csv(folder / filename, str(folder / filename),
+                                         empty_as_missing=True)
         except InvalidInputError as error:
             problems += error.problems
     if problems:
