@@ -40,3 +40,13 @@ TINY_EDGES = [
     ("UP1", "U1", "covers"),
     ("UP1", "C1", "pairs_with"),
 ]
+
+
+def assert_same_graph(expected, actual) -> None:
+    """Same nodes and edges with the same attributes, whatever their order."""
+    for old, new in zip(expected.to_tables(), actual.to_tables()):
+        assert sorted(old.columns) == sorted(new.columns)
+        columns = sorted(old.columns)
+        old = old[columns].sort_values(columns).reset_index(drop=True)
+        new = new[columns].sort_values(columns).reset_index(drop=True)
+        pd.testing.assert_frame_equal(old, new, check_dtype=False, check_categorical=False)

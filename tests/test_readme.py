@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from jiceng.cli import COMMANDS
 from tests.conftest import ROOT
+
+from jiceng.cli import COMMANDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
