@@ -14,6 +14,7 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.sparse import csr_matrix
 
 from graphmodel.errors import InvalidInputError, UnknownNodeError
@@ -126,14 +127,16 @@ class OrgGraph:
     def _from_prepared(cls, prepared: PreparedTables, *, name: str) -> OrgGraph:
         """Tables already checked by :func:`prepare_tables`: wrap the arrow columns, no copies."""
 
-        def column(values) -> pd.Series:
+        def column(values, whole: bool = False) -> pd.Series:
             if isinstance(values, pd.api.extensions.ExtensionArray):
                 return pd.Series(values)
+            if whole and values.num_chunks > 1:  # arrow's take on many chunks joins them each time
+                values = pa.chunked_array([values.combine_chunks()])
             return pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE))
 
-        nodes = {"id": column(prepared.node_columns["id"]),
+        nodes = {"id": column(prepared.node_columns["id"], whole=True),
                  "kind": pd.Categorical.from_codes(prepared.node_kind, dtype=NODE_KIND_DTYPE),
-                 "name": column(prepared.node_columns["name"])}
+                 "name": column(prepared.node_columns["name"], whole=True)}
         nodes.update({c: column(v) for c, v in prepared.node_columns.items()
                       if c not in ("id", "kind", "name")})
         code_dtype = np.int32 if len(prepared.node_kind) < 2**31 - 1 else np.int64
@@ -253,32 +256,51 @@ class OrgGraph:
         """
         n = self.n_nodes
         parent = np.full(n, -1, dtype=np.int64)
-        src = self.edges["source"].to_numpy()
-        dst = self.edges["target"].to_numpy()
-        kinds = self.edges["kind"].to_numpy(dtype=object) if n else np.empty(0, object)
+        src, dst, _ = self.edge_arrays
         for kind, direction in reversed(_HOME_EDGES):
-            mask = kinds == kind
-            child, up = (src[mask], dst[mask]) if direction == "out" else (dst[mask], src[mask])
+            positions = self.edge_positions(kind)  # in file order
+            child, up = ((src[positions], dst[positions]) if direction == "out"
+                         else (dst[positions], src[positions]))
             # first edge wins within a kind; earlier kinds in _HOME_EDGES overwrite later ones
-            order = np.arange(len(child))[::-1]
-            parent[child[order]] = up[order]
-        return pd.DataFrame({"community": self._climb(parent, "community_party"),
-                             "street": self._climb(parent, "street_committee"),
-                             "district": self._climb(parent, "district_committee")})
+            parent[child[::-1]] = up[::-1]
+        return self._climb(parent, {"community": "community_party", "street": "street_committee",
+                                    "district": "district_committee"})
 
-    def _climb(self, parent: np.ndarray, kind: str) -> np.ndarray:
-        target = self.is_kind(kind)
-        found = np.where(target, np.arange(self.n_nodes), -1)
-        current = parent.copy()
+    def _climb(self, parent: np.ndarray, levels: dict[str, str]) -> pd.DataFrame:
+        """For each level, the first node of its kind on the way up from each node (itself
+        included), at most 16 steps up; one walk for all levels, moving only the nodes
+        that still look for one."""
+        kind_codes = self.kind_codes.astype(np.int64)
+        wanted = [NODE_KIND_DTYPE.categories.get_loc(kind) for kind in levels.values()]
+        found = [np.where(kind_codes == k, np.arange(self.n_nodes), -1) for k in wanted]
+        climbing = np.flatnonzero(parent >= 0)
+        current = parent[climbing]
         for _ in range(16):  # the deepest chain (building → city) is far shorter
-            open_ = (found < 0) & (current >= 0)
-            if not open_.any():
+            if not len(climbing):
                 break
-            hit = open_ & target[np.maximum(current, 0)]
-            found[hit] = current[hit]
-            step = open_ & ~hit
-            current[step] = parent[current[step]]
-        return found
+            current_kind = kind_codes[current]
+            looking = np.zeros(len(climbing), dtype=bool)
+            for k, level in zip(wanted, found):
+                open_ = level[climbing] < 0
+                hit = open_ & (current_kind == k)
+                level[climbing[hit]] = current[hit]
+                looking |= open_ & ~hit
+            climbing, current = climbing[looking], parent[current[looking]]
+            placed = current >= 0
+            climbing, current = climbing[placed], current[placed]
+        return pd.DataFrame(dict(zip(levels, found)))
+
+    def node_values(self, column: str, codes: np.ndarray) -> np.ndarray:
+        """The values of one node column at the given codes, as an object array.
+
+        Takes only those rows (O(len(codes))), where ``nodes[column].to_numpy()`` would
+        convert the whole column.
+
+        >>> from loaders import read_sample
+        >>> read_sample().node_values("id", np.array([0])).tolist()
+        ['CITY01']
+        """
+        return self.nodes[column].take(np.asarray(codes, dtype=np.int64)).to_numpy(dtype=object)
 
     def street_of(self, codes: np.ndarray) -> np.ndarray:
         """Street codes of the given nodes (-1 where none)."""

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from graphmodel import OrgGraph
+from queries._places import place_names
 from queries.rules import EdgeCount, Rule, load_rules
 
 __all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule"]
@@ -160,65 +161,137 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
     places = graph.places
     street_of = places["street"].to_numpy()
     district_of = places["district"].to_numpy()
-    ids = graph.nodes["id"].to_numpy(dtype=object)
-    names = graph.nodes["name"].to_numpy(dtype=object)
-    kinds = graph.nodes["kind"].astype(str).to_numpy(dtype=object)
+    roll_up = _RollUp(street_of, district_of)
 
-    summary_rows, gap_frames, checked_frames = [], [], []
+    summary_rows, gap_frames = [], []
     for rule, (codes, counts) in zip(rules, per_rule):
         codes, counts = np.asarray(codes, dtype=np.int64), np.asarray(counts, dtype=np.int64)
         passing = counts >= rule.min
         summary_rows.append((rule.id, rule.title_zh, rule.title_en, ",".join(rule.each), rule.min,
                              len(codes), int(passing.sum()), int((~passing).sum())))
-        checked_frames.append(pd.DataFrame({"rule": rule.id, "street": street_of[codes],
-                                            "district": district_of[codes], "passing": passing}))
+        roll_up.add(rule.id, codes, passing)
         fail = codes[~passing]
-        order = np.argsort(ids[fail].astype(str), kind="stable")
-        fail, fail_counts = fail[order], counts[~passing][order]
+        fail_ids = graph.node_values("id", fail)
+        order = np.argsort(fail_ids.astype(str), kind="stable")
+        fail, fail_ids, fail_counts = fail[order], fail_ids[order], counts[~passing][order]
         gap_frames.append(pd.DataFrame({
-            "rule": rule.id, "id": ids[fail], "kind": kinds[fail], "name": names[fail],
-            "count": fail_counts, "min": rule.min, "street": street_of[fail],
-            "district": district_of[fail]}))
+            "rule": rule.id, "id": fail_ids,
+            "kind": graph.nodes["kind"].take(fail).astype(str).to_numpy(dtype=object),
+            "name": graph.node_values("name", fail), "count": fail_counts, "min": rule.min,
+            "street": street_of[fail], "district": district_of[fail]}))
 
     summary = pd.DataFrame(summary_rows, columns=["rule", "title_zh", "title_en", "each", "min",
                                                   "checked", "passing", "failing"])
     summary["coverage"] = _coverage(summary["passing"], summary["checked"])
-    gaps = _named_places(pd.concat(gap_frames, ignore_index=True), ids, names)
-    checked = pd.concat(checked_frames, ignore_index=True)
-    by_street = _roll_up(checked, ["rule", "street", "district"], ids, names, rules)
-    by_district = _roll_up(checked, ["rule", "district"], ids, names, rules)
+    gaps = _named_places(pd.concat(gap_frames, ignore_index=True), graph)
+    by_street = _finish_roll_up(roll_up.by_street(), ["rule", "street", "district"], graph, rules)
+    by_district = _finish_roll_up(roll_up.by_district(), ["rule", "district"], graph, rules)
     ranking = _ranking(by_street)
     return AuditResult(rules, summary, gaps, by_street, by_district, ranking)
 
 
-def _place_names(codes: np.ndarray, ids: np.ndarray, names: np.ndarray):
-    codes = np.asarray(codes, dtype=np.int64)
-    known = codes >= 0
-    safe = np.where(known, codes, 0)
-    return (np.where(known, ids[safe], ""), np.where(known, names[safe], "（未归属 unattributed）"))
+class _RollUp:
+    """Checked and passing counts per rule and (street, district), by counting over place slots.
+
+    Places are renumbered 0..S-1 (streets) and 0..D-1 (districts), with one more slot for
+    "none", so each rule is a ``bincount`` over its checked nodes, O(checked + S + D). A node
+    whose district is not its street's district (possible only in odd graphs) is grouped
+    by both codes, with ``numpy.unique`` over those few.
+    """
+
+    def __init__(self, street_of: np.ndarray, district_of: np.ndarray):
+        self.street_of, self.district_of = street_of, district_of
+        n = len(street_of)
+        self.streets, self.districts = _present(street_of, n), _present(district_of, n)
+        # slot lookups indexed by code, with code -1 reading the last entry ("none")
+        self.street_slot = np.full(n + 1, len(self.streets), dtype=np.int64)
+        self.street_slot[self.streets] = np.arange(len(self.streets))
+        self.district_slot = np.full(n + 1, len(self.districts), dtype=np.int64)
+        self.district_slot[self.districts] = np.arange(len(self.districts))
+        self.street_district = np.append(district_of[self.streets], -1)  # by street slot
+        self.parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.district_parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, rule_id: str, codes: np.ndarray, passing: np.ndarray) -> None:
+        street = self.street_of[codes]
+        district = self.district_of[codes]
+        slot = self.street_slot[street]
+        regular = (street >= 0) & (self.street_district[slot] == district)
+        size = len(self.streets)
+        checked = np.bincount(slot[regular], minlength=size)
+        passed = np.bincount(slot[regular], weights=passing[regular], minlength=size)
+        seen = np.flatnonzero(checked)
+        streets, districts = self.streets[seen], self.street_district[seen]
+        checked, passed = checked[seen], passed[seen].astype(np.int64)
+        odd = ~regular
+        if odd.any():
+            pairs, inverse = np.unique(np.stack([street[odd], district[odd]]), axis=1,
+                                       return_inverse=True)
+            inverse = inverse.reshape(-1)
+            streets = np.concatenate([streets, pairs[0]])
+            districts = np.concatenate([districts, pairs[1]])
+            checked = np.concatenate([checked, np.bincount(inverse, minlength=pairs.shape[1])])
+            passed = np.concatenate([passed, np.bincount(
+                inverse, weights=passing[odd], minlength=pairs.shape[1]).astype(np.int64)])
+        self.parts.append((rule_id, streets, districts, checked, passed))
+
+        d_slot = self.district_slot[district]
+        size = len(self.districts) + 1
+        d_checked = np.bincount(d_slot, minlength=size)
+        d_passed = np.bincount(d_slot, weights=passing, minlength=size).astype(np.int64)
+        seen = np.flatnonzero(d_checked)
+        d_codes = np.append(self.districts, -1)[seen]
+        self.district_parts.append((rule_id, d_codes, d_checked[seen], d_passed[seen]))
+
+    def by_street(self) -> pd.DataFrame:
+        return _counts_frame({"street": [p[1] for p in self.parts],
+                              "district": [p[2] for p in self.parts]},
+                             [p[0] for p in self.parts], [p[3] for p in self.parts],
+                             [p[4] for p in self.parts])
+
+    def by_district(self) -> pd.DataFrame:
+        parts = self.district_parts
+        return _counts_frame({"district": [p[1] for p in parts]}, [p[0] for p in parts],
+                             [p[2] for p in parts], [p[3] for p in parts])
 
 
-def _named_places(frame: pd.DataFrame, ids, names) -> pd.DataFrame:
+def _present(codes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct codes >= 0, sorted (O(n), no sort)."""
+    seen = np.zeros(n, dtype=bool)
+    seen[codes[codes >= 0]] = True
+    return np.flatnonzero(seen)
+
+
+def _counts_frame(keys: dict[str, list[np.ndarray]], rule_ids: list[str],
+                  checked: list[np.ndarray], passing: list[np.ndarray]) -> pd.DataFrame:
+    sizes = [len(c) for c in checked]
+    frame = {"rule": np.repeat(np.array(rule_ids, dtype=object), sizes)}
+    for key, parts in keys.items():
+        frame[key] = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+    frame["checked"] = np.concatenate(checked).astype(np.int64) if checked else np.zeros(0, np.int64)
+    frame["passing"] = np.concatenate(passing).astype(np.int64) if passing else np.zeros(0, np.int64)
+    return pd.DataFrame(frame)
+
+
+def _named_places(frame: pd.DataFrame, graph: OrgGraph) -> pd.DataFrame:
     frame = frame.copy()
     for level in ("street", "district"):
         if level in frame.columns:
-            codes = frame[level].to_numpy()
-            frame[level], frame[f"{level}_name"] = _place_names(codes, ids, names)
+            frame[level], frame[f"{level}_name"] = place_names(graph, frame[level].to_numpy())
     order = [c for c in ("rule", "id", "kind", "name", "count", "min", "street", "street_name",
                          "district", "district_name", "checked", "passing", "failing", "coverage")
              if c in frame.columns]
     return frame[order]
 
 
-def _roll_up(checked: pd.DataFrame, keys: list[str], ids, names, rules) -> pd.DataFrame:
-    grouped = (checked.groupby(keys, sort=False)["passing"]
-               .agg(checked="size", passing="sum").reset_index())
-    grouped["passing"] = grouped["passing"].astype(int)
+def _finish_roll_up(grouped: pd.DataFrame, keys: list[str], graph: OrgGraph, rules
+                    ) -> pd.DataFrame:
+    """Failing, coverage, place names and the order: by rule, then district and street ids."""
     grouped["failing"] = grouped["checked"] - grouped["passing"]
     grouped["coverage"] = _coverage(grouped["passing"], grouped["checked"])
     rule_order = {r.id: i for i, r in enumerate(rules)}
     grouped["_order"] = grouped["rule"].map(rule_order)
-    named = _named_places(grouped.drop(columns="_order"), ids, names)
+    named = _named_places(grouped.drop(columns="_order"), graph)
     named["_order"] = grouped["_order"].to_numpy()
     sort = ["_order"] + [c for c in ("district", "street") if c in keys]
     return named.sort_values(sort, kind="stable").drop(columns="_order").reset_index(drop=True)
@@ -230,9 +303,10 @@ def _ranking(by_street: pd.DataFrame) -> pd.DataFrame:
     if placed.empty:
         return pd.DataFrame(columns=["rank", "street", "street_name", "district_name", "checked",
                                      "failing", "coverage", "score", "rules_failing"])
-    table = placed.groupby(["street", "street_name", "district_name"], sort=False).agg(
+    table = placed.assign(_gap=placed["failing"] > 0).groupby(
+        ["street", "street_name", "district_name"], sort=False).agg(
         checked=("checked", "sum"), failing=("failing", "sum"), score=("coverage", "mean"),
-        rules_failing=("failing", lambda f: int((f > 0).sum()))).reset_index()
+        rules_failing=("_gap", "sum")).reset_index()
     table["coverage"] = _coverage(table["checked"] - table["failing"], table["checked"])
     table = table.sort_values(["score", "failing", "street"], ascending=[False, True, True],
                               kind="stable").reset_index(drop=True)

@@ -82,11 +82,12 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     ties = np.bincount(dst, minlength=n)
-    pairs = np.unique(np.stack([dst, src]).T, axis=0) if len(src) else np.empty((0, 2), np.int64)
-    distinct = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, np.int64)
+    # distinct (community, unit) pairs, sorted by community then unit: one key per pair
+    pairs = np.unique(dst.astype(np.int64) * n + src) if len(src) else np.empty(0, np.int64)
+    pair_dst, pair_src = pairs // max(n, 1), pairs % max(n, 1)
+    distinct = np.bincount(pair_dst, minlength=n)
     only_unit = np.full(n, -1, dtype=np.int64)
-    if len(pairs):
-        only_unit[pairs[:, 0]] = pairs[:, 1]
+    only_unit[pair_dst] = pair_src
 
     return assemble_isolation(graph, communities, ties[communities], distinct[communities],
                               only_unit[communities], src, dst)
@@ -104,16 +105,18 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
     communities = np.asarray(communities, dtype=np.int64)
     ties, units = np.asarray(ties, dtype=np.int64), np.asarray(units, dtype=np.int64)
     status = np.where(ties == 0, "isolated", np.where(units == 1, "fragile", "connected"))
-    ids = graph.nodes["id"].to_numpy(dtype=object)
-    single = np.where(status == "fragile", ids[np.maximum(np.asarray(only_unit), 0)], "")
+    fragile_rows = status == "fragile"
+    single = np.full(len(communities), "", dtype=object)
+    single[fragile_rows] = graph.node_values(
+        "id", np.maximum(np.asarray(only_unit, dtype=np.int64), 0)[fragile_rows])
 
     members = graph.is_kind("community_party", "street_committee", "unit_party")
     matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, labels = connected_components(matrix, directed=False)
     comp_nodes = np.flatnonzero(members)
     comp_table = pd.DataFrame({"label": labels[comp_nodes],
-                               "kind": graph.nodes["kind"].to_numpy()[comp_nodes].astype(str),
-                               "id": graph.nodes["id"].to_numpy(dtype=object)[comp_nodes]})
+                               "kind": graph.nodes["kind"].take(comp_nodes).to_numpy().astype(str),
+                               "id": graph.node_values("id", comp_nodes)})
     sizes = pd.crosstab(comp_table["label"], comp_table["kind"])
     for kind in ("community_party", "unit_party", "street_committee"):
         if kind not in sizes.columns:
@@ -145,10 +148,11 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
             single_points.setdefault(unit, []).append(community)
     single_points = {u: sorted(c) for u, c in sorted(single_points.items())}
 
-    by_street = table.groupby(["street", "street_name", "district_name"], sort=True).agg(
-        communities=("id", "size"),
-        isolated=("status", lambda s: int((s == "isolated").sum())),
-        fragile=("status", lambda s: int((s == "fragile").sum()))).reset_index()
+    flags = table.assign(_isolated=table["status"] == "isolated",
+                         _fragile=table["status"] == "fragile")
+    by_street = flags.groupby(["street", "street_name", "district_name"], sort=True).agg(
+        communities=("id", "size"), isolated=("_isolated", "sum"),
+        fragile=("_fragile", "sum")).reset_index()
     by_street["isolated_share"] = by_street["isolated"] / by_street["communities"]
     by_street["fragile_share"] = by_street["fragile"] / by_street["communities"]
     return IsolationResult(table, isolated, fragile, single_points, components, by_street)

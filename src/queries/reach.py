@@ -174,10 +174,28 @@ def assemble_reach(graph: OrgGraph, hops: int, unit_codes, counts, reached_house
     comm_table = comm_table.sort_values("id", kind="stable").reset_index(drop=True)
     deserts = sorted(comm_table.loc[comm_table["inflow"] == 0, "id"].tolist())
 
-    by_street = comm_table.groupby(["street", "street_name", "district_name"], sort=True).agg(
-        communities=("id", "size"), deserts=("inflow", lambda s: int((s == 0).sum())),
-        mean_inflow=("inflow", "mean"), gini=("inflow", gini)).reset_index()
+    keys = ["street", "street_name", "district_name"]
+    grouped = comm_table.assign(_desert=comm_table["inflow"] == 0).groupby(keys, sort=True)
+    by_street = grouped.agg(communities=("id", "size"), deserts=("_desert", "sum"),
+                            mean_inflow=("inflow", "mean")).reset_index()
+    by_street["gini"] = _gini_by_group(grouped.ngroup().to_numpy(),
+                                       comm_table["inflow"].to_numpy(), len(by_street))
     return ReachResult(hops, unit_table, comm_table, deserts, gini(comm_table["inflow"]), by_street)
+
+
+def _gini_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """:func:`gini` of the values of each group at once, by one sort (same arithmetic)."""
+    x = np.asarray(values, dtype=float)
+    order = np.lexsort((x, group))
+    group, x = group[order], x[order]
+    n = np.bincount(group, minlength=groups)
+    start = np.concatenate([[0], np.cumsum(n)[:-1]])
+    ranks = np.arange(len(x)) - start[group] + 1
+    total = np.bincount(group, weights=x, minlength=groups)
+    weighted = np.bincount(group, weights=ranks * x, minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (2 * weighted) / (n * total) - (n + 1) / n
+    return np.where((n == 0) | (total == 0), 0.0, out)
 
 
 def reach_from(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
