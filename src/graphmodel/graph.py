@@ -85,6 +85,7 @@ class OrgGraph:
         self.edges = edges
         self.name = name
         self._adjacency: dict[tuple, csr_matrix] = {}
+        self._kind_masks: dict[tuple, np.ndarray] = {}
 
     # ----------------------------------------------------------------- building
     @classmethod
@@ -194,8 +195,11 @@ class OrgGraph:
 
     def is_kind(self, *kinds: str) -> np.ndarray:
         """Boolean mask over nodes: which are of one of ``kinds``."""
-        wanted = [NODE_KIND_DTYPE.categories.get_loc(k) for k in kinds]
-        return np.isin(self.kind_codes, wanted)
+        key = tuple(sorted(set(kinds)))
+        if key not in self._kind_masks:  # a handful of kind sets per graph: keep them
+            wanted = [NODE_KIND_DTYPE.categories.get_loc(k) for k in key]
+            self._kind_masks[key] = np.isin(self.kind_codes, wanted)
+        return self._kind_masks[key].copy()  # callers may change theirs
 
     def count(self, kind: str) -> int:
         """Number of nodes of a kind."""
@@ -237,11 +241,12 @@ class OrgGraph:
         """
         key = tuple(sorted(kinds))
         if key not in self._adjacency:
-            part = self.edges_of(*key)
+            src, dst, _ = self.edge_arrays
+            positions = np.sort(np.concatenate([self.edge_positions(k) for k in key]))
             n = self.n_nodes
             self._adjacency[key] = csr_matrix(
-                (np.ones(len(part), dtype=np.int32),
-                 (part["source"].to_numpy(), part["target"].to_numpy())), shape=(n, n))
+                (np.ones(len(positions), dtype=np.int32), (src[positions], dst[positions])),
+                shape=(n, n))
         return self._adjacency[key]
 
     # ---------------------------------------------------------------- places
@@ -268,26 +273,47 @@ class OrgGraph:
 
     def _climb(self, parent: np.ndarray, levels: dict[str, str]) -> pd.DataFrame:
         """For each level, the first node of its kind on the way up from each node (itself
-        included), at most 16 steps up; one walk for all levels, moving only the nodes
-        that still look for one."""
+        included), at most 16 steps up.
+
+        Only nodes that are someone's parent (a small share: grids, branches, communities
+        ...) walk up, all levels in one walk; every other node then reads its parent's
+        answer, unless that answer lay 16 steps up (one too far for the child).
+        """
+        n = self.n_nodes
         kind_codes = self.kind_codes.astype(np.int64)
         wanted = [NODE_KIND_DTYPE.categories.get_loc(kind) for kind in levels.values()]
-        found = [np.where(kind_codes == k, np.arange(self.n_nodes), -1) for k in wanted]
-        climbing = np.flatnonzero(parent >= 0)
+        is_parent = np.zeros(n, dtype=bool)
+        is_parent[parent[parent >= 0]] = True
+        inner = np.flatnonzero(is_parent)
+        found = [np.full(n, -1, dtype=np.int64) for _ in wanted]
+        steps = [np.zeros(n, dtype=np.int8) for _ in wanted]  # how far up the answer was
+        for k, level in zip(wanted, found):
+            mine = inner[kind_codes[inner] == k]
+            level[mine] = mine
+        climbing = inner[parent[inner] >= 0]
         current = parent[climbing]
-        for _ in range(16):  # the deepest chain (building → city) is far shorter
+        for step in range(1, 17):  # the deepest chain (building → city) is far shorter
             if not len(climbing):
                 break
             current_kind = kind_codes[current]
             looking = np.zeros(len(climbing), dtype=bool)
-            for k, level in zip(wanted, found):
+            for k, level, far in zip(wanted, found, steps):
                 open_ = level[climbing] < 0
                 hit = open_ & (current_kind == k)
                 level[climbing[hit]] = current[hit]
+                far[climbing[hit]] = step
                 looking |= open_ & ~hit
             climbing, current = climbing[looking], parent[current[looking]]
             placed = current >= 0
             climbing, current = climbing[placed], current[placed]
+        leaves = np.flatnonzero(~is_parent)
+        up = parent[leaves]
+        has_up = up >= 0
+        safe_up = np.where(has_up, up, 0)
+        for k, level, far in zip(wanted, found, steps):
+            inherited = np.where(has_up & (level[safe_up] >= 0) & (far[safe_up] < 16),
+                                 level[safe_up], -1)
+            level[leaves] = np.where(kind_codes[leaves] == k, leaves, inherited)
         return pd.DataFrame(dict(zip(levels, found)))
 
     def node_values(self, column: str, codes: np.ndarray) -> np.ndarray:
