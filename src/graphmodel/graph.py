@@ -307,13 +307,14 @@ class OrgGraph:
             placed = current >= 0
             climbing, current = climbing[placed], current[placed]
         leaves = np.flatnonzero(~is_parent)
-        up = parent[leaves]
-        has_up = up >= 0
-        safe_up = np.where(has_up, up, 0)
+        up = parent[leaves]  # -1 reads the appended "none" below
+        leaf_kind = kind_codes[leaves]
         for k, level, far in zip(wanted, found, steps):
-            inherited = np.where(has_up & (level[safe_up] >= 0) & (far[safe_up] < 16),
-                                 level[safe_up], -1)
-            level[leaves] = np.where(kind_codes[leaves] == k, leaves, inherited)
+            usable = np.append(np.where(far < 16, level, -1) if (far >= 16).any() else level, -1)
+            inherited = usable[up]
+            mine = leaf_kind == k
+            inherited[mine] = leaves[mine]
+            level[leaves] = inherited
         return pd.DataFrame(dict(zip(levels, found)))
 
     def node_values(self, column: str, codes: np.ndarray) -> np.ndarray:

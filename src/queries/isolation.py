@@ -82,12 +82,12 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     ties = np.bincount(dst, minlength=n)
-    # distinct (community, unit) pairs, sorted by community then unit: one key per pair
-    pairs = np.unique(dst.astype(np.int64) * n + src) if len(src) else np.empty(0, np.int64)
-    pair_dst, pair_src = pairs // max(n, 1), pairs % max(n, 1)
-    distinct = np.bincount(pair_dst, minlength=n)
+    # distinct units per node: the non-zeros of its row in the (target, source) matrix
+    pairs = coo_matrix((np.ones(len(src), dtype=np.int32), (dst, src)), shape=(n, n)).tocsr()
+    distinct = np.diff(pairs.indptr)
     only_unit = np.full(n, -1, dtype=np.int64)
-    only_unit[pair_dst] = pair_src
+    single = np.flatnonzero(distinct == 1)
+    only_unit[single] = pairs.indices[pairs.indptr[single]]
 
     return assemble_isolation(graph, communities, ties[communities], distinct[communities],
                               only_unit[communities], src, dst)
@@ -143,9 +143,9 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
     isolated = sorted(table.loc[table["status"] == "isolated", "id"].tolist())
     fragile = sorted(table.loc[table["status"] == "fragile", "id"].tolist())
     single_points: dict[str, list[str]] = {}
-    for unit, community in zip(table["single_point"], table["id"]):
-        if unit:
-            single_points.setdefault(unit, []).append(community)
+    relied_on = table[table["single_point"] != ""]
+    for unit, community in zip(relied_on["single_point"].tolist(), relied_on["id"].tolist()):
+        single_points.setdefault(unit, []).append(community)
     single_points = {u: sorted(c) for u, c in sorted(single_points.items())}
 
     flags = table.assign(_isolated=table["status"] == "isolated",
