@@ -280,15 +280,17 @@ class OrgGraph:
         answer, unless that answer lay 16 steps up (one too far for the child).
         """
         n = self.n_nodes
-        kind_codes = self.kind_codes.astype(np.int64)
+        kind_codes = self.kind_codes
         wanted = [NODE_KIND_DTYPE.categories.get_loc(kind) for kind in levels.values()]
         is_parent = np.zeros(n, dtype=bool)
         is_parent[parent[parent >= 0]] = True
         inner = np.flatnonzero(is_parent)
-        found = [np.full(n, -1, dtype=np.int64) for _ in wanted]
+        # one slot more than there are nodes, so that code -1 reads "none"
+        found = [np.full(n + 1, -1, dtype=np.int64) for _ in wanted]
         steps = [np.zeros(n, dtype=np.int8) for _ in wanted]  # how far up the answer was
+        inner_kind = kind_codes[inner]
         for k, level in zip(wanted, found):
-            mine = inner[kind_codes[inner] == k]
+            mine = inner[inner_kind == k]
             level[mine] = mine
         climbing = inner[parent[inner] >= 0]
         current = parent[climbing]
@@ -307,15 +309,17 @@ class OrgGraph:
             placed = current >= 0
             climbing, current = climbing[placed], current[placed]
         leaves = np.flatnonzero(~is_parent)
-        up = parent[leaves]  # -1 reads the appended "none" below
+        up = parent[leaves]
         leaf_kind = kind_codes[leaves]
         for k, level, far in zip(wanted, found, steps):
-            usable = np.append(np.where(far < 16, level, -1) if (far >= 16).any() else level, -1)
+            usable = level  # an answer 16 steps up is one too far for a child
+            if (far >= 16).any():
+                usable = np.append(np.where(far < 16, level[:n], -1), -1)
             inherited = usable[up]
             mine = leaf_kind == k
             inherited[mine] = leaves[mine]
             level[leaves] = inherited
-        return pd.DataFrame(dict(zip(levels, found)))
+        return pd.DataFrame({name: level[:n] for name, level in zip(levels, found)}, copy=False)
 
     def node_values(self, column: str, codes: np.ndarray) -> np.ndarray:
         """The values of one node column at the given codes, as an object array.
