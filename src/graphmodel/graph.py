@@ -133,7 +133,7 @@ class OrgGraph:
                 return pd.Series(values)
             if whole and values.num_chunks > 1:  # arrow's take on many chunks joins them each time
                 values = pa.chunked_array([values.combine_chunks()])
-            return pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE))
+            return pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE))  # type: ignore[call-arg]
 
         nodes = {"id": column(prepared.node_columns["id"], whole=True),
                  "kind": pd.Categorical.from_codes(prepared.node_kind, dtype=NODE_KIND_DTYPE),

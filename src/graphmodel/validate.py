@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -500,7 +501,7 @@ def prepare_tables(nodes: pd.DataFrame, edges: pd.DataFrame) -> PreparedTables |
         return None
     tables = []
     for table, required in ((nodes, REQUIRED_NODE_COLUMNS), (edges, REQUIRED_EDGE_COLUMNS)):
-        columns: dict[str, object] = {}
+        columns: dict[str, Any] = {}
         for column in table.columns:
             if column == ROW:
                 continue

@@ -12,6 +12,7 @@ import csv
 import os
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,8 +70,8 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     display = display or str(path)
     if not path.is_file():
         raise InvalidInputError([Problem(display, None, None, "file not found")])
-    empty = dict(na_values=[""], keep_default_na=False) if empty_as_missing else \
-        dict(keep_default_na=False)
+    empty: dict[str, Any] = (dict(na_values=[""], keep_default_na=False) if empty_as_missing
+                             else dict(keep_default_na=False))
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if len(head) > _PROBE and head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
@@ -85,7 +86,7 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     if encoding is None:
         raise InvalidInputError([Problem(display, None, None,
                                          "cannot read the text: not UTF-8 nor GB18030/GBK")])
-    options = dict(dtype="str", encoding=encoding, **empty)
+    options: dict[str, Any] = dict(dtype="str", encoding=encoding, **empty)
     try:
         table = pd.read_csv(path, engine="pyarrow", **options)
     except Exception:  # pyarrow is strict (quoted newlines, ragged rows): let the C parser tell
@@ -127,8 +128,12 @@ def _read_large_utf8(path: Path, head: bytes, *, empty_as_missing: bool) -> pd.D
         return None
     if arrow.column_names != names or any(t != pa.large_string() for t in arrow.schema.types):
         return None
-    return pd.DataFrame({name.strip(): pd.Series(pd.arrays.ArrowStringArray(column, dtype=_STR))
+    return pd.DataFrame({name.strip(): pd.Series(_strings(column))
                          for name, column in zip(names, arrow.columns)})
+
+
+def _strings(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    return pd.arrays.ArrowStringArray(column, dtype=_STR)  # type: ignore[call-arg]
 
 
 def _read_folder(folder: Path) -> OrgGraph:
