@@ -93,6 +93,9 @@ class OrgGraph:
                     nodes_file: str = "nodes", edges_file: str = "edges") -> OrgGraph:
         """Normalize, validate and code raw tables of strings.
 
+        The graph comes back ready for queries: its indexes (places, edges by kind) are
+        built here, as part of loading, rather than by whichever query asks first.
+
         Raises
         ------
         InvalidInputError
@@ -100,7 +103,7 @@ class OrgGraph:
         """
         prepared = prepare_tables(nodes, edges)
         if prepared is not None:
-            return cls._from_prepared(prepared, name=name)
+            return cls._from_prepared(prepared, name=name).build_indexes()
         nodes = _with_rows(nodes)
         edges = _with_rows(edges)
         nodes = normalize_text(nodes)
@@ -122,7 +125,13 @@ class OrgGraph:
                 "target": target.astype(code_dtype),
                 "kind": pd.Categorical(edges["kind"].to_numpy(dtype=object), dtype=EDGE_KIND_DTYPE),
             }), _typed_attributes(edges, ("source", "target", "kind"))], axis=1)
-        return cls(node_table, edge_table, name=name)
+        return cls(node_table, edge_table, name=name).build_indexes()
+
+    def build_indexes(self) -> OrgGraph:
+        """Build the indexes queries share: each node's places and the edge rows by kind."""
+        self.places  # noqa: B018 - cached properties: computing them is the point
+        self._edge_groups  # noqa: B018
+        return self
 
     @classmethod
     def _from_prepared(cls, prepared: PreparedTables, *, name: str) -> OrgGraph:
@@ -197,8 +206,10 @@ class OrgGraph:
         """Boolean mask over nodes: which are of one of ``kinds``."""
         key = tuple(sorted(set(kinds)))
         if key not in self._kind_masks:  # a handful of kind sets per graph: keep them
-            wanted = [NODE_KIND_DTYPE.categories.get_loc(k) for k in key]
-            self._kind_masks[key] = np.isin(self.kind_codes, wanted)
+            mask = np.zeros(self.n_nodes, dtype=bool)
+            for kind in key:  # one comparison of small integers per kind
+                mask |= self.kind_codes == NODE_KIND_DTYPE.categories.get_loc(kind)
+            self._kind_masks[key] = mask
         return self._kind_masks[key].copy()  # callers may change theirs
 
     def count(self, kind: str) -> int:

@@ -161,7 +161,9 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
     places = graph.places
     street_of = places["street"].to_numpy()
     district_of = places["district"].to_numpy()
-    roll_up = _RollUp(street_of, district_of)
+    roll_up = _RollUp(street_of, district_of,
+                      np.flatnonzero(graph.is_kind("street_committee")),
+                      np.flatnonzero(graph.is_kind("district_committee")))
 
     summary_rows, gap_frames = [], []
     for rule, (codes, counts) in zip(rules, per_rule):
@@ -199,10 +201,11 @@ class _RollUp:
     by both codes, with ``numpy.unique`` over those few.
     """
 
-    def __init__(self, street_of: np.ndarray, district_of: np.ndarray):
+    def __init__(self, street_of: np.ndarray, district_of: np.ndarray, streets: np.ndarray,
+                 districts: np.ndarray):
         self.street_of, self.district_of = street_of, district_of
         n = len(street_of)
-        self.streets, self.districts = _present(street_of, n), _present(district_of, n)
+        self.streets, self.districts = streets, districts  # every code a place can have
         # slot lookups indexed by code, with code -1 reading the last entry ("none")
         self.street_slot = np.full(n + 1, len(self.streets), dtype=np.int64)
         self.street_slot[self.streets] = np.arange(len(self.streets))
@@ -253,13 +256,6 @@ class _RollUp:
         parts = self.district_parts
         return _counts_frame({"district": [p[1] for p in parts]}, [p[0] for p in parts],
                              [p[2] for p in parts], [p[3] for p in parts])
-
-
-def _present(codes: np.ndarray, n: int) -> np.ndarray:
-    """The distinct codes >= 0, sorted (O(n), no sort)."""
-    seen = np.zeros(n, dtype=bool)
-    seen[codes[codes >= 0]] = True
-    return np.flatnonzero(seen)
 
 
 def _counts_frame(keys: dict[str, list[np.ndarray]], rule_ids: list[str],

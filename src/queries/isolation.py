@@ -93,6 +93,25 @@ def isolation(graph: OrgGraph) -> IsolationResult:
                               only_unit[communities], src, dst)
 
 
+def _component_labels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Component label of every node in the undirected graph of the given edges.
+
+    Only the nodes on some edge go to scipy; every other node is its own component.
+    """
+    on_edge = np.zeros(n, dtype=bool)
+    on_edge[src] = True
+    on_edge[dst] = True
+    touched = np.flatnonzero(on_edge)
+    local = np.full(n, -1, dtype=np.int64)
+    local[touched] = np.arange(len(touched))
+    matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (local[src], local[dst])),
+                        shape=(len(touched),) * 2)
+    count, inner = connected_components(matrix, directed=False)
+    labels = np.arange(count, count + n, dtype=np.int64)  # the others: one label each
+    labels[touched] = inner
+    return labels
+
+
 def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src, dst
                        ) -> IsolationResult:
     """Build an :class:`IsolationResult` from per-community counts and the co-building edges.
@@ -110,34 +129,30 @@ def assemble_isolation(graph: OrgGraph, communities, ties, units, only_unit, src
     single[fragile_rows] = graph.node_values(
         "id", np.maximum(np.asarray(only_unit, dtype=np.int64), 0)[fragile_rows])
 
-    members = graph.is_kind("community_party", "street_committee", "unit_party")
-    matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-    _, labels = connected_components(matrix, directed=False)
-    comp_nodes = np.flatnonzero(members)
-    comp_table = pd.DataFrame({"label": labels[comp_nodes],
-                               "kind": graph.nodes["kind"].take(comp_nodes).to_numpy().astype(str),
-                               "id": graph.node_values("id", comp_nodes)})
-    sizes = pd.crosstab(comp_table["label"], comp_table["kind"])
-    for kind in ("community_party", "unit_party", "street_committee"):
-        if kind not in sizes.columns:
-            sizes[kind] = 0
-    sizes = sizes.rename(columns={"community_party": "communities", "unit_party": "units",
-                                  "street_committee": "streets"})[["communities", "units", "streets"]]
-    sizes = sizes[sizes.sum(axis=1) > 0]
+    labels = _component_labels(n, src, dst)
+    comp_nodes = np.flatnonzero(graph.is_kind("community_party", "street_committee", "unit_party"))
+    present, slot = np.unique(labels[comp_nodes], return_inverse=True)
+    sizes = {column: np.bincount(slot[graph.is_kind(kind)[comp_nodes]], minlength=len(present))
+             for column, kind in (("communities", "community_party"), ("units", "unit_party"),
+                                  ("streets", "street_committee"))}
     # ties broken by the smallest member id, so numbering does not depend on node order
-    sizes = sizes.assign(_first=comp_table.groupby("label")["id"].min()).sort_values(
-        ["communities", "units", "_first"], ascending=[False, False, True], kind="stable")
-    renumber = pd.Series(np.arange(1, len(sizes) + 1), index=sizes.index)
-    components = sizes.drop(columns="_first").reset_index(drop=True)
-    components.columns.name = None
-    components.insert(0, "component", np.arange(1, len(components) + 1))
+    id_rank = np.empty(len(comp_nodes), dtype=np.int64)
+    id_rank[np.argsort(graph.node_values("id", comp_nodes).astype(str), kind="stable")] = \
+        np.arange(len(comp_nodes))
+    first = np.full(len(present), len(comp_nodes), dtype=np.int64)
+    np.minimum.at(first, slot, id_rank)
+    order = np.lexsort((first, -sizes["units"], -sizes["communities"]))
+    components = pd.DataFrame({"component": np.arange(1, len(present) + 1),
+                               **{column: counts[order] for column, counts in sizes.items()}})
+    number = np.empty(len(present), dtype=np.int64)  # component number by slot
+    number[order] = np.arange(1, len(present) + 1)
 
     table = describe_nodes(graph, communities)
     table["ties"] = ties
     table["units"] = units
     table["status"] = status
     table["single_point"] = single
-    table["component"] = renumber.reindex(labels[communities]).to_numpy()
+    table["component"] = number[np.searchsorted(present, labels[communities])]
     table = table.sort_values("id", kind="stable").reset_index(drop=True)
 
     isolated = sorted(table.loc[table["status"] == "isolated", "id"].tolist())

@@ -210,7 +210,7 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(f"cannot read the rule file ({error})", file=str(path)) from None
     try:
-        document = yaml.safe_load(text)
+        document = _parse_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -222,4 +222,9 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
 def default_rules() -> list[Rule]:
     """The 13 rules of the article, from the packaged ``default_rules.yaml``."""
     text = (files("queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
-    return parse_rules(yaml.safe_load(text), file=DEFAULT_RULES_FILE)
+    return parse_rules(_parse_yaml(text), file=DEFAULT_RULES_FILE)
+
+
+def _parse_yaml(text: str):
+    """``yaml.safe_load``, with the C parser when PyYAML has it (ten times faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
