@@ -93,9 +93,6 @@ class OrgGraph:
                     nodes_file: str = "nodes", edges_file: str = "edges") -> OrgGraph:
         """Normalize, validate and code raw tables of strings.
 
-        The graph comes back ready for queries: its indexes (places, edges by kind) are
-        built here, as part of loading, rather than by whichever query asks first.
-
         Raises
         ------
         InvalidInputError
@@ -103,7 +100,7 @@ class OrgGraph:
         """
         prepared = prepare_tables(nodes, edges)
         if prepared is not None:
-            return cls._from_prepared(prepared, name=name).build_indexes()
+            return cls._from_prepared(prepared, name=name)
         nodes = _with_rows(nodes)
         edges = _with_rows(edges)
         nodes = normalize_text(nodes)
@@ -125,10 +122,14 @@ class OrgGraph:
                 "target": target.astype(code_dtype),
                 "kind": pd.Categorical(edges["kind"].to_numpy(dtype=object), dtype=EDGE_KIND_DTYPE),
             }), _typed_attributes(edges, ("source", "target", "kind"))], axis=1)
-        return cls(node_table, edge_table, name=name).build_indexes()
+        return cls(node_table, edge_table, name=name)
 
     def build_indexes(self) -> OrgGraph:
-        """Build the indexes queries share: each node's places and the edge rows by kind."""
+        """Build the indexes queries share: each node's places and the edge rows by kind.
+
+        The loaders call it once the input tables are freed, so that a loaded graph is
+        ready for queries rather than the first query paying for it.
+        """
         self.places  # noqa: B018 - cached properties: computing them is the point
         self._edge_groups  # noqa: B018
         return self

@@ -173,7 +173,7 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
 
         return read_excel(path)
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path).build_indexes()  # once the raw tables are freed
     if path.suffix.lower() == ".csv":
         raise InvalidInputError([Problem(str(path), None, None,
                                          "a dataset is a folder holding nodes.csv and edges.csv "

@@ -212,6 +212,7 @@ class _RollUp:
         self.district_slot = np.full(n + 1, len(self.districts), dtype=np.int64)
         self.district_slot[self.districts] = np.arange(len(self.districts))
         self.street_district = np.append(district_of[self.streets], -1)  # by street slot
+        self.street_district_slot = self.district_slot[self.street_district]
         self.parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.district_parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
 
@@ -226,6 +227,11 @@ class _RollUp:
         seen = np.flatnonzero(checked)
         streets, districts = self.streets[seen], self.street_district[seen]
         checked, passed = checked[seen], passed[seen].astype(np.int64)
+        # districts: the regular nodes through their street's counts, the others one by one
+        d_size = len(self.districts) + 1
+        d_of_seen = self.street_district_slot[seen]
+        d_checked = np.bincount(d_of_seen, weights=checked, minlength=d_size).astype(np.int64)
+        d_passed = np.bincount(d_of_seen, weights=passed, minlength=d_size).astype(np.int64)
         odd = ~regular
         if odd.any():
             pairs, inverse = np.unique(np.stack([street[odd], district[odd]]), axis=1,
@@ -236,12 +242,11 @@ class _RollUp:
             checked = np.concatenate([checked, np.bincount(inverse, minlength=pairs.shape[1])])
             passed = np.concatenate([passed, np.bincount(
                 inverse, weights=passing[odd], minlength=pairs.shape[1]).astype(np.int64)])
+            d_slot = self.district_slot[district[odd]]
+            d_checked += np.bincount(d_slot, minlength=d_size)
+            d_passed += np.bincount(d_slot, weights=passing[odd], minlength=d_size).astype(np.int64)
         self.parts.append((rule_id, streets, districts, checked, passed))
 
-        d_slot = self.district_slot[district]
-        size = len(self.districts) + 1
-        d_checked = np.bincount(d_slot, minlength=size)
-        d_passed = np.bincount(d_slot, weights=passing, minlength=size).astype(np.int64)
         seen = np.flatnonzero(d_checked)
         d_codes = np.append(self.districts, -1)[seen]
         self.district_parts.append((rule_id, d_codes, d_checked[seen], d_passed[seen]))

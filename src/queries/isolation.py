@@ -78,19 +78,23 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     >>> set(result.isolated).isdisjoint(result.fragile)
     True
     """
-    n = graph.n_nodes
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
-    ties = np.bincount(dst, minlength=n)
-    # distinct units per node: the non-zeros of its row in the (target, source) matrix
-    pairs = coo_matrix((np.ones(len(src), dtype=np.int32), (dst, src)), shape=(n, n)).tocsr()
+    # each edge into a community, by the community's row (communities are sorted codes)
+    row = np.searchsorted(communities, dst)
+    into = row < len(communities)
+    into[into] = communities[row[into]] == dst[into]
+    row, unit = row[into], src[into]
+    ties = np.bincount(row, minlength=len(communities))
+    # distinct units per community: the non-zeros of its row in the (community, unit) matrix
+    pairs = coo_matrix((np.ones(len(row), dtype=np.int32), (row, unit)),
+                       shape=(len(communities), graph.n_nodes)).tocsr()
     distinct = np.diff(pairs.indptr)
-    only_unit = np.full(n, -1, dtype=np.int64)
+    only_unit = np.full(len(communities), -1, dtype=np.int64)
     single = np.flatnonzero(distinct == 1)
     only_unit[single] = pairs.indices[pairs.indptr[single]]
 
-    return assemble_isolation(graph, communities, ties[communities], distinct[communities],
-                              only_unit[communities], src, dst)
+    return assemble_isolation(graph, communities, ties, distinct, only_unit, src, dst)
 
 
 def _component_labels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
