@@ -171,7 +171,7 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from loaders.excel import read_excel
 
-        return read_excel(path)
+        return read_excel(path).build_indexes()
     if path.is_dir():
         return _read_folder(path).build_indexes()  # once the raw tables are freed
     if path.suffix.lower() == ".csv":

@@ -15,7 +15,7 @@ import pandas as pd
 
 from graphmodel import OrgGraph
 from queries._places import place_names
-from queries.rules import EdgeCount, Rule, load_rules
+from queries.rules import EdgeCount, Rule, as_rules
 
 __all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule"]
 
@@ -139,9 +139,7 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
     >>> int(result.summary.set_index("rule").loc["grid-branch", "checked"]) == read_sample().count("grid")
     True
     """
-    if rules is None or isinstance(rules, (str, os.PathLike)):
-        rules = load_rules(rules)
-    rules = list(rules)
+    rules = as_rules(rules)
     per_rule = []
     for rule in rules:
         if on_rule is not None:

@@ -28,7 +28,7 @@ from loaders.neo4j import Runner, pull_neo4j
 from queries.coverage import AuditResult, assemble_audit
 from queries.isolation import IsolationResult, assemble_isolation
 from queries.reach import ReachResult, assemble_reach
-from queries.rules import EdgeCount, Rule, load_rules
+from queries.rules import EdgeCount, Rule, as_rules
 
 __all__ = ["rule_statement", "isolation_statements", "reach_statements", "skeleton",
            "audit_neo4j", "isolation_neo4j", "reach_neo4j"]
@@ -151,9 +151,7 @@ def audit_neo4j(runner: Runner, rules: Sequence[Rule] | str | os.PathLike | None
 
     ``graph`` is the skeleton to name and place results (pulled when not given).
     """
-    if rules is None or isinstance(rules, (str, os.PathLike)):
-        rules = load_rules(rules)
-    rules = list(rules)
+    rules = as_rules(rules)
     graph = graph if graph is not None else skeleton(runner)
     per_rule = []
     for rule in rules:

@@ -6,6 +6,7 @@ The default rules ship as ``default_rules.yaml`` and encode the article.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +17,8 @@ import yaml
 from graphmodel import RuleError
 from graphmodel.schema import EDGE_KINDS, NODE_KINDS
 
-__all__ = ["EdgeCount", "Rule", "load_rules", "default_rules", "parse_rules", "DEFAULT_RULES_FILE"]
+__all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
+           "DEFAULT_RULES_FILE"]
 
 DEFAULT_RULES_FILE = "default_rules.yaml"
 
@@ -217,6 +219,14 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
         raise RuleError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
                         file=str(path)) from None
     return parse_rules(document, file=str(path))
+
+
+def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
+    """Rules as every query takes them: a list of rules, a rule file's path, or None for
+    the article's rules."""
+    if rules is None or isinstance(rules, (str, os.PathLike)):
+        return load_rules(rules)
+    return list(rules)
 
 
 def default_rules() -> list[Rule]:
