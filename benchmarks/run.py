@@ -92,7 +92,7 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def engine_step(step: str, dataset: Path) -> dict:
-    from loaders import read_dataset
+    from jiceng.loaders import read_dataset
 
     start = time.perf_counter()
     graph = read_dataset(dataset)
@@ -109,7 +109,7 @@ def engine_step(step: str, dataset: Path) -> dict:
     graph.edge_positions("leads")
     out["index_s"] = time.perf_counter() - start
     if step == "audit":
-        from queries.coverage import audit
+        from jiceng.queries.coverage import audit
 
         start = time.perf_counter()
         result = audit(graph)
@@ -118,7 +118,7 @@ def engine_step(step: str, dataset: Path) -> dict:
         out["answers"] = {rule.id: {"checked": int(summary.loc[rule.id, "checked"]),
                                     "gaps": result.gap_ids(rule.id)} for rule in result.rules}
     elif step == "isolation":
-        from queries.isolation import isolation
+        from jiceng.queries.isolation import isolation
 
         start = time.perf_counter()
         result = isolation(graph)
@@ -126,7 +126,7 @@ def engine_step(step: str, dataset: Path) -> dict:
         out["answers"] = {"isolated": result.isolated, "fragile": result.fragile,
                           "single_points": result.single_points}
     elif step in ("reach2", "reach3"):
-        from queries.reach import reach
+        from jiceng.queries.reach import reach
 
         start = time.perf_counter()
         result = reach(graph, hops=int(step[-1]))
@@ -150,7 +150,7 @@ def reference_step(step: str, dataset: Path) -> dict:
         return {"time_s": elapsed, "build_s": None,
                 "answers": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}}
 
-    from loaders import read_dataset
+    from jiceng.loaders import read_dataset
 
     start = time.perf_counter()
     graph = read_dataset(dataset)
@@ -159,7 +159,7 @@ def reference_step(step: str, dataset: Path) -> dict:
     G = graph.to_networkx()
     out["build_s"] = time.perf_counter() - start
     if step == "audit":
-        from queries.rules import default_rules
+        from jiceng.queries.rules import default_rules
         from reference_coverage import reference_audit
 
         rules = default_rules()
@@ -213,7 +213,7 @@ def read_networkx_plainly(dataset: Path):
 
 def reference_cli_main(dataset: Path) -> None:
     """The networkx counterpart of ``jiceng audit DATASET --format json``, end to end."""
-    from queries.rules import default_rules
+    from jiceng.queries.rules import default_rules
     from reference_coverage import reference_audit
 
     rules = default_rules()

@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -59,10 +60,19 @@ import pandas as pd
 from IPython.display import display
 from matplotlib import font_manager
 
-from graphmodel import EDGE_KINDS, NODE_KINDS, InvalidInputError
+from jiceng import (
+    EDGE_KINDS,
+    NODE_KINDS,
+    InvalidInputError,
+    audit,
+    isolation,
+    reach,
+    read_dataset,
+    read_excel,
+    read_sample,
+    whatif,
+)
 from jiceng.maps import street_map
-from loaders import read_dataset, read_excel, read_sample
-from queries import audit, isolation, reach, whatif
 
 pd.set_option("display.max_rows", 40)
 OUTPUT = Path("jiceng-output")  # maps saved by this notebook go here
@@ -284,8 +294,8 @@ if not os.environ.get("NEO4J_URI"):
     print("skipped: NEO4J_URI is not set (e.g. NEO4J_URI=bolt://localhost:7687, "
           "NEO4J_USER=neo4j, NEO4J_PASSWORD=...)")
 else:
-    from loaders.neo4j import Neo4jRunner, push_neo4j
-    from queries.cypher import audit_neo4j
+    from jiceng.loaders.neo4j import Neo4jRunner, push_neo4j
+    from jiceng.queries.cypher import audit_neo4j
 
     runner = Neo4jRunner(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                          os.environ.get("NEO4J_PASSWORD", ""))

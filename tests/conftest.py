@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loaders import read_dataset, read_sample, sample_path
-from loaders.synthetic import write_generated
+from jiceng.loaders import read_dataset, read_sample, sample_path
+from jiceng.loaders.synthetic import write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and files a person may want to look at
@@ -77,7 +77,7 @@ def xss_graph(sample):
     nodes, edges = sample.to_tables()
     nodes = nodes.astype(str).where(nodes.notna())
     nodes.loc[nodes["id"].isin(["UP00001", "C00001"]), "name"] = XSS
-    from graphmodel import OrgGraph
+    from jiceng.graphmodel import OrgGraph
 
     return OrgGraph.from_tables(nodes, edges.astype(str).where(edges.notna()), name="xss-sample")
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from loaders import read_dataset, write_dataset
-from queries.rules import default_rules
+from jiceng.loaders import read_dataset, write_dataset
+from jiceng.queries.rules import default_rules
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -39,7 +39,7 @@ def xss_dataset(tmp_path_factory, sample):
     nodes = nodes.copy()
     nodes.loc[nodes["id"] == "C00017", "name"] = XSS  # an isolated community: a gap
     folder = tmp_path_factory.mktemp("xss") / "d"
-    from graphmodel import OrgGraph
+    from jiceng.graphmodel import OrgGraph
 
     write_dataset(OrgGraph.from_tables(nodes.astype(str).where(nodes.notna()),
                                        edges.astype(str).where(edges.notna())), folder)

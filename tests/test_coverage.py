@@ -7,9 +7,9 @@ import pytest
 from tests.helpers import write_dataset_files
 from tests.reference_coverage import reference_audit
 
-from loaders import read_dataset
-from queries.coverage import audit
-from queries.rules import default_rules
+from jiceng.loaders import read_dataset
+from jiceng.queries.coverage import audit
+from jiceng.queries.rules import default_rules
 
 
 def test_planted_gaps_are_found_and_nothing_else(sample, sample_truth):

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
-from graphmodel import InvalidInputError, OrgGraph
-from loaders import read_dataset, write_dataset
-from loaders.excel import read_excel, write_excel
+from jiceng.graphmodel import InvalidInputError, OrgGraph
+from jiceng.loaders import read_dataset, write_dataset
+from jiceng.loaders.excel import read_excel, write_excel
 
 
 def test_gbk_file_is_detected_and_read(tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.helpers import write_dataset_files
 from tests.reference_network import reference_isolation
 
-from loaders import read_dataset
-from queries.isolation import isolation
+from jiceng.loaders import read_dataset
+from jiceng.queries.isolation import isolation
 
 NODES = [
     ("S1", "street_committee", "街道"), ("C1", "community_party", "甲社区"),

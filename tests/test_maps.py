@@ -42,7 +42,7 @@ def test_overview_aggregates_a_large_city(xss_graph):
 
 
 def test_reach_map_counts(xss_graph):
-    from queries.reach import reach_from
+    from jiceng.queries.reach import reach_from
 
     page = reach_map(xss_graph, "UP00001", hops=2)
     assert page.n_nodes == len(reach_from(xss_graph, "UP00001", hops=2))

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from tests.helpers import assert_same_graph
 
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_type
-from loaders.neo4j import Neo4jRunner, pull_neo4j, push_neo4j
-from queries import audit, isolation, reach
-from queries.cypher import audit_neo4j, isolation_neo4j, reach_neo4j, skeleton
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_type
+from jiceng.loaders.neo4j import Neo4jRunner, pull_neo4j, push_neo4j
+from jiceng.queries import audit, isolation, reach
+from jiceng.queries.cypher import audit_neo4j, isolation_neo4j, reach_neo4j, skeleton
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -119,7 +119,7 @@ def test_cli_audit_on_the_server_matches(server, jiceng_process):
 
 def test_injection_is_stored_as_text(server, sample):
     """Last: adds a node, checks it, removes it."""
-    from graphmodel import OrgGraph
+    from jiceng.graphmodel import OrgGraph
 
     nodes = pd.DataFrame({"id": ["INJ1"], "kind": ["unit_party"], "name": [INJECTION]})
     edges = pd.DataFrame({"source": pd.Series([], dtype=object),

@@ -19,13 +19,13 @@ import pandas as pd
 import pytest
 from tests.helpers import TINY_EDGES, TINY_NODES, assert_same_graph, write_dataset_files
 
-from graphmodel import BackendUnavailableError, OrgGraph
-from graphmodel.schema import CO_BUILDING_KINDS, EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
-from loaders import read_dataset
-from loaders.neo4j import EDGES_QUERY, NODES_QUERY, pull_neo4j, push_neo4j
-from queries import audit, default_rules, isolation, reach
-from queries.coverage import rule_counts
-from queries.cypher import (
+from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel.schema import CO_BUILDING_KINDS, EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
+from jiceng.loaders import read_dataset
+from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, pull_neo4j, push_neo4j
+from jiceng.queries import audit, default_rules, isolation, reach
+from jiceng.queries.coverage import rule_counts
+from jiceng.queries.cypher import (
     audit_neo4j,
     isolation_neo4j,
     isolation_statements,
@@ -33,8 +33,8 @@ from queries.cypher import (
     reach_statements,
     rule_statement,
 )
-from queries.reach import reach_matrix
-from queries.rules import parse_rules
+from jiceng.queries.reach import reach_matrix
+from jiceng.queries.rules import parse_rules
 
 INJECTION = "x'}) DETACH DELETE n //"
 SCHEMA_NAMES = {neo4j_label(k) for k in NODE_KINDS} | {neo4j_type(k) for k in EDGE_KINDS}

@@ -6,8 +6,8 @@ import pytest
 from tests.helpers import write_dataset_files
 from tests.reference_network import reference_reach
 
-from loaders import read_dataset
-from queries.reach import gini, reach, reach_from
+from jiceng.loaders import read_dataset
+from jiceng.queries.reach import gini, reach, reach_from
 
 NODES = [
     ("S1", "street_committee", "街道", ""), ("S2", "street_committee", "乙街道", ""),
@@ -77,7 +77,7 @@ def test_reach_from_one_unit_by_hop(small):
 
 def test_units_option_and_unknown_unit(small):
     assert reach(small, units=["UP2"]).units["id"].tolist() == ["UP2"]
-    from graphmodel import UnknownNodeError
+    from jiceng.graphmodel import UnknownNodeError
 
     with pytest.raises(UnknownNodeError, match="unknown unit_party node 'C1'"):
         reach(small, units=["C1"])

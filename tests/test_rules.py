@@ -7,10 +7,10 @@ import textwrap
 import pytest
 import yaml
 
-from graphmodel import RuleError
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS
-from queries.coverage import audit
-from queries.rules import default_rules, load_rules
+from jiceng.graphmodel import RuleError
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.queries.coverage import audit
+from jiceng.queries.rules import default_rules, load_rules
 
 DEFAULT_IDS = ["grid-branch", "building-group", "grid-liaison", "street-part-time",
                "community-part-time", "street-pairing", "community-pairing", "property-party",

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from loaders import read_dataset, sample_path
-from loaders.synthetic import GUIYANG_TOTALS
+from jiceng.loaders import read_dataset, sample_path
+from jiceng.loaders.synthetic import GUIYANG_TOTALS
 
 
 def article_totals(graph) -> dict:
@@ -99,7 +99,7 @@ def test_names_are_chinese_under_guiyang_districts(sample):
 
 
 def test_truth_file_records_every_default_rule(sample_truth):
-    from queries.rules import default_rules
+    from jiceng.queries.rules import default_rules
 
     assert set(sample_truth["gaps"]) == {r.id for r in default_rules()}
     assert sample_truth["isolated"] and sample_truth["fragile"] and sample_truth["deserts"]

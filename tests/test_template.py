@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from graphmodel import EDGE_KINDS, NODE_KINDS
-from graphmodel.schema import NUMERIC_ATTRIBUTES, STATION_TYPES
-from loaders import read_dataset, read_excel
-from loaders.template import write_template
-from queries import audit, isolation
+from jiceng.graphmodel import EDGE_KINDS, NODE_KINDS
+from jiceng.graphmodel.schema import NUMERIC_ATTRIBUTES, STATION_TYPES
+from jiceng.loaders import read_dataset, read_excel
+from jiceng.loaders.template import write_template
+from jiceng.queries import audit, isolation
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
-from graphmodel import InvalidInputError
-from loaders import read_dataset
+from jiceng.graphmodel import InvalidInputError
+from jiceng.loaders import read_dataset
 
 
 def problems_of(folder):

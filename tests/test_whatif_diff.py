@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from loaders import read_dataset, write_dataset
-from queries.diff import diff
-from queries.isolation import isolation
-from queries.whatif import whatif
+from jiceng.loaders import read_dataset, write_dataset
+from jiceng.queries.diff import diff
+from jiceng.queries.isolation import isolation
+from jiceng.queries.whatif import whatif
 
 
 def test_removing_a_single_point_isolates_its_community(sample, sample_truth):

@@ -26,30 +26,18 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from graphmodel import EDGE_KINDS, NODE_KINDS, OrgGraph
-from graphmodel.schema import STATION_TYPES
-from loaders.atomic import write_text_atomic
-from queries.coverage import AuditResult, audit
-from queries.isolation import IsolationResult, isolation
-from queries.reach import reach_from
+from jiceng.graphmodel import EDGE_KINDS, NODE_KINDS, OrgGraph
+from jiceng.graphmodel.schema import PLACING_EDGES, STATION_TYPES
+from jiceng.loaders.atomic import write_text_atomic
+from jiceng.queries.coverage import AuditResult, audit
+from jiceng.queries.isolation import IsolationResult, isolation
+from jiceng.queries.reach import reach_from
 
 __all__ = ["NetworkMap", "overview_map", "street_map", "reach_map"]
 
-NODE_COLOURS = {
-    "city_committee": "#b71c1c", "district_committee": "#d32f2f", "street_committee": "#e53935",
-    "community_party": "#fb8c00", "grid_branch": "#fdd835", "building_group": "#fff176",
-    "unit_party": "#1e88e5", "property_party": "#8e24aa", "owners_party": "#ab47bc",
-    "grid": "#c5e1a5", "building": "#e6ee9c", "unit": "#90caf9", "property_company": "#ce93d8",
-    "owners_committee": "#e1bee7", "residents_committee": "#ffcc80", "social_org": "#b0bec5",
-    "service_station": "#80cbc4", "cadre": "#8d6e63", "lawyer": "#4db6ac",
-}
-EDGE_STYLES = {  # colour, dashes
-    "leads": ("#616161", False), "covers": ("#9e9e9e", False), "within": ("#cfcfcf", [2, 4]),
-    "manages": ("#9c27b0", [6, 4]), "pairs_with": ("#2e7d32", False),
-    "part_time": ("#1565c0", [8, 4]), "reports_to": ("#00838f", [2, 3]),
-    "dual_entry": ("#ef6c00", [10, 3]), "liaison": ("#6d4c41", [4, 4]),
-    "member_of": ("#a1887f", False), "advises": ("#00897b", [3, 6]), "serves": ("#f06292", [5, 5]),
-}
+NODE_COLOURS = {kind: k.color for kind, k in NODE_KINDS.items()}
+EDGE_STYLES = {kind: (k.color, list(k.dashes) if k.dashes else False)
+               for kind, k in EDGE_KINDS.items()}  # colour, dashes
 GAP_BORDER = "#d50000"
 HOP_COLOURS = ["#d50000", "#ff6d00", "#ffd600", "#64dd17", "#00b8d4", "#2962ff", "#aa00ff"]
 COVERAGE_STOPS = [(0.0, (213, 0, 0)), (0.85, (255, 193, 7)), (1.0, (46, 125, 50))]
@@ -165,9 +153,8 @@ def _home_parent(graph: OrgGraph, codes: np.ndarray) -> dict[int, int]:
     chosen = set(int(c) for c in codes)
     src, dst, _ = graph.edge_arrays
     parent: dict[int, int] = {}
-    for kind, direction in (("manages", "out"), ("serves", "out"), ("advises", "out"),
-                            ("member_of", "out"), ("covers", "out"), ("leads", "in"),
-                            ("within", "out")):
+    # the most preferred placing edge is applied last, so it wins
+    for kind, direction in reversed(PLACING_EDGES):
         positions = graph.edge_positions(kind)
         child, up = (src, dst) if direction == "out" else (dst, src)
         for c, u in zip(child[positions].tolist(), up[positions].tolist()):
@@ -323,7 +310,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> page = street_map(read_sample(), "S0001")
     >>> import re
     >>> re.search(r"(?:src|href)=.?(?:https?:)?//", page.html) is None  # nothing loaded online
@@ -442,7 +429,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     streets are drawn (with their community counts): a large city is aggregated, never
     dumped whole.
 
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> page = overview_map(read_sample(), district="D003")
     >>> page.n_nodes > 1
     True
@@ -514,7 +501,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
 
 def _checks_by_place(graph: OrgGraph, result: AuditResult) -> dict[int, float]:
     """Share of passing checks per community and per street (all rules pooled)."""
-    from queries.coverage import rule_counts
+    from jiceng.queries.coverage import rule_counts
 
     places = graph.places
     community = places["community"].to_numpy()
@@ -534,7 +521,7 @@ def _checks_by_place(graph: OrgGraph, result: AuditResult) -> dict[int, float]:
 def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> NetworkMap:
     """One unit and everything its co-building resources reach within ``hops``, coloured by hop.
 
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> reach_map(read_sample(), "UP00001").n_nodes > 1
     True
     """

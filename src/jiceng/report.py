@@ -23,9 +23,9 @@ from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
-from graphmodel import JicengError
-from loaders.atomic import atomic_path, write_text_atomic
-from loaders.excel import write_sheet
+from jiceng.graphmodel import JicengError
+from jiceng.loaders.atomic import atomic_path, write_text_atomic
+from jiceng.loaders.excel import write_sheet
 
 __all__ = ["Section", "Report", "emit", "FORMATS", "COLUMN_LABELS", "heading", "render_html"]
 

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from graphmodel import JicengError
+from jiceng.graphmodel import JicengError
 
 __all__ = ["main", "cli", "COMMANDS"]
 

@@ -17,12 +17,12 @@ from jiceng.cli.options import (
     progress,
 )
 from jiceng.report import Report, Section
-from loaders import read_dataset
-from queries.diff import diff as run_diff
-from queries.isolation import isolation
-from queries.reach import reach as run_reach
-from queries.rules import load_rules
-from queries.whatif import whatif as run_whatif
+from jiceng.loaders import read_dataset
+from jiceng.queries.diff import diff as run_diff
+from jiceng.queries.isolation import isolation
+from jiceng.queries.reach import reach as run_reach
+from jiceng.queries.rules import load_rules
+from jiceng.queries.whatif import whatif as run_whatif
 
 _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
                             help="Longest path: co-building edge, then leads edges.")
@@ -49,7 +49,7 @@ def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path
         if server is None:
             result = isolation(graph)
         else:
-            from queries.cypher import isolation_neo4j
+            from jiceng.queries.cypher import isolation_neo4j
 
             result = isolation_neo4j(server, graph=graph)
     table = result.communities
@@ -103,7 +103,7 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: st
         if server is None:
             result = run_reach(graph, hops=hops, units=list(units) or None)
         else:
-            from queries.cypher import reach_neo4j
+            from jiceng.queries.cypher import reach_neo4j
 
             result = reach_neo4j(server, hops=hops, units=list(units) or None, graph=graph)
     deserts = result.communities[result.communities["inflow"] == 0]

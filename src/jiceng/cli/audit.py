@@ -18,9 +18,9 @@ from jiceng.cli.options import (
     say,
 )
 from jiceng.report import Report, Section
-from queries.coverage import AuditResult
-from queries.coverage import audit as run_audit
-from queries.rules import load_rules
+from jiceng.queries.coverage import AuditResult
+from jiceng.queries.coverage import audit as run_audit
+from jiceng.queries.rules import load_rules
 
 __all__ = ["audit", "audit_report"]
 
@@ -107,7 +107,7 @@ def audit(dataset: Path | None, rules_file: Path | None, by: str, fail_under: fl
         if server is None:
             result = run_audit(graph, rules)
         else:
-            from queries.cypher import audit_neo4j
+            from jiceng.queries.cypher import audit_neo4j
 
             result = audit_neo4j(server, rules, graph=graph)
     emit_report(audit_report(result, dataset=graph.name, by=by), fmt, output)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from graphmodel import InvalidInputError
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.graphmodel import InvalidInputError
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.cli.options import (
     dataset_argument,
     emit_report,
@@ -18,8 +18,8 @@ from jiceng.cli.options import (
     say,
 )
 from jiceng.report import Report, Section
-from loaders import read_dataset, sample_path
-from loaders.synthetic import PRESETS, write_generated
+from jiceng.loaders import read_dataset, sample_path
+from jiceng.loaders.synthetic import PRESETS, write_generated
 
 
 @click.command()

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from jiceng.cli.options import connect_neo4j, dataset_argument, load_graph, progress, say
-from loaders import write_dataset, write_excel
-from loaders.neo4j import DEFAULT_BATCH, pull_neo4j, push_neo4j
+from jiceng.loaders import write_dataset, write_excel
+from jiceng.loaders.neo4j import DEFAULT_BATCH, pull_neo4j, push_neo4j
 
 __all__ = ["neo4j_group"]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.report import FORMATS, Report, emit
-from loaders import read_dataset, sample_path
+from jiceng.loaders import read_dataset, sample_path
 
 __all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
            "neo4j_option", "connect_neo4j", "load_source"]
@@ -96,7 +96,7 @@ def connect_neo4j(uri: str | None):
     ``neo4j``); the password from NEO4J_PASSWORD or, at a terminal, a hidden prompt.
     Credentials are never printed.
     """
-    from loaders.neo4j import Neo4jRunner
+    from jiceng.loaders.neo4j import Neo4jRunner
 
     uri = uri or os.environ.get("NEO4J_URI")
     if not uri:
@@ -126,7 +126,7 @@ def load_source(dataset: Path | None, neo4j_uri: str | None):
         return load_graph(dataset), None
     if dataset is not None:
         raise click.UsageError("give either DATASET or --neo4j, not both")
-    from queries.cypher import skeleton
+    from jiceng.queries.cypher import skeleton
 
     runner = connect_neo4j(neo4j_uri)
     with progress("reading the graph's places from Neo4j"):

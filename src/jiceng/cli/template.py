@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from jiceng.cli.options import say
-from loaders.template import EXAMPLE_EDGES, EXAMPLE_NODES, write_template
+from jiceng.loaders.template import EXAMPLE_EDGES, EXAMPLE_NODES, write_template
 
 
 @click.command()

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
-from queries.coverage import audit
-from queries.isolation import isolation
-from queries.reach import reach
-from queries.rules import Rule
+from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
+from jiceng.queries.coverage import audit
+from jiceng.queries.isolation import isolation
+from jiceng.queries.reach import reach
+from jiceng.queries.rules import Rule
 
 __all__ = ["WhatIfResult", "whatif", "edge_positions_matching"]
 
@@ -87,8 +87,8 @@ def whatif(graph: OrgGraph, *, remove: Sequence[str] = (),
 
     Examples
     --------
-    >>> from loaders import read_sample
-    >>> from queries.isolation import isolation
+    >>> from jiceng.loaders import read_sample
+    >>> from jiceng.queries.isolation import isolation
     >>> g = read_sample()
     >>> unit, communities = next(iter(isolation(g).single_points.items()))
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)

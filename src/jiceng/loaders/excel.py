@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
-from graphmodel import InvalidInputError, OrgGraph, Problem
-from loaders.atomic import atomic_path
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.loaders.atomic import atomic_path
 
 __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS"]
 

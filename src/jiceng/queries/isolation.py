@@ -15,9 +15,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphmodel import OrgGraph
-from graphmodel.schema import CO_BUILDING_KINDS
-from queries._places import describe_nodes
+from jiceng.graphmodel import OrgGraph
+from jiceng.graphmodel.schema import CO_BUILDING_KINDS
+from jiceng.queries._places import describe_nodes
 
 __all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
 
@@ -73,7 +73,7 @@ def isolation(graph: OrgGraph) -> IsolationResult:
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> result = isolation(read_sample())
     >>> set(result.isolated).isdisjoint(result.fragile)
     True

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphmodel import OrgGraph
-from queries._places import place_names
-from queries.rules import EdgeCount, Rule, as_rules
+from jiceng.graphmodel import OrgGraph
+from jiceng.queries._places import place_names
+from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
 __all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule"]
 
@@ -91,8 +91,8 @@ def _checked(graph: OrgGraph, rule: Rule) -> np.ndarray:
 def rule_counts(graph: OrgGraph, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     """The codes of the nodes a rule checks, and each one's edge count.
 
-    >>> from loaders import read_sample
-    >>> from queries.rules import default_rules
+    >>> from jiceng.loaders import read_sample
+    >>> from jiceng.queries.rules import default_rules
     >>> codes, counts = rule_counts(read_sample(), default_rules()[0])
     >>> len(codes) == read_sample().count("grid")
     True
@@ -134,7 +134,7 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> result = audit(read_sample())
     >>> int(result.summary.set_index("rule").loc["grid-branch", "checked"]) == read_sample().count("grid")
     True

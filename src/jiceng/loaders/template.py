@@ -21,7 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from graphmodel.schema import (
+from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
     NUMERIC_ATTRIBUTES,
@@ -29,7 +29,7 @@ from graphmodel.schema import (
     REQUIRED_NODE_COLUMNS,
     STATION_TYPES,
 )
-from loaders.atomic import atomic_path
+from jiceng.loaders.atomic import atomic_path
 
 __all__ = ["write_template", "NODE_COLUMNS", "EDGE_COLUMNS", "CODE_COLUMNS", "TEXT_ROWS",
            "EXAMPLE_NODES", "EXAMPLE_EDGES"]
@@ -177,7 +177,7 @@ def write_template(path: str | os.PathLike) -> None:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from loaders import read_excel
+    >>> from jiceng.loaders import read_excel
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = pathlib.Path(folder) / "template.xlsx"
     ...     write_template(path)

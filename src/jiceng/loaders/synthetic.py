@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphmodel import OrgGraph
-from loaders.atomic import write_text_atomic
-from loaders.dataset import write_dataset
+from jiceng.graphmodel import OrgGraph
+from jiceng.loaders.atomic import write_text_atomic
+from jiceng.loaders.dataset import write_dataset
 
 __all__ = ["PRESETS", "generate", "write_generated", "GUIYANG_TOTALS", "TRUTH_FILE"]
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from graphmodel import InvalidInputError, OrgGraph, Problem
-from loaders.atomic import atomic_path
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.loaders.atomic import atomic_path
 
 __all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv"]
 
@@ -162,14 +162,14 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
 
     Examples
     --------
-    >>> from loaders import sample_path
+    >>> from jiceng.loaders import sample_path
     >>> g = read_dataset(sample_path())
     >>> g.count("community_party") > 0
     True
     """
     path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        from loaders.excel import read_excel
+        from jiceng.loaders.excel import read_excel
 
         return read_excel(path).build_indexes()
     if path.is_dir():
@@ -196,7 +196,7 @@ def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        from loaders.excel import write_excel
+        from jiceng.loaders.excel import write_excel
 
         write_excel(graph, path)
         return path

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from graphmodel import RuleError
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.graphmodel import RuleError
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 
 __all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
            "DEFAULT_RULES_FILE"]
@@ -231,7 +231,7 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
 
 def default_rules() -> list[Rule]:
     """The 13 rules of the article, from the packaged ``default_rules.yaml``."""
-    text = (files("queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
+    text = (files("jiceng.queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
     return parse_rules(_parse_yaml(text), file=DEFAULT_RULES_FILE)
 
 

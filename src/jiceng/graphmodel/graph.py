@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow as pa
 from scipy.sparse import csr_matrix
 
-from graphmodel.errors import InvalidInputError, UnknownNodeError
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
-from graphmodel.validate import ROW, PreparedTables, normalize_text, prepare_tables, validate_tables
+from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, PLACING_EDGES
+from jiceng.graphmodel.validate import ROW, PreparedTables, normalize_text, prepare_tables, validate_tables
 
 __all__ = ["OrgGraph"]
 
@@ -27,17 +27,7 @@ NODE_KIND_DTYPE = pd.CategoricalDtype(list(NODE_KINDS))
 EDGE_KIND_DTYPE = pd.CategoricalDtype(list(EDGE_KINDS))
 _STR_DTYPE = pd.Series([], dtype="str").dtype
 
-# How a node finds the place it belongs to, in order of preference: (edge kind,
-# direction). "out" follows the edge to its target, "in" back to its source.
-_HOME_EDGES = (
-    ("within", "out"),
-    ("leads", "in"),
-    ("covers", "out"),
-    ("member_of", "out"),
-    ("advises", "out"),
-    ("serves", "out"),
-    ("manages", "out"),
-)
+_HOME_EDGES = PLACING_EDGES
 #: The edge kinds that place a node under a community, street and district.
 HOME_EDGE_KINDS = tuple(kind for kind, _ in _HOME_EDGES)
 
@@ -74,7 +64,7 @@ class OrgGraph:
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> g = read_sample()
     >>> g.count("street_committee") > 0
     True
@@ -339,7 +329,7 @@ class OrgGraph:
         Takes only those rows (O(len(codes))), where ``nodes[column].to_numpy()`` would
         convert the whole column.
 
-        >>> from loaders import read_sample
+        >>> from jiceng.loaders import read_sample
         >>> read_sample().node_values("id", np.array([0])).tolist()
         ['CITY01']
         """
@@ -357,7 +347,7 @@ class OrgGraph:
         edges carry ``kind`` and their attributes. O(n + m), and memory-hungry:
         meant for exploration of a city, not a country.
 
-        >>> from loaders import read_sample
+        >>> from jiceng.loaders import read_sample
         >>> g = read_sample()
         >>> G = g.to_networkx()
         >>> (G.number_of_nodes(), G.number_of_edges()) == (g.n_nodes, g.n_edges)

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from graphmodel import BackendUnavailableError, OrgGraph
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
+from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
 __all__ = ["Runner", "Neo4jRunner", "push_neo4j", "pull_neo4j", "constraint_statements",
            "node_statement", "edge_statement"]

@@ -1,6 +1,6 @@
 """The graph model: schema, the in-memory graph, validation and errors."""
 
-from graphmodel.errors import (
+from jiceng.graphmodel.errors import (
     BackendUnavailableError,
     InvalidInputError,
     JicengError,
@@ -8,8 +8,8 @@ from graphmodel.errors import (
     RuleError,
     UnknownNodeError,
 )
-from graphmodel.graph import OrgGraph
-from graphmodel.schema import EDGE_KINDS, NODE_KINDS, label
+from jiceng.graphmodel.graph import OrgGraph
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, label
 
 __all__ = [
     "OrgGraph",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graphmodel import OrgGraph
+from jiceng.graphmodel import OrgGraph
 
 __all__ = ["describe_nodes", "place_names"]
 

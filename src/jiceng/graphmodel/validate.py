@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphmodel.errors import Problem
-from graphmodel.schema import (
+from jiceng.graphmodel.errors import Problem
+from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
     NUMERIC_ATTRIBUTES,

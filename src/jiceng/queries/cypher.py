@@ -21,14 +21,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from graphmodel import BackendUnavailableError, OrgGraph
-from graphmodel.graph import HOME_EDGE_KINDS
-from graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
-from loaders.neo4j import Runner, pull_neo4j
-from queries.coverage import AuditResult, assemble_audit
-from queries.isolation import IsolationResult, assemble_isolation
-from queries.reach import ReachResult, assemble_reach
-from queries.rules import EdgeCount, Rule, as_rules
+from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel.graph import HOME_EDGE_KINDS
+from jiceng.graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
+from jiceng.loaders.neo4j import Runner, pull_neo4j
+from jiceng.queries.coverage import AuditResult, assemble_audit
+from jiceng.queries.isolation import IsolationResult, assemble_isolation
+from jiceng.queries.reach import ReachResult, assemble_reach
+from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
 __all__ = ["rule_statement", "isolation_statements", "reach_statements", "skeleton",
            "audit_neo4j", "isolation_neo4j", "reach_neo4j"]
@@ -67,7 +67,7 @@ def rule_statement(rule: Rule) -> tuple[str, dict]:
     Edges are counted, not neighbours (a pattern comprehension yields one entry per
     relationship), as in process.
 
-    >>> from queries.rules import default_rules
+    >>> from jiceng.queries.rules import default_rules
     >>> cypher, params = rule_statement(default_rules()[0])
     >>> print(cypher)
     MATCH (n) WHERE (n:Grid) RETURN n.id AS id, size([(n)<-[:COVERS]-(m) WHERE (m:GridBranch) | 1]) AS count

@@ -6,9 +6,9 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from graphmodel import OrgGraph
-from loaders.dataset import read_dataset, write_dataset
-from loaders.excel import read_excel, write_excel
+from jiceng.graphmodel import OrgGraph
+from jiceng.loaders.dataset import read_dataset, write_dataset
+from jiceng.loaders.excel import read_excel, write_excel
 
 __all__ = ["read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample",
            "sample_path"]
@@ -16,7 +16,7 @@ __all__ = ["read_dataset", "write_dataset", "read_excel", "write_excel", "read_s
 
 def sample_path() -> Path:
     """The folder of the bundled sample dataset (the Guiyang preset, seed 1, scale 1)."""
-    return Path(str(files("loaders") / "sample"))
+    return Path(str(files("jiceng.loaders") / "sample"))
 
 
 @lru_cache(maxsize=1)

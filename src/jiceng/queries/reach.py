@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from graphmodel import OrgGraph
-from queries._places import describe_nodes
-from queries.isolation import co_building_edges
+from jiceng.graphmodel import OrgGraph
+from jiceng.queries._places import describe_nodes
+from jiceng.queries.isolation import co_building_edges
 
 __all__ = ["ReachResult", "reach", "reach_from", "reach_matrix", "assemble_reach", "gini"]
 
@@ -131,7 +131,7 @@ def reach(graph: OrgGraph, *, hops: int = 2, units: list[str] | None = None) -> 
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> result = reach(read_sample(), hops=2)
     >>> int(result.units["communities"].max()) > 1
     True
@@ -204,7 +204,7 @@ def reach_from(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
     The unit itself is hop 0; then co-building edges (hop 1), then ``leads`` edges.
     Returns ``id, kind, name, hop`` sorted by hop then id.
 
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> table = reach_from(read_sample(), "UP00001", hops=2)
     >>> int(table["hop"].min()), table["kind"].iloc[0]
     (0, 'unit_party')

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphmodel import OrgGraph
-from queries.coverage import audit
-from queries.rules import Rule
+from jiceng.graphmodel import OrgGraph
+from jiceng.queries.coverage import audit
+from jiceng.queries.rules import Rule
 
 __all__ = ["DiffResult", "diff"]
 
@@ -95,7 +95,7 @@ def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -
 
     Examples
     --------
-    >>> from loaders import read_sample
+    >>> from jiceng.loaders import read_sample
     >>> diff(read_sample(), read_sample()).unchanged
     True
     """
