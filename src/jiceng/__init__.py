@@ -21,44 +21,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-#: public name -> the module that defines it
-_EXPORTS: dict[str, str] = {
+__all__ = [
     # graph model
-    "OrgGraph": "jiceng.graphmodel",
-    "NODE_KINDS": "jiceng.graphmodel",
-    "EDGE_KINDS": "jiceng.graphmodel",
-    "label": "jiceng.graphmodel",
-    "JicengError": "jiceng.graphmodel",
-    "InvalidInputError": "jiceng.graphmodel",
-    "Problem": "jiceng.graphmodel",
-    "RuleError": "jiceng.graphmodel",
-    "UnknownNodeError": "jiceng.graphmodel",
-    "BackendUnavailableError": "jiceng.graphmodel",
+    "OrgGraph", "NODE_KINDS", "EDGE_KINDS", "label", "JicengError", "InvalidInputError",
+    "Problem", "RuleError", "UnknownNodeError", "BackendUnavailableError",
     # loaders
-    "read_dataset": "jiceng.loaders",
-    "write_dataset": "jiceng.loaders",
-    "read_excel": "jiceng.loaders",
-    "write_excel": "jiceng.loaders",
-    "read_sample": "jiceng.loaders",
-    "sample_path": "jiceng.loaders",
+    "read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample", "sample_path",
     # queries
-    "audit": "jiceng.queries",
-    "AuditResult": "jiceng.queries",
-    "Rule": "jiceng.queries",
-    "load_rules": "jiceng.queries",
-    "default_rules": "jiceng.queries",
-    "isolation": "jiceng.queries",
-    "IsolationResult": "jiceng.queries",
-    "reach": "jiceng.queries",
-    "reach_from": "jiceng.queries",
-    "ReachResult": "jiceng.queries",
-    "whatif": "jiceng.queries",
-    "WhatIfResult": "jiceng.queries",
-    "diff": "jiceng.queries",
-    "DiffResult": "jiceng.queries",
-}
+    "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
+    "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
+    "DiffResult",
+]
 
-__all__ = sorted(_EXPORTS)
+#: The subpackage that defines each public name, in layer order.
+_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.queries")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from jiceng.graphmodel import (
@@ -100,12 +76,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name not in __all__:
         raise AttributeError(f"module 'jiceng' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    for layer in _LAYERS:
+        module = importlib.import_module(layer)
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"jiceng.{name} is listed but no layer exports it")
 
 
 def __dir__() -> list[str]:
