@@ -87,14 +87,12 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
         raise InvalidInputError([Problem(display, None, None,
                                          "cannot read the text: not UTF-8 nor GB18030/GBK")])
     options: dict[str, Any] = dict(dtype="str", encoding=encoding, **empty)
+    # the C parser: pandas' pyarrow engine ignores dtype="str" with pyarrow < 25
     try:
-        table = pd.read_csv(path, engine="pyarrow", **options)
-    except Exception:  # pyarrow is strict (quoted newlines, ragged rows): let the C parser tell
-        try:
-            table = pd.read_csv(path, engine="c", na_filter=empty_as_missing, **options)
-        except (pd.errors.ParserError, ValueError) as error:
-            raise InvalidInputError([Problem(display, None, None,
-                                             f"not a valid CSV file: {error}")]) from None
+        table = pd.read_csv(path, engine="c", na_filter=empty_as_missing, **options)
+    except (pd.errors.ParserError, ValueError) as error:
+        raise InvalidInputError([Problem(display, None, None,
+                                         f"not a valid CSV file: {error}")]) from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
 
