@@ -1,0 +1,78 @@
+"""How long a planner waits for the two commands run most: ``jiceng --help`` and ``jiceng audit``.
+
+    python benchmarks/startup.py [--runs 5] [--json FILE]
+
+Each command runs ``--runs`` times as a user runs it (a new process each time, the console
+script's module, output to a pipe) after one untimed warm-up run that fills the file cache;
+the table shows the median, the fastest and the slowest wall time against the targets
+(``--help`` 0.3 s, ``audit`` on the bundled sample 0.8 s). Exit code 1 when a median misses
+its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: name -> (arguments after ``python -m jiceng``, target median in seconds)
+COMMANDS: dict[str, tuple[list[str], float]] = {
+    "help": (["--help"], 0.3),
+    "audit": (["audit"], 0.8),
+}
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src")] + (
+        [env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def time_command(arguments: list[str], runs: int) -> list[float]:
+    """Wall times of ``runs`` fresh processes (after one warm-up), in seconds."""
+    command = [sys.executable, "-m", "jiceng", *arguments]
+    times = []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, env=child_env(), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+        if attempt:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = parser.parse_args(argv)
+    if not 1 <= args.runs <= 100:
+        parser.error("--runs takes 1 to 100")
+    rows = []
+    for name, (arguments, target) in COMMANDS.items():
+        times = time_command(arguments, args.runs)
+        median = statistics.median(times)
+        rows.append({"command": "jiceng " + " ".join(arguments), "runs": args.runs,
+                     "median_s": round(median, 3), "min_s": round(min(times), 3),
+                     "max_s": round(max(times), 3), "target_s": target,
+                     "met": median <= target})
+    width = max(len(r["command"]) for r in rows)
+    print(f"{'command':<{width}}  median   min     max     target  met")
+    for r in rows:
+        print(f"{r['command']:<{width}}  {r['median_s']:.3f}s  {r['min_s']:.3f}s  "
+              f"{r['max_s']:.3f}s  {r['target_s']:.1f}s    {'yes' if r['met'] else 'NO'}")
+    if args.json:
+        args.json.write_text(json.dumps({"startup": rows}, indent=2) + "\n", encoding="utf-8")
+    return 0 if all(r["met"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
