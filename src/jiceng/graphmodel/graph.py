@@ -14,7 +14,6 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
@@ -25,7 +24,7 @@ from jiceng.graphmodel.schema import (
     _Derived,
     schema_version,
 )
-from jiceng.graphmodel.validate import ROW, check_tables
+from jiceng.graphmodel.validate import check_tables
 
 __all__ = ["OrgGraph", "node_kind_dtype", "edge_kind_dtype"]
 

@@ -10,7 +10,7 @@ dictionaries and every derived value below are live views that follow.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -36,6 +36,7 @@ __all__ = [
     "unregister_kind",
     "registered",
     "schema_version",
+    "kind_map",
     "neo4j_label",
     "neo4j_type",
 ]
@@ -292,6 +293,37 @@ PLACING_EDGES: Sequence[tuple[str, str]] = _Derived(
     lambda: tuple((k.id, k.places[1]) for k in sorted(
         (k for k in EDGE_KINDS.values() if k.places), key=lambda k: k.places[0])),  # type: ignore[index]
     "How a node finds the place it belongs to, in order of preference: (edge kind, direction).")
+
+
+V = TypeVar("V")
+
+
+class _KindMap(Mapping[str, V]):
+    """A read-only mapping kind id -> a fact of that kind, read from the schema on each access."""
+
+    def __init__(self, kinds: dict[str, Any], fact: Callable[[Any], V]):
+        self._kinds, self._fact = kinds, fact
+
+    def __getitem__(self, kind: str) -> V:
+        return self._fact(self._kinds[kind])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+
+def kind_map(kinds: dict[str, Any], fact: Callable[[Any], V]) -> Mapping[str, V]:
+    """A live mapping from each kind of ``kinds`` (NODE_KINDS or EDGE_KINDS) to ``fact(kind)``,
+    for modules that keep a table of one fact per kind: it follows registrations.
+
+    >>> colours = kind_map(NODE_KINDS, lambda k: k.color)
+    >>> with registered(NodeKind("volunteer_team", "志愿服务队", "volunteer team", color="#43a047")):
+    ...     colours["volunteer_team"]
+    '#43a047'
+    """
+    return _KindMap(kinds, fact)
 
 
 def register_node_kind(kind: NodeKind) -> NodeKind:
