@@ -184,3 +184,20 @@ def test_every_command_rejects_bad_input_with_exit_2(tmp_path, cli, command):
     assert result.exit_code == 2
     assert "row 9, column kind: unknown node kind 'nonsense'" in result.stderr
     assert result.stdout == ""
+
+
+def test_one_pass_reports_directions_beside_unknown_ids(tmp_path):
+    """A wrong direction is reported with unknown ids elsewhere, and an edge with one unknown
+    end still has its known end checked against the schema."""
+    edges = TINY_EDGES + [("UP1", "C9", "pairs_with"), ("G1", "GB1", "covers"),
+                          ("G1", "GX", "covers"), ("GY", "C1", "covers")]
+    problems = problems_of(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
+    found = {(p.row, p.column): p.message_en for p in problems}
+    n = len(TINY_EDGES)
+    assert found[(n + 2, "target")] == f"unknown node 'C9' (not in {tmp_path / 'd' / 'nodes.csv'})"
+    assert found[(n + 3, "kind")].startswith("a covers edge may not go from grid 'G1'")
+    assert found[(n + 4, "target")].startswith("unknown node 'GX'")
+    assert found[(n + 4, "kind")].startswith("a covers edge may not start at grid 'G1'")
+    assert found[(n + 5, "source")].startswith("unknown node 'GY'")
+    assert found[(n + 5, "kind")].startswith("a covers edge may not end at community_party 'C1'")
+    assert len(problems) == 6

@@ -289,9 +289,14 @@ CO_BUILDING_KINDS: Sequence[str] = _Derived(
     "Edge kinds through which units share resources with streets and communities (DESIGN §4).")
 
 #: How a node finds the place it belongs to, in order of preference: (edge kind, direction).
+def _placing_edges() -> tuple[tuple[str, str], ...]:
+    placing = [(k.places[0], k.id, k.places[1]) for k in EDGE_KINDS.values() if k.places is not None]
+    placing.sort(key=lambda p: p[0])  # stable: equal priorities keep the order of declaration
+    return tuple((kind, direction) for _, kind, direction in placing)
+
+
 PLACING_EDGES: Sequence[tuple[str, str]] = _Derived(
-    lambda: tuple((k.id, k.places[1]) for k in sorted(
-        (k for k in EDGE_KINDS.values() if k.places), key=lambda k: k.places[0])),  # type: ignore[index]
+    _placing_edges,
     "How a node finds the place it belongs to, in order of preference: (edge kind, direction).")
 
 

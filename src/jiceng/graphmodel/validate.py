@@ -480,7 +480,7 @@ def _allowed_cubes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for e, kind in enumerate(EDGE_KINDS.values()):
         for s, t in kind.pairs():
             allowed[e, node_at[s], node_at[t]] = True
-    return allowed, allowed.any(axis=2), allowed.any(axis=1)
+    return allowed, np.asarray(allowed.any(axis=2)), np.asarray(allowed.any(axis=1))
 
 
 def _endpoint_masks(t: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
