@@ -154,7 +154,7 @@ def test_unknown_station_type(tmp_path):
                                  node_columns=("id", "kind", "name", "type"))
     problem = one_problem(folder)
     assert problem.column == "type" and "did you mean 'red_station'" in problem.message_en
-    assert problem.message.startswith("未知的服务阵地type 'red_staton'")
+    assert problem.message.startswith("服务阵地的 type 值 'red_staton' 未知")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
-import pandas as pd
-
 __all__ = [
     "NodeKind",
     "EdgeKind",
@@ -28,7 +26,6 @@ __all__ = [
     "REQUIRED_EDGE_COLUMNS",
     "CO_BUILDING_KINDS",
     "PLACING_EDGES",
-    "allowed_endpoints",
     "is_allowed",
     "label",
     "register_node_kind",
@@ -402,21 +399,6 @@ def _check_new_id(kind_id: str) -> None:
     if not (kind_id.isascii() and kind_id.replace("_", "a").isalnum() and kind_id[:1].isalpha()
             and kind_id == kind_id.lower()):
         raise ValueError(f"kind id {kind_id!r} must be a lower-case identifier (a-z, 0-9, _)")
-
-
-def allowed_endpoints() -> pd.DataFrame:
-    """One row per allowed (edge kind, source kind, target kind) triple.
-
-    Validation merges the edge table against it, so endpoint checks are one join.
-
-    Examples
-    --------
-    >>> table = allowed_endpoints()
-    >>> bool(((table.kind == "liaison") & (table.source_kind == "cadre")).any())
-    True
-    """
-    rows = [(e.id, s, t) for e in EDGE_KINDS.values() for s, t in e.pairs()]
-    return pd.DataFrame(rows, columns=["kind", "source_kind", "target_kind"])
 
 
 def is_allowed(edge_kind: str, source_kind: str, target_kind: str) -> bool:
