@@ -15,6 +15,7 @@ tests/test_validation_paths.py runs each way and a per-row reference on corrupte
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -388,7 +389,12 @@ class Check:
 
 
 def _suggest(value: str, choices) -> Message:
-    close = difflib.get_close_matches(value, list(choices), n=1)
+    return _suggestion(value, tuple(choices))
+
+
+@functools.lru_cache(maxsize=4096)  # a wrong value usually repeats down a column
+def _suggestion(value: str, choices: tuple[str, ...]) -> Message:
+    close = difflib.get_close_matches(value, choices, n=1)
     return ((f"，是否为 {close[0]!r}？", f"; did you mean {close[0]!r}?") if close else ("", ""))
 
 
@@ -571,13 +577,13 @@ def _one_per_source(kind_id: str) -> Check:
     def say(t: _Tables, at: np.ndarray) -> list[Message]:
         kind = EDGE_KINDS[kind_id]
         all_at = np.flatnonzero((t.edge_kind == list(EDGE_KINDS).index(kind_id)) & (t.source >= 0))
-        first: dict[int, int] = {}
-        for position in all_at[::-1]:
-            first[int(t.source[position])] = int(position)
+        sources, first = np.unique(t.source[all_at], return_index=True)  # first edge of each source
+        before = all_at[first[np.searchsorted(sources, t.source[at])]]
+        first_targets = t.values("edges", "target", before)
         out = []
-        for position, s, g in zip(at, t.values("edges", "source", at), t.values("edges", "target", at)):
-            before = first[int(t.source[position])]
-            f_target, f_row = t.values("edges", "target", np.array([before]))[0], t.row("edges", before)
+        for s, g, f_target, f_at in zip(t.values("edges", "source", at), t.values("edges", "target", at),
+                                        first_targets, before):
+            f_row = t.row("edges", int(f_at))
             out.append((f"{s!r} 已有一条{kind.zh}（{kind.id}）关系指向 {f_target!r}（第 {f_row} 行），"
                         f"又指向 {g!r}；每个节点至多一条",
                         f"{s!r} is the source of two {kind.id} edges: to {f_target!r} (row {f_row}) "
