@@ -201,3 +201,14 @@ def test_one_pass_reports_directions_beside_unknown_ids(tmp_path):
     assert found[(n + 5, "source")].startswith("unknown node 'GY'")
     assert found[(n + 5, "kind")].startswith("a covers edge may not end at community_party 'C1'")
     assert len(problems) == 6
+
+
+def test_many_problems_are_all_kept_and_the_message_is_cut_after_50(tmp_path):
+    nodes = TINY_NODES + [(f"X{i}", "nonsense", "乱") for i in range(60)]
+    problems = problems_of(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
+    assert len(problems) == 60
+    with pytest.raises(InvalidInputError) as caught:
+        read_dataset(tmp_path / "d")
+    text = str(caught.value)
+    assert len(text.splitlines()) == 51
+    assert text.endswith("……另有 10 个问题（... and 10 more problems）")

@@ -67,7 +67,8 @@ class InvalidInputError(JicengError):
         self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
         count = len(self.problems)
         head = "\n".join(str(p) for p in self.problems[:50])
-        more = f"\n... and {count - 50} more problems" if count > 50 else ""
+        more = (f"\n……另有 {count - 50} 个问题（... and {count - 50} more problems）"
+                if count > 50 else "")
         super().__init__(head + more)
 
 
