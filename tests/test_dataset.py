@@ -82,8 +82,8 @@ def test_excel_problems_name_the_sheet_and_row(tmp_path):
     workbook.save(tmp_path / "city.xlsx")
     with pytest.raises(InvalidInputError) as caught:
         read_dataset(tmp_path / "city.xlsx")
-    assert str(caught.value) == (f"{tmp_path / 'city.xlsx'}[nodes], row 9, column kind: "
-                                 "unknown node kind 'nonsense'")
+    assert str(caught.value) == (f"{tmp_path / 'city.xlsx'}[nodes] 第 9 行 kind 列：未知的节点类型 "
+                                 "'nonsense'（row 9, column kind: unknown node kind 'nonsense'）")
 
 
 def test_not_a_workbook(tmp_path):

@@ -44,7 +44,8 @@ def test_missing_required_column(tmp_path):
                                  node_columns=("id", "name"))
     problem = one_problem(folder)
     assert problem.file.endswith("nodes.csv") and problem.row is None
-    assert "missing required column 'kind'" in problem.message
+    assert problem.message.startswith("缺少必填列 'kind'")
+    assert "missing required column 'kind'" in problem.message_en
 
 
 def test_empty_file(tmp_path):
@@ -58,47 +59,58 @@ def test_duplicate_node_id_names_the_first_row(tmp_path):
     nodes = TINY_NODES + [("G1", "grid", "重复网格")]
     problem = one_problem(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
     assert (problem.row, problem.column) == (len(nodes) + 1, "id")
-    assert problem.message == "duplicate node id 'G1' (first on row 5)"
+    assert problem.message == "重复的节点编号 'G1'，首次出现在第 5 行"
+    assert problem.message_en == "duplicate node id 'G1' (first on row 5)"
 
 
 def test_edge_to_unknown_node(tmp_path):
     edges = TINY_EDGES + [("UP1", "C9", "pairs_with")]
     problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
     assert (problem.row, problem.column) == (len(edges) + 1, "target")
-    assert problem.message.startswith("unknown node 'C9'")
+    assert problem.message_en.startswith("unknown node 'C9'")
+    assert problem.message.startswith("未知的节点 'C9'")
 
 
 def test_unknown_node_kind_suggests_the_right_one(tmp_path):
     nodes = TINY_NODES + [("G2", "gird", "第二网格")]
     problem = one_problem(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
     assert (problem.row, problem.column) == (len(nodes) + 1, "kind")
-    assert problem.message == "unknown node kind 'gird'; did you mean 'grid'?"
+    assert problem.message == "未知的节点类型 'gird'，是否为 'grid'？"
+    assert problem.message_en == "unknown node kind 'gird'; did you mean 'grid'?"
+    assert str(problem).endswith("第 9 行 kind 列：未知的节点类型 'gird'，是否为 'grid'？"
+                                 "（row 9, column kind: unknown node kind 'gird'; did you mean 'grid'?）")
 
 
 def test_unknown_edge_kind(tmp_path):
     edges = TINY_EDGES + [("UP1", "C1", "pairs")]
     problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
-    assert problem.column == "kind" and problem.message.startswith("unknown edge kind 'pairs'")
+    assert problem.column == "kind" and problem.message_en.startswith("unknown edge kind 'pairs'")
+    assert problem.message.startswith("未知的关系类型 'pairs'")
 
 
 def test_forbidden_endpoints(tmp_path):
     edges = TINY_EDGES + [("G1", "GB1", "covers")]  # reversed: a grid cannot cover its branch
     problem = one_problem(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
     assert problem.row == len(edges) + 1
-    assert problem.message.startswith("a covers edge may not go from grid 'G1' to grid_branch 'GB1'")
-    assert "grid_branch→grid" in problem.message
+    assert problem.message_en.startswith("a covers edge may not go from grid 'G1' to grid_branch 'GB1'")
+    assert "grid_branch→grid" in problem.message_en
+    assert problem.message.startswith("覆盖（covers）关系不能从网格 'G1' 指向网格党支部 'GB1'")
 
 
-@pytest.mark.parametrize("value, why", [("many", "is not a number"), ("-3", "is negative"),
-                                        ("2.5", "is not a whole number")])
-def test_bad_numbers_on_nodes(tmp_path, value, why):
+@pytest.mark.parametrize("value, why, zh", [("many", "is not a number", "不是数字"),
+                                            ("-3", "is negative", "是负数"),
+                                            ("2.5", "is not a whole number", "不是整数"),
+                                            ("inf", "is not a number", "不是数字"),
+                                            ("1e30", "is not a number", "不是数字")])
+def test_bad_numbers_on_nodes(tmp_path, value, why, zh):
     nodes = [n + ("",) for n in TINY_NODES]
     nodes[2] = nodes[2][:3] + (value,)
     folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES,
                                  node_columns=("id", "kind", "name", "households"))
     problem = one_problem(folder)
     assert (problem.row, problem.column) == (4, "households")
-    assert problem.message == f"households {value!r} {why} (expected a whole number ≥ 0)"
+    assert problem.message_en == f"households {value!r} {why} (expected a whole number ≥ 0)"
+    assert problem.message == f"households {value!r} {zh}，应为 ≥ 0 的整数"
 
 
 def test_bad_members_on_edges(tmp_path):
@@ -107,14 +119,14 @@ def test_bad_members_on_edges(tmp_path):
                                  edge_columns=("source", "target", "kind", "members"))
     problem = one_problem(folder)
     assert (problem.row, problem.column) == (len(edges) + 1, "members")
-    assert "is negative" in problem.message
+    assert "is negative" in problem.message_en
 
 
 def test_cycle_in_leads(tmp_path):
     nodes = TINY_NODES + [("S2", "street_committee", "第二街道")]
     edges = TINY_EDGES + [("S2", "S2", "leads")]
     problems = problems_of(write_dataset_files(tmp_path / "d", nodes, edges))
-    assert any("part of a cycle of leads edges" in p.message and p.row == len(edges) + 1
+    assert any("part of a cycle of leads edges" in p.message_en and p.row == len(edges) + 1
                for p in problems)
 
 
@@ -122,7 +134,7 @@ def test_cycle_in_within(tmp_path):
     nodes = TINY_NODES + [("B1", "building", "1栋")]
     edges = TINY_EDGES + [("B1", "G1", "within"), ("G1", "B1", "within")]
     problems = problems_of(write_dataset_files(tmp_path / "d", nodes, edges))
-    cycle = [p for p in problems if "cycle of within edges" in p.message]
+    cycle = [p for p in problems if "cycle of within edges" in p.message_en]
     assert {p.row for p in cycle} >= {len(edges), len(edges) + 1}
 
 
@@ -131,7 +143,9 @@ def test_building_within_two_grids(tmp_path):
     edges = TINY_EDGES + [("G2", "C1", "within"), ("B1", "G1", "within"), ("B1", "G2", "within")]
     problem = one_problem(write_dataset_files(tmp_path / "d", nodes, edges))
     assert (problem.row, problem.column) == (len(edges) + 1, "source")
-    assert problem.message.startswith(f"'B1' is within two places: 'G1' (row {len(edges)}) and 'G2'")
+    assert problem.message_en.startswith(
+        f"'B1' is the source of two within edges: to 'G1' (row {len(edges)}) and to 'G2'")
+    assert problem.message.startswith(f"'B1' 已有一条属地（within）关系指向 'G1'（第 {len(edges)} 行）")
 
 
 def test_unknown_station_type(tmp_path):
@@ -139,7 +153,8 @@ def test_unknown_station_type(tmp_path):
     folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES,
                                  node_columns=("id", "kind", "name", "type"))
     problem = one_problem(folder)
-    assert problem.column == "type" and "did you mean 'red_station'" in problem.message
+    assert problem.column == "type" and "did you mean 'red_station'" in problem.message_en
+    assert problem.message.startswith("服务阵地的 type 值 'red_staton' 未知")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -156,8 +171,9 @@ def test_validate_command_lists_problems_and_exits_2(tmp_path, jiceng_process):
     done = jiceng_process("validate", folder)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stdout == ""
-    assert f"{folder / 'nodes.csv'}, row 9, column id: duplicate node id 'G1'" in done.stderr
-    assert f"{folder / 'edges.csv'}, row 10, column target: unknown node 'C9'" in done.stderr
+    assert (f"{folder / 'nodes.csv'} 第 9 行 id 列：重复的节点编号 'G1'，首次出现在第 5 行"
+            "（row 9, column id: duplicate node id 'G1' (first on row 5)）") in done.stderr
+    assert f"{folder / 'edges.csv'} 第 10 行 target 列：未知的节点 'C9'" in done.stderr
     assert "invalid, 2 problems" in done.stderr
 
 
@@ -168,3 +184,31 @@ def test_every_command_rejects_bad_input_with_exit_2(tmp_path, cli, command):
     assert result.exit_code == 2
     assert "row 9, column kind: unknown node kind 'nonsense'" in result.stderr
     assert result.stdout == ""
+
+
+def test_one_pass_reports_directions_beside_unknown_ids(tmp_path):
+    """A wrong direction is reported with unknown ids elsewhere, and an edge with one unknown
+    end still has its known end checked against the schema."""
+    edges = TINY_EDGES + [("UP1", "C9", "pairs_with"), ("G1", "GB1", "covers"),
+                          ("G1", "GX", "covers"), ("GY", "C1", "covers")]
+    problems = problems_of(write_dataset_files(tmp_path / "d", TINY_NODES, edges))
+    found = {(p.row, p.column): p.message_en for p in problems}
+    n = len(TINY_EDGES)
+    assert found[(n + 2, "target")] == f"unknown node 'C9' (not in {tmp_path / 'd' / 'nodes.csv'})"
+    assert found[(n + 3, "kind")].startswith("a covers edge may not go from grid 'G1'")
+    assert found[(n + 4, "target")].startswith("unknown node 'GX'")
+    assert found[(n + 4, "kind")].startswith("a covers edge may not start at grid 'G1'")
+    assert found[(n + 5, "source")].startswith("unknown node 'GY'")
+    assert found[(n + 5, "kind")].startswith("a covers edge may not end at community_party 'C1'")
+    assert len(problems) == 6
+
+
+def test_many_problems_are_all_kept_and_the_message_is_cut_after_50(tmp_path):
+    nodes = TINY_NODES + [(f"X{i}", "nonsense", "乱") for i in range(60)]
+    problems = problems_of(write_dataset_files(tmp_path / "d", nodes, TINY_EDGES))
+    assert len(problems) == 60
+    with pytest.raises(InvalidInputError) as caught:
+        read_dataset(tmp_path / "d")
+    text = str(caught.value)
+    assert len(text.splitlines()) == 51
+    assert text.endswith("……另有 10 个问题（... and 10 more problems）")

@@ -27,7 +27,7 @@ import pandas as pd
 from pyvis.network import Network
 
 from jiceng.graphmodel import EDGE_KINDS, NODE_KINDS, OrgGraph
-from jiceng.graphmodel.schema import PLACING_EDGES, STATION_TYPES
+from jiceng.graphmodel.schema import PLACING_EDGES, STATION_TYPES, kind_map, label
 from jiceng.loaders.atomic import write_text_atomic
 from jiceng.queries.coverage import AuditResult, audit
 from jiceng.queries.isolation import IsolationResult, isolation
@@ -35,9 +35,8 @@ from jiceng.queries.reach import reach_from
 
 __all__ = ["NetworkMap", "overview_map", "street_map", "reach_map"]
 
-NODE_COLOURS = {kind: k.color for kind, k in NODE_KINDS.items()}
-EDGE_STYLES = {kind: (k.color, list(k.dashes) if k.dashes else False)
-               for kind, k in EDGE_KINDS.items()}  # colour, dashes
+NODE_COLOURS = kind_map(NODE_KINDS, lambda k: k.color)
+EDGE_STYLES = kind_map(EDGE_KINDS, lambda k: (k.color, list(k.dashes) if k.dashes else False))  # colour, dashes
 GAP_BORDER = "#d50000"
 HOP_COLOURS = ["#d50000", "#ff6d00", "#ffd600", "#64dd17", "#00b8d4", "#2962ff", "#aa00ff"]
 COVERAGE_STOPS = [(0.0, (213, 0, 0)), (0.85, (255, 193, 7)), (1.0, (46, 125, 50))]
@@ -92,7 +91,7 @@ def _tooltip(graph: OrgGraph, code: int, extra: list[str] = ()) -> str:
     """Plain text: name, kind, id and every attribute (shown with textContent, never as HTML)."""
     row = graph.nodes.iloc[code]
     kind = NODE_KINDS[row["kind"]]
-    lines = [str(row["name"]), f"{kind.zh} ({kind.id}) · {row['id']}"]
+    lines = [str(row["name"]), f"{label(kind.id)} · {row['id']}"]
     for column, value in row.items():
         if column in ("id", "kind", "name") or value is None or value is pd.NA:
             continue
@@ -289,7 +288,7 @@ def _add_edge(net: Network, graph: OrgGraph, source: int, target: int, kind: str
     colour, dashes = EDGE_STYLES[kind]
     ids = graph.nodes["id"]
     net.add_edge(ids.iat[source], ids.iat[target], color=colour, dashes=dashes,
-                 tip=f"{EDGE_KINDS[kind].zh} ({kind})", kind=kind)
+                 tip=label(kind), kind=kind)
 
 
 def _gaps_by_node(result: AuditResult) -> dict[str, list[str]]:

@@ -28,20 +28,36 @@ class Problem:
 
     ``row`` is the row number as a spreadsheet shows it (the header is row 1, the
     first data row is row 2); ``None`` when the problem concerns the whole file.
+    ``message`` is what is wrong, in Chinese, and ``message_en`` the same in English
+    (empty for the few messages written in one language only).
+
+    Shown Chinese first, the English in parentheses after it:
+
+    >>> print(Problem("nodes.csv", 3, "kind", "未知的节点类型 'foo'", "unknown node kind 'foo'"))
+    nodes.csv 第 3 行 kind 列：未知的节点类型 'foo'（row 3, column kind: unknown node kind 'foo'）
+    >>> print(Problem("edges.csv", None, None, "file not found"))
+    edges.csv：file not found
     """
 
     file: str
     row: int | None
     column: str | None
     message: str
+    message_en: str = ""
 
     def __str__(self) -> str:
-        where = [self.file]
+        zh, en = [], []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            zh.append(f"第 {self.row} 行")
+            en.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
+            zh.append(f"{self.column} 列")
+            en.append(f"column {self.column}")
+        where = f"{self.file} {' '.join(zh)}" if zh else self.file
+        if self.message_en:
+            english = f"{', '.join(en)}: {self.message_en}" if en else self.message_en
+            return f"{where}：{self.message}（{english}）"
+        return f"{where}（{', '.join(en)}）：{self.message}" if en else f"{where}：{self.message}"
 
 
 class InvalidInputError(JicengError):
@@ -51,7 +67,8 @@ class InvalidInputError(JicengError):
         self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
         count = len(self.problems)
         head = "\n".join(str(p) for p in self.problems[:50])
-        more = f"\n... and {count - 50} more problems" if count > 50 else ""
+        more = (f"\n……另有 {count - 50} 个问题（... and {count - 50} more problems）"
+                if count > 50 else "")
         super().__init__(head + more)
 
 

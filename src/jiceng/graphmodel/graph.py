@@ -14,36 +14,43 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
-from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, PLACING_EDGES
-from jiceng.graphmodel.validate import ROW, PreparedTables, normalize_text, prepare_tables, validate_tables
+from jiceng.graphmodel.schema import (
+    EDGE_KINDS,
+    NODE_KINDS,
+    PLACING_EDGES,
+    _Derived,
+    schema_version,
+)
+from jiceng.graphmodel.validate import check_tables
 
-__all__ = ["OrgGraph"]
+__all__ = ["OrgGraph", "node_kind_dtype", "edge_kind_dtype"]
 
-NODE_KIND_DTYPE = pd.CategoricalDtype(list(NODE_KINDS))
-EDGE_KIND_DTYPE = pd.CategoricalDtype(list(EDGE_KINDS))
-_STR_DTYPE = pd.Series([], dtype="str").dtype
+_DTYPES: dict[str, tuple[int, pd.CategoricalDtype]] = {}
 
-_HOME_EDGES = PLACING_EDGES
+
+def _kind_dtype(table: str, kinds: dict) -> pd.CategoricalDtype:
+    cached = _DTYPES.get(table)
+    if cached is None or cached[0] != schema_version():
+        cached = _DTYPES[table] = (schema_version(), pd.CategoricalDtype(list(kinds)))
+    return cached[1]
+
+
+def node_kind_dtype() -> pd.CategoricalDtype:
+    """The categorical dtype of node kinds: the schema's kinds in order (follows registrations)."""
+    return _kind_dtype("node", NODE_KINDS)
+
+
+def edge_kind_dtype() -> pd.CategoricalDtype:
+    """The categorical dtype of edge kinds: the schema's kinds in order (follows registrations)."""
+    return _kind_dtype("edge", EDGE_KINDS)
+
+
 #: The edge kinds that place a node under a community, street and district.
-HOME_EDGE_KINDS = tuple(kind for kind, _ in _HOME_EDGES)
-
-
-def _typed_attributes(table: pd.DataFrame, skip: tuple[str, ...]) -> pd.DataFrame:
-    out = {}
-    for column in table.columns:
-        if column in skip or column == ROW:
-            continue
-        values = table[column]
-        if column in NUMERIC_ATTRIBUTES:
-            values = pd.to_numeric(values, errors="coerce").astype("Int64")
-        else:
-            values = values.astype("str")
-        out[column] = values.reset_index(drop=True)
-    return pd.DataFrame(out)
+HOME_EDGE_KINDS = _Derived(lambda: tuple(kind for kind, _ in PLACING_EDGES),
+                           "The edge kinds that place a node under a community, street and district.")
 
 
 class OrgGraph:
@@ -88,31 +95,20 @@ class OrgGraph:
         InvalidInputError
             With every problem found, each naming file, row and column.
         """
-        prepared = prepare_tables(nodes, edges)
-        if prepared is not None:
-            return cls._from_prepared(prepared, name=name)
-        nodes = _with_rows(nodes)
-        edges = _with_rows(edges)
-        nodes = normalize_text(nodes)
-        edges = normalize_text(edges)
-        problems, source, target = validate_tables(nodes, edges, nodes_file=nodes_file,
-                                                   edges_file=edges_file)
-        if problems:
-            raise InvalidInputError(problems)
-        node_table = pd.concat(
-            [pd.DataFrame({
-                "id": nodes["id"].astype("str").reset_index(drop=True),
-                "kind": pd.Categorical(nodes["kind"].to_numpy(dtype=object), dtype=NODE_KIND_DTYPE),
-                "name": nodes["name"].astype("str").reset_index(drop=True),
-            }), _typed_attributes(nodes, ("id", "kind", "name"))], axis=1)
-        code_dtype = np.int32 if len(node_table) < 2**31 - 1 else np.int64
-        edge_table = pd.concat(
-            [pd.DataFrame({
-                "source": source.astype(code_dtype),
-                "target": target.astype(code_dtype),
-                "kind": pd.Categorical(edges["kind"].to_numpy(dtype=object), dtype=EDGE_KIND_DTYPE),
-            }), _typed_attributes(edges, ("source", "target", "kind"))], axis=1)
-        return cls(node_table, edge_table, name=name)
+        checked = check_tables(nodes, edges, nodes_file=nodes_file, edges_file=edges_file)
+        if checked.problems:
+            raise InvalidInputError(checked.problems)
+        code_dtype = np.int32 if checked.n_nodes < 2**31 - 1 else np.int64
+        node_table = {"id": checked.node_columns["id"],
+                      "kind": pd.Categorical.from_codes(checked.node_kind, dtype=node_kind_dtype()),
+                      "name": checked.node_columns["name"]}
+        node_table.update({c: v for c, v in checked.node_columns.items() if c not in node_table})
+        edge_table = {"source": checked.source.astype(code_dtype),
+                      "target": checked.target.astype(code_dtype),
+                      "kind": pd.Categorical.from_codes(checked.edge_kind, dtype=edge_kind_dtype())}
+        edge_table.update({c: v for c, v in checked.edge_columns.items() if c not in edge_table})
+        return cls(pd.DataFrame(node_table, copy=False), pd.DataFrame(edge_table, copy=False),
+                   name=name)
 
     def build_indexes(self) -> OrgGraph:
         """Build the indexes queries share: each node's places and the edge rows by kind.
@@ -123,30 +119,6 @@ class OrgGraph:
         self.places  # noqa: B018 - cached properties: computing them is the point
         self._edge_groups  # noqa: B018
         return self
-
-    @classmethod
-    def _from_prepared(cls, prepared: PreparedTables, *, name: str) -> OrgGraph:
-        """Tables already checked by :func:`prepare_tables`: wrap the arrow columns, no copies."""
-
-        def column(values, whole: bool = False) -> pd.Series:
-            if isinstance(values, pd.api.extensions.ExtensionArray):
-                return pd.Series(values)
-            if whole and values.num_chunks > 1:  # arrow's take on many chunks joins them each time
-                values = pa.chunked_array([values.combine_chunks()])
-            return pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE))  # type: ignore[call-arg]
-
-        nodes = {"id": column(prepared.node_columns["id"], whole=True),
-                 "kind": pd.Categorical.from_codes(prepared.node_kind, dtype=NODE_KIND_DTYPE),
-                 "name": column(prepared.node_columns["name"], whole=True)}
-        nodes.update({c: column(v) for c, v in prepared.node_columns.items()
-                      if c not in ("id", "kind", "name")})
-        code_dtype = np.int32 if len(prepared.node_kind) < 2**31 - 1 else np.int64
-        edges = {"source": prepared.source.astype(code_dtype),
-                 "target": prepared.target.astype(code_dtype),
-                 "kind": pd.Categorical.from_codes(prepared.edge_kind, dtype=EDGE_KIND_DTYPE)}
-        edges.update({c: column(v) for c, v in prepared.edge_columns.items()
-                      if c not in ("source", "target", "kind")})
-        return cls(pd.DataFrame(nodes, copy=False), pd.DataFrame(edges, copy=False), name=name)
 
     def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The nodes and edges as tables with string ids, as a dataset stores them."""
@@ -189,6 +161,10 @@ class OrgGraph:
         return self._index.get_indexer(list(node_ids))
 
     @cached_property
+    def _node_categories(self) -> pd.Index:
+        return self.nodes["kind"].cat.categories
+
+    @cached_property
     def kind_codes(self) -> np.ndarray:
         """The node kinds as small integers (categorical codes), one per node."""
         return self.nodes["kind"].cat.codes.to_numpy()
@@ -199,7 +175,8 @@ class OrgGraph:
         if key not in self._kind_masks:  # a handful of kind sets per graph: keep them
             mask = np.zeros(self.n_nodes, dtype=bool)
             for kind in key:  # one comparison of small integers per kind
-                mask |= self.kind_codes == NODE_KIND_DTYPE.categories.get_loc(kind)
+                if kind in self._node_categories:  # a kind registered after loading: none
+                    mask |= self.kind_codes == self._node_categories.get_loc(kind)
             self._kind_masks[key] = mask
         return self._kind_masks[key].copy()  # callers may change theirs
 
@@ -217,12 +194,14 @@ class OrgGraph:
     def _edge_groups(self) -> dict[str, np.ndarray]:
         kinds = self.edge_arrays[2]
         order = np.argsort(kinds, kind="stable")
-        bounds = np.searchsorted(kinds[order], np.arange(len(EDGE_KINDS) + 1))
-        return {k: order[bounds[i]: bounds[i + 1]] for i, k in enumerate(EDGE_KINDS)}
+        categories = self.edges["kind"].cat.categories
+        bounds = np.searchsorted(kinds[order], np.arange(len(categories) + 1))
+        return {k: order[bounds[i]: bounds[i + 1]] for i, k in enumerate(categories)}
 
     def edge_positions(self, kind: str) -> np.ndarray:
         """Row positions of the edges of one kind (sorted), computed once for all kinds."""
-        return self._edge_groups[kind]
+        found = self._edge_groups.get(kind)
+        return found if found is not None else np.zeros(0, dtype=np.intp)
 
     def node_attribute_is(self, attribute: str, values: tuple[str, ...]) -> np.ndarray:
         """Boolean mask over nodes: attribute present and equal to one of ``values`` (as text)."""
@@ -264,11 +243,11 @@ class OrgGraph:
         n = self.n_nodes
         parent = np.full(n, -1, dtype=np.int64)
         src, dst, _ = self.edge_arrays
-        for kind, direction in reversed(_HOME_EDGES):
+        for kind, direction in reversed(PLACING_EDGES):
             positions = self.edge_positions(kind)  # in file order
             child, up = ((src[positions], dst[positions]) if direction == "out"
                          else (dst[positions], src[positions]))
-            # first edge wins within a kind; earlier kinds in _HOME_EDGES overwrite later ones
+            # first edge wins within a kind; earlier kinds in PLACING_EDGES overwrite later ones
             parent[child[::-1]] = up[::-1]
         return self._climb(parent, {"community": "community_party", "street": "street_committee",
                                     "district": "district_committee"})
@@ -283,7 +262,7 @@ class OrgGraph:
         """
         n = self.n_nodes
         kind_codes = self.kind_codes
-        wanted = [NODE_KIND_DTYPE.categories.get_loc(kind) for kind in levels.values()]
+        wanted = [self._node_categories.get_loc(kind) for kind in levels.values()]
         is_parent = np.zeros(n, dtype=bool)
         is_parent[parent[parent >= 0]] = True
         inner = np.flatnonzero(is_parent)
@@ -399,11 +378,4 @@ def _records(table: pd.DataFrame):
     for values in table.itertuples(index=False, name=None):
         yield {c: (v.item() if hasattr(v, "item") else v)
                for c, v in zip(columns, values) if not (v is pd.NA or v is None or v != v)}
-
-
-def _with_rows(table: pd.DataFrame) -> pd.DataFrame:
-    if ROW in table.columns:
-        return table
-    return table.assign(**{ROW: np.arange(2, len(table) + 2)})
-
 

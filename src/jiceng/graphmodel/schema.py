@@ -2,14 +2,17 @@
 
 Every other module (loaders, validation, rules, maps, Cypher, docs) reads the
 node kinds, edge kinds, their Chinese and English labels and the allowed
-endpoints from here. Adding a kind touches this file only.
+endpoints from here. Adding a kind touches this file only, or, from a program or a
+test, one call of :func:`register_node_kind` / :func:`register_edge_kind`: the
+dictionaries and every derived value below are live views that follow.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import Any, TypeVar, overload
 
 __all__ = [
     "NodeKind",
@@ -23,9 +26,14 @@ __all__ = [
     "REQUIRED_EDGE_COLUMNS",
     "CO_BUILDING_KINDS",
     "PLACING_EDGES",
-    "allowed_endpoints",
     "is_allowed",
     "label",
+    "register_node_kind",
+    "register_edge_kind",
+    "unregister_kind",
+    "registered",
+    "schema_version",
+    "kind_map",
     "neo4j_label",
     "neo4j_type",
 ]
@@ -198,7 +206,70 @@ _EDGE_KINDS = [
 
 NODE_KINDS: dict[str, NodeKind] = {k.id: k for k in _NODE_KINDS}
 EDGE_KINDS: dict[str, EdgeKind] = {k.id: k for k in _EDGE_KINDS}
-PARTY_KINDS: tuple[str, ...] = tuple(k.id for k in _NODE_KINDS if k.party)
+del _NODE_KINDS, _EDGE_KINDS  # from here on the dictionaries are the schema
+
+_version = 0
+
+
+def schema_version() -> int:
+    """A number that changes whenever a kind is registered or unregistered (for caches)."""
+    return _version
+
+
+T = TypeVar("T")
+
+
+class _Derived(Sequence[T]):
+    """A tuple computed from the schema, recomputed when the schema changes.
+
+    Modules import it once (``from ... import CO_BUILDING_KINDS``) and still see kinds
+    registered later: it iterates, indexes, compares and counts like the tuple it stands for.
+    """
+
+    def __init__(self, compute: Callable[[], tuple[T, ...]], doc: str):
+        self._compute = compute
+        self._cache: tuple[int, tuple[T, ...]] | None = None
+        self.__doc__ = doc
+
+    def _value(self) -> tuple[T, ...]:
+        if self._cache is None or self._cache[0] != _version:
+            self._cache = (_version, tuple(self._compute()))
+        return self._cache[1]
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: Any) -> Any:
+        return self._value()[index]
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._value())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._value()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Derived):
+            other = other._value()
+        return self._value() == other
+
+    def __hash__(self) -> int:
+        return hash(self._value())
+
+    def __add__(self, other: Any) -> tuple[T, ...]:
+        return self._value() + tuple(other)
+
+    def __repr__(self) -> str:
+        return repr(self._value())
+
+
+PARTY_KINDS: Sequence[str] = _Derived(
+    lambda: tuple(k.id for k in NODE_KINDS.values() if k.party),
+    "The node kinds that are Party organizations.")
 
 #: Values of the ``type`` attribute of a ``service_station``.
 STATION_TYPES: dict[str, tuple[str, str]] = NODE_KINDS["service_station"].enums["type"]
@@ -210,27 +281,124 @@ REQUIRED_NODE_COLUMNS: tuple[str, ...] = ("id", "kind", "name")
 REQUIRED_EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "kind")
 
 #: Edge kinds through which units share resources with streets and communities (DESIGN §4).
-CO_BUILDING_KINDS: tuple[str, ...] = tuple(k.id for k in _EDGE_KINDS if k.co_building)
+CO_BUILDING_KINDS: Sequence[str] = _Derived(
+    lambda: tuple(k.id for k in EDGE_KINDS.values() if k.co_building),
+    "Edge kinds through which units share resources with streets and communities (DESIGN §4).")
 
 #: How a node finds the place it belongs to, in order of preference: (edge kind, direction).
-PLACING_EDGES: tuple[tuple[str, str], ...] = tuple(
-    (k.id, k.places[1]) for k in sorted((k for k in _EDGE_KINDS if k.places),
-                                        key=lambda k: k.places[0]))  # type: ignore[index]
+def _placing_edges() -> tuple[tuple[str, str], ...]:
+    placing = [(k.places[0], k.id, k.places[1]) for k in EDGE_KINDS.values() if k.places is not None]
+    placing.sort(key=lambda p: p[0])  # stable: equal priorities keep the order of declaration
+    return tuple((kind, direction) for _, kind, direction in placing)
 
 
-def allowed_endpoints() -> pd.DataFrame:
-    """One row per allowed (edge kind, source kind, target kind) triple.
+PLACING_EDGES: Sequence[tuple[str, str]] = _Derived(
+    _placing_edges,
+    "How a node finds the place it belongs to, in order of preference: (edge kind, direction).")
 
-    Validation merges the edge table against it, so endpoint checks are one join.
 
-    Examples
-    --------
-    >>> table = allowed_endpoints()
-    >>> bool(((table.kind == "liaison") & (table.source_kind == "cadre")).any())
-    True
+V = TypeVar("V")
+
+
+class _KindMap(Mapping[str, V]):
+    """A read-only mapping kind id -> a fact of that kind, read from the schema on each access."""
+
+    def __init__(self, kinds: dict[str, Any], fact: Callable[[Any], V]):
+        self._kinds, self._fact = kinds, fact
+
+    def __getitem__(self, kind: str) -> V:
+        return self._fact(self._kinds[kind])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+
+def kind_map(kinds: dict[str, Any], fact: Callable[[Any], V]) -> Mapping[str, V]:
+    """A live mapping from each kind of ``kinds`` (NODE_KINDS or EDGE_KINDS) to ``fact(kind)``,
+    for modules that keep a table of one fact per kind: it follows registrations.
+
+    >>> colours = kind_map(NODE_KINDS, lambda k: k.color)
+    >>> with registered(NodeKind("volunteer_team", "志愿服务队", "volunteer team", color="#43a047")):
+    ...     colours["volunteer_team"]
+    '#43a047'
     """
-    rows = [(e.id, s, t) for e in _EDGE_KINDS for s, t in e.pairs()]
-    return pd.DataFrame(rows, columns=["kind", "source_kind", "target_kind"])
+    return _KindMap(kinds, fact)
+
+
+def register_node_kind(kind: NodeKind) -> NodeKind:
+    """Add a node kind to the schema (after the declared ones); every reader follows.
+
+    Raises ``ValueError`` when the id is taken or is not a lower-case identifier.
+    """
+    _check_new_id(kind.id)
+    global _version
+    NODE_KINDS[kind.id] = kind
+    _version += 1
+    return kind
+
+
+def register_edge_kind(kind: EdgeKind) -> EdgeKind:
+    """Add an edge kind to the schema; its endpoints must name node kinds already declared."""
+    _check_new_id(kind.id)
+    unknown = sorted({k for pair in kind.pairs() for k in pair} - set(NODE_KINDS))
+    if unknown:
+        raise ValueError(f"edge kind {kind.id!r} names unknown node kinds {unknown}")
+    if kind.places is not None and kind.places[1] not in ("in", "out"):
+        raise ValueError(f"edge kind {kind.id!r}: places direction must be 'in' or 'out'")
+    global _version
+    EDGE_KINDS[kind.id] = kind
+    _version += 1
+    return kind
+
+
+def unregister_kind(kind_id: str) -> None:
+    """Remove a registered node or edge kind (a node kind only when no edge kind names it)."""
+    global _version
+    if kind_id in EDGE_KINDS:
+        del EDGE_KINDS[kind_id]
+    elif kind_id in NODE_KINDS:
+        users = [e.id for e in EDGE_KINDS.values() if any(kind_id in p for p in e.pairs())]
+        if users:
+            raise ValueError(f"node kind {kind_id!r} is used by edge kinds {users}")
+        del NODE_KINDS[kind_id]
+    else:
+        raise KeyError(kind_id)
+    _version += 1
+
+
+@contextlib.contextmanager
+def registered(*kinds: NodeKind | EdgeKind) -> Iterator[None]:
+    """Register ``kinds`` (node kinds first, in the order given) for the ``with`` block only.
+
+    >>> with registered(NodeKind("volunteer_team", "志愿服务队", "volunteer team")):
+    ...     label("volunteer_team")
+    '志愿服务队 (volunteer_team)'
+    >>> "volunteer_team" in NODE_KINDS
+    False
+    """
+    done: list[str] = []
+    try:
+        for kind in sorted(kinds, key=lambda k: isinstance(k, EdgeKind)):
+            if isinstance(kind, NodeKind):
+                register_node_kind(kind)
+            else:
+                register_edge_kind(kind)
+            done.append(kind.id)
+        yield
+    finally:
+        for kind_id in reversed(done):
+            unregister_kind(kind_id)
+
+
+def _check_new_id(kind_id: str) -> None:
+    if kind_id in NODE_KINDS or kind_id in EDGE_KINDS:
+        raise ValueError(f"kind {kind_id!r} is already in the schema")
+    if not (kind_id.isascii() and kind_id.replace("_", "a").isalnum() and kind_id[:1].isalpha()
+            and kind_id == kind_id.lower()):
+        raise ValueError(f"kind id {kind_id!r} must be a lower-case identifier (a-z, 0-9, _)")
 
 
 def is_allowed(edge_kind: str, source_kind: str, target_kind: str) -> bool:

@@ -6,7 +6,7 @@ and its Party branch, one unit with its Party organization paired with the commu
 so the untouched template reads, validates and audits. Every column but the numeric
 attributes is formatted as Text, and the id-like ones cell by cell down to :data:`TEXT_ROWS`
 as well, so Excel keeps ``007`` as ``007`` and long codes as typed; the ``kind`` columns and the
-``type`` of service stations offer a drop-down of the schema's kinds.
+enumerated attributes (a service station's ``type``) offer a drop-down of the schema's values.
 """
 
 from __future__ import annotations
@@ -27,14 +27,15 @@ from jiceng.graphmodel.schema import (
     NUMERIC_ATTRIBUTES,
     REQUIRED_EDGE_COLUMNS,
     REQUIRED_NODE_COLUMNS,
-    STATION_TYPES,
+    label,
 )
 from jiceng.loaders.atomic import atomic_path
 
 __all__ = ["write_template", "NODE_COLUMNS", "EDGE_COLUMNS", "CODE_COLUMNS", "TEXT_ROWS",
            "EXAMPLE_NODES", "EXAMPLE_EDGES"]
 
-#: Columns of the ``nodes`` sheet: the required ones, then the attributes in common use.
+#: Columns of the ``nodes`` sheet: the required ones, then the attributes in common use (and,
+#: when written, every enumerated attribute the schema declares, see :func:`_node_columns`).
 NODE_COLUMNS: tuple[str, ...] = (*REQUIRED_NODE_COLUMNS, "households", "population", "members",
                                  "workers", "type", "title", "firm")
 #: Columns of the ``edges`` sheet.
@@ -135,8 +136,22 @@ def _endpoints_text(kind: str) -> str:
                      for sources, targets in EDGE_KINDS[kind].endpoints)
 
 
-def _kinds_sheet(sheet: Worksheet) -> tuple[str, str, str]:
-    """Write the vocabulary; return the ranges of node kinds, edge kinds and station types."""
+def _enums() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Every enumerated attribute of the schema: attribute -> (node kind, value, zh, en)."""
+    out: dict[str, list[tuple[str, str, str, str]]] = {}
+    for kind in NODE_KINDS.values():
+        for attribute, values in kind.enums.items():
+            out.setdefault(attribute, []).extend((kind.id, v, zh, en) for v, (zh, en) in values.items())
+    return out
+
+
+def _node_columns() -> tuple[str, ...]:
+    return NODE_COLUMNS + tuple(a for a in _enums() if a not in NODE_COLUMNS)
+
+
+def _kinds_sheet(sheet: Worksheet) -> tuple[str, str, dict[str, str]]:
+    """Write the vocabulary; return the ranges of node kinds, edge kinds and of each enumerated
+    attribute's values."""
     sheet.append(["table 表", "kind 类型", "中文", "English",
                   "party organization 党组织 / allowed source → target 允许的起点 → 终点"])
     for cell in sheet[1]:
@@ -149,16 +164,20 @@ def _kinds_sheet(sheet: Worksheet) -> tuple[str, str, str]:
     for edge in EDGE_KINDS.values():
         sheet.append(["edge", edge.id, edge.zh, edge.en, _endpoints_text(edge.id)])
     after_edges = after_nodes + len(EDGE_KINDS)
-    for type_id, (zh, en) in STATION_TYPES.items():
-        sheet.append(["service_station type", type_id, zh, en, "nodes.type of a service_station"])
-    after_types = after_edges + len(STATION_TYPES)
+    enum_ranges, at = {}, after_edges
+    for attribute, values in _enums().items():
+        for kind_id, value, zh, en in values:
+            sheet.append([f"{kind_id} {attribute}", value, zh, en,
+                          f"{label(kind_id)} 的 {attribute}（nodes.{attribute} of a {kind_id}）"])
+        enum_ranges[attribute] = f"kinds!$B${at}:$B${at + len(values) - 1}"
+        at += len(values)
     for row in sheet.iter_rows(min_row=2):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDE", (20, 22, 18, 36, 70)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     return (f"kinds!$B${first}:$B${after_nodes - 1}", f"kinds!$B${after_nodes}:$B${after_edges - 1}",
-            f"kinds!$B${after_edges}:$B${after_types - 1}")
+            enum_ranges)
 
 
 def _drop_down(sheet: Worksheet, columns: tuple[str, ...], column: str, name: str,
@@ -189,14 +208,17 @@ def write_template(path: str | os.PathLike) -> None:
     nodes.title = "nodes"
     edges = workbook.create_sheet("edges")
     kinds = workbook.create_sheet("kinds")
-    _data_sheet(nodes, NODE_COLUMNS, EXAMPLE_NODES)
+    node_columns = _node_columns()
+    _data_sheet(nodes, node_columns, EXAMPLE_NODES)
     _data_sheet(edges, EDGE_COLUMNS, EXAMPLE_EDGES)
-    node_range, edge_range, type_range = _kinds_sheet(kinds)
-    for name, reference in (("node_kinds", node_range), ("edge_kinds", edge_range),
-                            ("station_types", type_range)):
+    node_range, edge_range, enum_ranges = _kinds_sheet(kinds)
+    names = {"node_kinds": node_range, "edge_kinds": edge_range,
+             **{f"{attribute}_values": r for attribute, r in enum_ranges.items()}}
+    for name, reference in names.items():
         workbook.defined_names[name] = DefinedName(name, attr_text=reference)
-    _drop_down(nodes, NODE_COLUMNS, "kind", "node_kinds", "节点类型 node kind")
-    _drop_down(nodes, NODE_COLUMNS, "type", "station_types", "服务阵地类型 station type")
+    _drop_down(nodes, node_columns, "kind", "node_kinds", "节点类型 node kind")
+    for attribute in enum_ranges:
+        _drop_down(nodes, node_columns, attribute, f"{attribute}_values", f"{attribute} 取值 value")
     _drop_down(edges, EDGE_COLUMNS, "kind", "edge_kinds", "关系类型 edge kind")
     with atomic_path(path) as temporary:
         workbook.save(temporary)

@@ -1,0 +1,404 @@
+"""Validation gives the same answer whichever internal path runs, and the answer of a plain
+per-row reference.
+
+Valid hand-made datasets are corrupted (hypothesis) in every way validation knows, written
+as CSV files and read. Each is read once per path: the usual one, and with each fast part
+switched off (arrow normalization, digit-only numbers, ids packed into integers) or made to
+fail half-way (a hash collision between an unknown reference and a known id, long ids of 30+
+bytes). What is accepted (the graph's tables) and every message (file, row, column, Chinese
+and English) must be the same on every path, and equal to :func:`reference`: written here
+row by row from the schema, sharing no code with ``jiceng.graphmodel.validate``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jiceng.graphmodel import InvalidInputError, validate
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
+from jiceng.loaders import read_dataset
+
+NODE_COLUMNS = ["id", "kind", "name", "households", "type"]
+EDGE_COLUMNS = ["source", "target", "kind", "members"]
+BASE_NODES = [
+    ["D1", "district_committee", "南明区委", None, None],
+    ["S1", "street_committee", "油榨街道党工委", None, None],
+    ["C1", "community_party", "市南路社区党委", "3200", None],
+    ["C2", "community_party", "花果园社区党委", "1800", None],
+    ["G1", "grid", "第一网格", "420", None],
+    ["GB1", "grid_branch", "第一网格党支部", None, None],
+    ["B1", "building", "1栋", "36", None],
+    ["U1", "unit", "贵阳市第一中学", None, None],
+    ["UP1", "unit_party", "贵阳市第一中学党委", None, None],
+    ["ST1", "service_station", "红色驿站", None, "red_station"],
+]
+BASE_EDGES = [
+    ["D1", "S1", "leads", None],
+    ["S1", "C1", "leads", None],
+    ["S1", "C2", "leads", None],
+    ["C1", "GB1", "leads", None],
+    ["G1", "C1", "within", None],
+    ["B1", "G1", "within", None],
+    ["GB1", "G1", "covers", None],
+    ["U1", "S1", "within", None],
+    ["UP1", "U1", "covers", None],
+    ["UP1", "C1", "pairs_with", None],
+    ["UP1", "C1", "reports_to", "20"],
+    ["ST1", "C1", "within", None],
+    ["ST1", "C1", "serves", None],
+]
+LONG_IDS = ["0f8fad5b-d9cb-469f-a165-70867728950e", "市南路社区第一网格党支部委员会", "ＬＯＮＧ－ID－１２３４５６７８９０１２３４５"]
+
+
+# ------------------------------------------------------------------ corruptions
+def _unknown_node_kind(nodes, edges, i, value):
+    nodes[i % len(nodes)][1] = value or "gird"
+
+
+def _unknown_edge_kind(nodes, edges, i, value):
+    edges[i % len(edges)][2] = value or "pairs"
+
+
+def _dangling(nodes, edges, i, value):
+    edges[i % len(edges)][i % 2] = "X" + str(i)
+
+
+def _wrong_direction(nodes, edges, i, value):
+    edge = edges[i % len(edges)]
+    edge[0], edge[1] = edge[1], edge[0]
+
+
+def _duplicate_id(nodes, edges, i, value):
+    nodes.append([nodes[i % len(nodes)][0], "grid", "重复网格", None, None])
+
+
+def _cycle_in_leads(nodes, edges, i, value):
+    edges.append(["S1", "S1", "leads", None] if i % 2 else ["C1", "S1", "leads", None])
+
+
+def _cycle_in_within(nodes, edges, i, value):
+    edges.append(["G1", "B1", "within", None])
+
+
+def _second_within(nodes, edges, i, value):
+    edges.append(["G1", "C2", "within", None] if i % 2 else ["U1", "C1", "within", None])
+
+
+def _number(nodes, edges, i, value):
+    if i % 3:
+        nodes[i % len(nodes)][3] = value
+    else:
+        edges[i % len(edges)][3] = value
+
+
+def _station_type(nodes, edges, i, value):
+    nodes[-1 if i % 2 else 0][4] = "red_staton" if i % 3 else "driver_home"
+
+
+def _empty(nodes, edges, i, value):
+    if i % 2:
+        nodes[i % len(nodes)][i % 3] = value
+    else:
+        edges[i % len(edges)][i % 3] = value
+
+
+def _rename(nodes, edges, i, value):
+    """Rename one node everywhere (a long id, full-width forms, spaces around it)."""
+    old = nodes[i % len(nodes)][0]
+    for row in nodes:
+        if row[0] == old:
+            row[0] = value
+    for row in edges:
+        row[:2] = [value if v == old else v for v in row[:2]]
+
+
+CORRUPTIONS = {
+    "unknown node kind": (_unknown_node_kind, ["gird", "nonsense", "社区", "GRID"]),
+    "unknown edge kind": (_unknown_edge_kind, ["pairs", "lead", "属地"]),
+    "dangling edge": (_dangling, [None]),
+    "wrong direction": (_wrong_direction, [None]),
+    "duplicate id": (_duplicate_id, [None]),
+    "cycle in leads": (_cycle_in_leads, [None]),
+    "cycle in within": (_cycle_in_within, [None]),
+    "second within": (_second_within, [None]),
+    "bad number": (_number, ["-3", "2.5", "many", "1e30", "inf", "-0.5", " 12 ", "１２", "007", "1.0"]),
+    "station type": (_station_type, [None]),
+    "empty cell": (_empty, ["", "   ", "\u3000"]),
+    "rename": (_rename, [*LONG_IDS, " G7 ", "Ｇ８", "C1"]),
+}
+
+corruption = st.sampled_from(sorted(CORRUPTIONS)).flatmap(
+    lambda name: st.tuples(st.just(name), st.integers(0, 60), st.sampled_from(CORRUPTIONS[name][1])))
+
+
+def corrupted(steps) -> tuple[list[list], list[list]]:
+    nodes = [list(r) for r in BASE_NODES]
+    edges = [list(r) for r in BASE_EDGES]
+    for name, i, value in steps:
+        CORRUPTIONS[name][0](nodes, edges, i, value)
+    return nodes, edges
+
+
+def write(folder: Path, nodes, edges) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(nodes, columns=NODE_COLUMNS).to_csv(folder / "nodes.csv", index=False)
+    pd.DataFrame(edges, columns=EDGE_COLUMNS).to_csv(folder / "edges.csv", index=False)
+    return folder
+
+
+# ------------------------------------------------------------------ the reference
+def _clean(value):
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFKC", value).strip()
+    return value or None
+
+
+def _hint(value, choices) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _number_problem(column, value):
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{column} {value!r} is not a number (expected a whole number ≥ 0)"
+    if not math.isfinite(number) or abs(number) >= 2.0**63:
+        return f"{column} {value!r} is not a number (expected a whole number ≥ 0)"
+    if number < 0:
+        return f"{column} {value!r} is negative (expected a whole number ≥ 0)"
+    if number != math.floor(number):
+        return f"{column} {value!r} is not a whole number (expected a whole number ≥ 0)"
+    return None
+
+
+def _reaches(adjacent: dict, start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(adjacent.get(node, ()))
+    return False
+
+
+def reference(nodes_file: str, edges_file: str, raw_nodes, raw_edges):
+    """Problems as {(file, row, column, English message)}, and the accepted tables (or None)."""
+    nodes = [dict(zip(NODE_COLUMNS, map(_clean, r))) for r in raw_nodes]
+    edges = [dict(zip(EDGE_COLUMNS, map(_clean, r))) for r in raw_edges]
+    problems = set()
+
+    def add(file, row, column, message):
+        problems.add((file, row, column, message))
+
+    first_row, kind_of = {}, {}
+    for row, node in enumerate(nodes, start=2):
+        for column in ("id", "kind", "name"):
+            if node[column] is None:
+                add(nodes_file, row, column, f"{column} is empty")
+        kind = node["kind"]
+        if kind is not None and kind not in NODE_KINDS:
+            add(nodes_file, row, "kind", f"unknown node kind {kind!r}{_hint(kind, NODE_KINDS)}")
+        for column in NUMERIC_ATTRIBUTES:
+            if node.get(column) is not None and (why := _number_problem(column, node[column])):
+                add(nodes_file, row, column, why)
+        if kind in NODE_KINDS:
+            for attribute, values in NODE_KINDS[kind].enums.items():
+                value = node.get(attribute)
+                if value is not None and value not in values:
+                    add(nodes_file, row, attribute,
+                        f"unknown {NODE_KINDS[kind].en} {attribute} {value!r} (expected one of "
+                        f"{', '.join(values)}){_hint(value, values)}")
+        if node["id"] is not None:
+            if node["id"] in first_row:
+                add(nodes_file, row, "id",
+                    f"duplicate node id {node['id']!r} (first on row {first_row[node['id']]})")
+            else:
+                first_row[node["id"]] = row
+                kind_of[node["id"]] = kind if kind in NODE_KINDS else None
+
+    first_of: dict[tuple, tuple] = {}
+    adjacent: dict[str, dict] = {}
+    for row, edge in enumerate(edges, start=2):
+        for column in ("source", "target", "kind"):
+            if edge[column] is None:
+                add(edges_file, row, column, f"{column} is empty")
+        kind, source, target = edge["kind"], edge["source"], edge["target"]
+        if kind is not None and kind not in EDGE_KINDS:
+            add(edges_file, row, "kind", f"unknown edge kind {kind!r}{_hint(kind, EDGE_KINDS)}")
+        for column in NUMERIC_ATTRIBUTES:
+            if edge.get(column) is not None and (why := _number_problem(column, edge[column])):
+                add(edges_file, row, column, why)
+        for column, node_id in (("source", source), ("target", target)):
+            if node_id is not None and node_id not in first_row:
+                add(edges_file, row, column, f"unknown node {node_id!r} (not in {nodes_file})")
+        if kind not in EDGE_KINDS:
+            continue
+        pairs = EDGE_KINDS[kind].pairs()
+        sk, tk = kind_of.get(source), kind_of.get(target)
+        if sk and tk and (sk, tk) not in pairs:
+            add(edges_file, row, "kind", f"a {kind} edge may not go from {sk} {source!r} to {tk} "
+                f"{target!r} (allowed: {', '.join(f'{a}→{b}' for a, b in pairs)})")
+        if sk and target not in first_row and sk not in [a for a, _ in pairs]:
+            add(edges_file, row, "kind", f"a {kind} edge may not start at {sk} {source!r} "
+                f"(allowed sources: {', '.join(dict.fromkeys(a for a, _ in pairs))})")
+        if tk and source not in first_row and tk not in [b for _, b in pairs]:
+            add(edges_file, row, "kind", f"a {kind} edge may not end at {tk} {target!r} "
+                f"(allowed targets: {', '.join(dict.fromkeys(b for _, b in pairs))})")
+        if EDGE_KINDS[kind].one_per_source and source in first_row:
+            if (kind, source) in first_of:
+                first_target, first = first_of[(kind, source)]
+                add(edges_file, row, "source",
+                    f"{source!r} is the source of two {kind} edges: to {first_target!r} "
+                    f"(row {first}) and to {target!r}; a node may have one only")
+            else:
+                first_of[(kind, source)] = (target, row)
+        if EDGE_KINDS[kind].acyclic and source in first_row and target in first_row:
+            adjacent.setdefault(kind, {}).setdefault(source, []).append(target)
+    for row, edge in enumerate(edges, start=2):
+        kind, source, target = edge["kind"], edge["source"], edge["target"]
+        known = kind in adjacent and source in first_row and target in first_row
+        if known and (source == target or _reaches(adjacent[kind], target, source)):
+            add(edges_file, row, "target",
+                f"this {kind} edge {source} → {target} is part of a cycle of {kind} edges")
+    if problems:
+        return problems, None
+    code = {node["id"]: position for position, node in enumerate(nodes)}
+    node_rows = sorted((n["id"], n["kind"], n["name"],
+                        None if n["households"] is None else int(float(n["households"])), n["type"])
+                       for n in nodes)
+    edge_rows = sorted((e["source"], e["target"], e["kind"],
+                        None if e["members"] is None else int(float(e["members"])))
+                       for e in edges if code[e["source"]] >= 0)
+    return problems, (node_rows, edge_rows)
+
+
+# ------------------------------------------------------------------ the paths
+def _colliding_hash(original):
+    """Every unknown reference ``X…`` gets the hash of ``C1``: a hit that the word check refutes."""
+
+    def hash_words(words):
+        hashes = original(words).copy()
+        c1 = original([np.array([int.from_bytes(b"C1".ljust(8, b"\0"), "little")], np.uint64)]
+                      + [np.zeros(1, np.uint64)] * (len(words) - 1))[0]
+        x = np.zeros(len(hashes), dtype=bool)
+        first = words[0]
+        x |= (first & np.uint64(0xFF)) == np.uint64(ord("X"))
+        hashes[x] = c1
+        return hashes
+
+    return hash_words
+
+
+PATHS = {
+    "usual": {},
+    "no packed ids": {"_packed_codes": lambda ids, references: None},
+    "hash collision": {"_hash_words": _colliding_hash(validate._hash_words)},
+    "no arrow normalization": {"_normalized_chunk": lambda chunk: None},
+    "no digit-only numbers": {"_whole_numbers": lambda array: None},
+    "every slow part": {"_packed_codes": lambda ids, references: None,
+                        "_normalized_chunk": lambda chunk: None,
+                        "_whole_numbers": lambda array: None},
+}
+
+
+def _value(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return int(v) if isinstance(v, (int, np.integer)) else str(v)
+
+
+def outcome(folder: Path):
+    """(problems as (file, row, column, message, English message), accepted tables or None)."""
+    try:
+        graph = read_dataset(folder)
+    except InvalidInputError as error:
+        return sorted((p.file, p.row, p.column, p.message, p.message_en)
+                      for p in error.problems), None
+    nodes, edges = graph.to_tables()
+    node_rows = sorted(tuple(_value(v) for v in row) for row in
+                       nodes.reindex(columns=NODE_COLUMNS).itertuples(index=False, name=None))
+    edge_rows = sorted(tuple(_value(v) for v in row) for row in
+                       edges.reindex(columns=EDGE_COLUMNS).itertuples(index=False, name=None))
+    return [], (node_rows, edge_rows)
+
+
+def outcomes_by_path(folder: Path) -> dict:
+    out = {}
+    for path, replacements in PATHS.items():
+        with pytest.MonkeyPatch.context() as patch:
+            for name, function in replacements.items():
+                patch.setattr(validate, name, function)
+            out[path] = outcome(folder)
+    return out
+
+
+def check(nodes, edges):
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = write(Path(temporary) / "city", nodes, edges)
+        results = outcomes_by_path(folder)
+        nodes_file, edges_file = str(folder / "nodes.csv"), str(folder / "edges.csv")
+    usual = results["usual"]
+    for path, result in results.items():
+        assert result == usual, f"path {path!r} differs from the usual one"
+    expected_problems, expected_tables = reference(nodes_file, edges_file, nodes, edges)
+    problems, tables = usual
+    assert {p[:3] + (p[4],) for p in problems} == expected_problems
+    assert len(problems) == len(expected_problems)  # one message per problem, none twice
+    assert all(p[3] and p[4] for p in problems)  # Chinese and English, always both
+    assert tables == expected_tables
+    return usual
+
+
+def test_the_base_dataset_is_valid_on_every_path():
+    problems, tables = check(BASE_NODES, BASE_EDGES)
+    assert problems == [] and len(tables[0]) == len(BASE_NODES)
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPTIONS))
+def test_each_corruption_alone(name):
+    function, values = CORRUPTIONS[name]
+    for i, value in enumerate(values[:4]):
+        check(*corrupted([(name, i * 7 + 1, value)]))
+
+
+def test_the_collision_path_really_runs(monkeypatch):
+    """With ``X…`` hashed as ``C1``, the packed lookup hits and must hand over to strings."""
+    handed_over = []
+    original = validate._string_codes
+    monkeypatch.setattr(validate, "_hash_words", PATHS["hash collision"]["_hash_words"])
+    monkeypatch.setattr(validate, "_string_codes",
+                        lambda *a: handed_over.append(1) or original(*a))
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = write(Path(temporary) / "c", *corrupted([("dangling edge", 4, None)]))
+        with pytest.raises(InvalidInputError) as caught:
+            read_dataset(folder)
+    assert handed_over and any(p.message_en.startswith("unknown node 'X4'")
+                               for p in caught.value.problems)
+
+
+def test_long_ids_take_the_string_path(monkeypatch):
+    calls = []
+    original = validate._string_codes
+    monkeypatch.setattr(validate, "_string_codes", lambda *a: calls.append(1) or original(*a))
+    problems, tables = check(*corrupted([("rename", 4, LONG_IDS[0])]))
+    assert calls and not problems and LONG_IDS[0] in {row[0] for row in tables[0]}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(corruption, min_size=1, max_size=4))
+def test_corrupted_datasets_get_the_same_answer_on_every_path(steps):
+    check(*corrupted(steps))
