@@ -56,6 +56,9 @@ _EXPORTS: dict[str, str] = {
     "WhatIfResult": "jiceng.queries",
     "diff": "jiceng.queries",
     "DiffResult": "jiceng.queries",
+    "plan": "jiceng.queries",
+    "PlanResult": "jiceng.queries",
+    "apply_plan": "jiceng.queries",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -85,14 +88,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         AuditResult,
         DiffResult,
         IsolationResult,
+        PlanResult,
         ReachResult,
         Rule,
         WhatIfResult,
+        apply_plan,
         audit,
         default_rules,
         diff,
         isolation,
         load_rules,
+        plan,
         reach,
         reach_from,
         whatif,

@@ -32,9 +32,11 @@ unit costs more the less spare capacity the unit has left, so units with more sp
 capacity are preferred and loads even out); remaining ties go to the unit with the smaller
 id. Pairings and part-time seats draw on separate capacities, so they are two independent
 problems; each splits into the connected components of its eligible (unit, target) pairs
-(one street, or one district) and each component is solved exactly as a min-cost maximum
-flow (networkx ``max_flow_min_cost``: the flow is maximal first, then the costs, weighted so
-that each criterion strictly dominates the next, are minimal). No greedy step anywhere.
+(one street, or one district) and each component is solved exactly as a min-cost flow
+(networkx ``network_simplex``, exact integer arithmetic) whose integer costs are weighted so
+that each criterion strictly outweighs the sum of all those below it: a need left unmet
+costs more than any plan, a cross-street proposal more than any load, and so on. No greedy
+step anywhere.
 """
 
 from __future__ import annotations
@@ -63,10 +65,10 @@ __all__ = ["PlanResult", "UnitSetting", "plan", "apply_plan", "read_units", "NEE
 
 #: Need codes and their (Chinese, English) labels.
 NEEDS: dict[str, tuple[str, str]] = {
-    "isolated": ("孤立社区补足共建单位", "isolated community: units wanted"),
-    "fragile": ("脆弱社区补足共建单位", "fragile community: more units wanted"),
-    "part_time": ("兼职委员不足（3+N/1+N）", "part-time members short (3+N / 1+N)"),
-    "pairing": ("街道未结对共建", "street without a pairing"),
+    "isolated": ("孤立社区", "isolated community: units wanted"),
+    "fragile": ("脆弱社区", "fragile community: more units wanted"),
+    "part_time": ("兼职委员不足", "part-time members short (3+N / 1+N)"),
+    "pairing": ("街道未结对", "street without a pairing"),
 }
 #: Scope codes and their (Chinese, English) labels.
 SCOPES: dict[str, tuple[str, str]] = {
@@ -300,7 +302,7 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
 
     Notes
     -----
-    Exact: a min-cost maximum flow per connected component of eligible (unit, target)
+    Exact: a min-cost flow per connected component of eligible (unit, target)
     pairs, one street (or one district) at a time; network simplex on a few hundred arcs
     each. The before/after totals cost one isolation, reach and rule count on each graph,
     O(n + m).
@@ -315,11 +317,12 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     >>> set(result.proposals["kind"]) <= {"pairs_with", "part_time"}
     True
     """
-    min_units = _check_count("min_units", min_units, 1, _MAX_MIN_UNITS)
-    capacity = _check_count("capacity", capacity, 0, _MAX_CAPACITY)
-    part_time_capacity = _check_count("part_time_capacity", part_time_capacity, 0, _MAX_CAPACITY)
+    min_units = _check_count("min_units (--min-units)", min_units, 1, _MAX_MIN_UNITS)
+    capacity = _check_count("capacity (--capacity)", capacity, 0, _MAX_CAPACITY)
+    part_time_capacity = _check_count("part_time_capacity (--part-time-capacity)",
+                                      part_time_capacity, 0, _MAX_CAPACITY)
     if scope not in SCOPES:
-        raise InvalidInputError([Problem("scope", None, None,
+        raise InvalidInputError([Problem("scope (--scope)", None, None,
                                          f"应为 street 或 district（must be street or district, "
                                          f"not {scope!r}）")])
     units_file = None
@@ -490,7 +493,7 @@ def _solve(arcs: pd.DataFrame, needs: pd.DataFrame, spare: np.ndarray,
 
 def _solve_component(arcs: pd.DataFrame, unit_ids: np.ndarray, wanted: Mapping[int, int],
                      spare: np.ndarray) -> list[tuple[int, int, bool]]:
-    """Min-cost maximum flow on one component: source → unit (one arc per unit of spare
+    """Min-cost flow on one component: source → unit (one arc per unit of spare
     capacity, costlier as the spare runs out) → target (capacity 1 per pair) → sink."""
     unit_list = arcs["unit"].tolist()
     first = dict(zip(reversed(unit_list), reversed(range(len(unit_list)))))
@@ -508,9 +511,13 @@ def _solve_component(arcs: pd.DataFrame, unit_ids: np.ndarray, wanted: Mapping[i
     w_tie = 1
     w_load = flow_max * len(units) * w_tie + 1
     w_cross = flow_max * (w_load * top + len(units) * w_tie) + 1
+    # a bypass arc carries the needs left unmet, at a cost above any plan's whole cost: the
+    # cheapest flow of ``flow_max`` units is then a maximum flow through the units first
+    w_unmet = flow_max * (w_cross + w_load * top + len(units) * w_tie) + 1
     network = nx.DiGraph()
-    network.add_node("source")
-    network.add_node("sink")
+    network.add_node("source", demand=-flow_max)
+    network.add_node("sink", demand=flow_max)
+    network.add_edge("source", "sink", capacity=flow_max, weight=w_unmet)
     for u in units:
         for step in range(pieces[u]):  # costlier as u's spare capacity runs out
             piece = ("piece", u, step)
@@ -523,7 +530,7 @@ def _solve_component(arcs: pd.DataFrame, unit_ids: np.ndarray, wanted: Mapping[i
                          weight=w_cross * int(cross) + w_tie * rank[u])
     for t in targets:
         network.add_edge(("target", t), "sink", capacity=int(wanted[t]), weight=0)
-    flow = nx.max_flow_min_cost(network, "source", "sink")
+    _, flow = nx.network_simplex(network)
     chosen = []
     for u, t, cross in zip(arcs["unit"].tolist(), arcs["target"].tolist(),
                            arcs["cross"].tolist()):
@@ -565,6 +572,17 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     return after
 
 
+def _need_labels(needs, target_kinds) -> list[str]:
+    """Chinese need labels; a part-time need says whose formula it misses (3+N or 1+N)."""
+    out = []
+    for need, kind in zip(needs, target_kinds):
+        text = NEEDS[need][0]
+        if need == "part_time":
+            text += "（3+N）" if kind == "community_party" else "（1+N）"
+        out.append(text)
+    return out
+
+
 def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
               unmet_rows: list, rules: Sequence[Rule], street: np.ndarray,
               settings: dict) -> PlanResult:
@@ -586,7 +604,7 @@ def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
     table["kind"] = chosen["kind"].to_numpy(dtype=object)
     table["kind_zh"] = [EDGE_KINDS[k].zh for k in table["kind"]]
     table["need"] = chosen["need"].to_numpy(dtype=object)
-    table["need_zh"] = [NEEDS[n][0] for n in table["need"]]
+    table["need_zh"] = _need_labels(table["need"], table["target_kind"])
     table["households"] = _households_reached(graph, u_codes, t_codes)
     scope = np.where(chosen["cross"].to_numpy(dtype=bool), "district", "street")
     table["scope"] = scope
@@ -598,7 +616,7 @@ def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
     need_table = need_table.rename(columns={"target_street": "street",
                                             "target_street_name": "street_name"})
     need_table["need"] = needs["need"].to_numpy(dtype=object)
-    need_table["need_zh"] = [NEEDS[n][0] for n in need_table["need"]]
+    need_table["need_zh"] = _need_labels(need_table["need"], need_table["target_kind"])
     need_table["wanted"] = needs["wanted"].to_numpy(np.int64)
     need_table["met"] = needs["met"].to_numpy(np.int64)
     need_table["missing"] = need_table["wanted"] - need_table["met"]
@@ -610,7 +628,7 @@ def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
         columns={"target_street": "street", "target_street_name": "street_name"})
     unmet["district_name"] = place_names(graph, graph.places["district"].to_numpy()[unmet_codes])[1]
     unmet["need"] = [r[1] for r in unmet_rows]
-    unmet["need_zh"] = [NEEDS[n][0] for n in unmet["need"]]
+    unmet["need_zh"] = _need_labels(unmet["need"], unmet["target_kind"])
     unmet["missing"] = np.array([r[2] for r in unmet_rows], dtype=np.int64)
     unmet["reason"] = [_REASONS[r[3]] for r in unmet_rows]
     unmet = unmet.sort_values(["street", "target", "need"], kind="stable").reset_index(drop=True)
