@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from jiceng.cli.options import dataset_argument, emit_report, load_graph, output_options, progress, say
+from jiceng.cli.options import (
+    dataset_argument,
+    emit_report,
+    load_graph,
+    output_options,
+    progress,
+    say,
+)
 from jiceng.graphmodel import InvalidInputError, Problem
 from jiceng.loaders import sample_path, write_dataset
 from jiceng.queries.plan import PlanResult, apply_plan

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +97,15 @@ _REASONS = {
 class UnitSetting:
     """A planner's setting for one unit Party organization (a row of ``--units``).
 
-    ``None`` capacities keep the plan's defaults.
+    ``None`` capacities keep the plan's defaults. ``row`` is where the setting was read
+    (the CSV row, or the YAML entry number), for messages.
     """
 
     id: str
     exclude: bool = False
     pair_capacity: int | None = None
     part_time_capacity: int | None = None
+    row: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -234,7 +236,7 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
                                         f"from 0 to {_MAX_CAPACITY}, not {value!r}）"))
             capacities[field_name] = number
         settings.append(UnitSetting(unit_id, exclude, capacities["pair_capacity"],
-                                    capacities["part_time_capacity"]))
+                                    capacities["part_time_capacity"], row=row))
     if problems:
         raise InvalidInputError(problems)
     return settings
@@ -382,12 +384,17 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
     codes = graph.codes([u.id for u in units])
     kinds = graph.nodes["kind"].to_numpy(dtype=object)
     problems = []
-    for row, (setting, code) in enumerate(zip(units, codes), start=1):
-        if code < 0 or kinds[code] != "unit_party":
-            where = "未知单位党组织" if code < 0 else f"不是单位党组织（is a {kinds[code]}）"
-            problems.append(Problem(units_file or "units", row if units_file else None, "id",
-                                    f"{where} {setting.id!r}（unknown unit Party organization "
-                                    f"{setting.id!r}）"))
+    for position, (setting, code) in enumerate(zip(units, codes), start=1):
+        row = setting.row if setting.row is not None else position
+        if code < 0:
+            problems.append(Problem(units_file or "units", row, "id",
+                                    f"未知单位党组织 {setting.id!r}（unknown unit Party "
+                                    f"organization {setting.id!r}）"))
+            continue
+        if kinds[code] != "unit_party":
+            problems.append(Problem(units_file or "units", row, "id",
+                                    f"{setting.id!r} 不是单位党组织（is a {kinds[code]}, not a "
+                                    "unit Party organization）"))
             continue
         for value, field_name, target in ((setting.pair_capacity, "pair_capacity", pair_cap),
                                           (setting.part_time_capacity, "part_time_capacity",
@@ -395,9 +402,9 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
             if value is None:
                 continue
             if isinstance(value, bool) or not 0 <= value <= _MAX_CAPACITY:
-                problems.append(Problem(units_file or "units", row if units_file else None,
-                                        field_name, f"应为 0 到 {_MAX_CAPACITY} 的整数（must be "
-                                        f"a whole number from 0 to {_MAX_CAPACITY}, not {value!r}）"))
+                problems.append(Problem(units_file or "units", row, field_name,
+                                        f"应为 0 到 {_MAX_CAPACITY} 的整数（must be a whole "
+                                        f"number from 0 to {_MAX_CAPACITY}, not {value!r}）"))
                 continue
             target[code] = value
         excluded[code] = setting.exclude
@@ -470,8 +477,8 @@ def _solve(arcs: pd.DataFrame, needs: pd.DataFrame, spare: np.ndarray,
                                           (bool if c == "cross" else object)) for c in columns})
     wanted = dict(zip(needs["target"].tolist(), needs["wanted"].tolist()))
     need_of = dict(zip(needs["target"].tolist(), needs["need"].tolist()))
-    ids = graph.nodes["id"]
     # order by id, so that the solver sees the same problem whatever the node order
+    ids = graph.nodes["id"]
     unit_ids = ids.take(arcs["unit"].to_numpy()).to_numpy(dtype=object)
     target_ids = ids.take(arcs["target"].to_numpy()).to_numpy(dtype=object)
     order = np.lexsort((target_ids, unit_ids))
@@ -586,7 +593,6 @@ def _need_labels(needs, target_kinds) -> list[str]:
 def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
               unmet_rows: list, rules: Sequence[Rule], street: np.ndarray,
               settings: dict) -> PlanResult:
-    ids = graph.nodes["id"]
     kinds = graph.nodes["kind"].astype(str)
 
     def describe(codes: np.ndarray, prefix: str) -> dict[str, Any]:
@@ -666,7 +672,7 @@ def _households_reached(graph: OrgGraph, units: np.ndarray, targets: np.ndarray)
 
 
 def _totals(before: OrgGraph, after: OrgGraph, rules: Sequence[Rule]) -> pd.DataFrame:
-    rows = []
+    rows: list[tuple[str, str, float, float]] = []
     iso = (isolation(before), isolation(after))
     deserts = (reach(before, hops=_HOPS), reach(after, hops=_HOPS))
     rows.append(("isolated", "孤立社区数", len(iso[0].isolated), len(iso[1].isolated)))
@@ -681,5 +687,5 @@ def _totals(before: OrgGraph, after: OrgGraph, rules: Sequence[Rule]) -> pd.Data
             _, counts = rule_counts(graph, rule)
             counts = np.asarray(counts)
             coverage.append(float((counts >= rule.min).mean()) if len(counts) else float("nan"))
-        rows.append((f"rule:{rule.id}", f"覆盖率：{rule.title_zh}", *coverage))
+        rows.append((f"rule:{rule.id}", f"覆盖率：{rule.title_zh}", coverage[0], coverage[1]))
     return pd.DataFrame(rows, columns=["measure", "measure_zh", "before", "after"])
