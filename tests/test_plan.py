@@ -59,14 +59,14 @@ def write_city(folder, graph: OrgGraph):
 
 # ------------------------------------------------------------------ an independent model
 def model(graph: OrgGraph, *, min_units=2, capacity=5, part_time_capacity=3, scope="street",
-          minima=None):
+          minima=None, G: nx.MultiDiGraph | None = None):
     """Needs, spare capacities and eligible pairs, recomputed from the networkx graph.
 
     Returns ``{kind: (wanted, spare, arcs)}`` with ``wanted`` target -> number, ``spare``
     unit -> number and ``arcs`` a sorted list of (unit, target, cross).
     """
     minima = minima or {"community-part-time": 3, "street-part-time": 1, "street-pairing": 1}
-    G = _networkx(graph)
+    G = _networkx(graph) if G is None else G
     kind_of = nx.get_node_attributes(G, "kind")
     edges = [(u, v, d["kind"]) for u, v, d in G.edges(data=True)]
     street, district = {}, {}
@@ -286,11 +286,13 @@ def test_plan_does_not_depend_on_node_order(sample):
 
 
 # ------------------------------------------------------------------ the sample
-def networkx_plan(sample, kind: str, scope: str, capacity=5, part_time_capacity=3):
+def networkx_plan(sample, kind: str, scope: str, capacity=5, part_time_capacity=3, G=None):
     """Most needs met and fewest cross-street proposals, by networkx max_flow_min_cost on
-    the whole sample at once (no decomposition, cost only for crossing streets)."""
+    the whole city at once (no decomposition, cost only for crossing streets).
+
+    Also the benchmark's reference for the plan (benchmarks/run.py)."""
     wanted, spare, arcs = model(sample, scope=scope, capacity=capacity,
-                                part_time_capacity=part_time_capacity)[kind]
+                                part_time_capacity=part_time_capacity, G=G)[kind]
     G = nx.DiGraph()
     for u, s in spare.items():
         if s:
