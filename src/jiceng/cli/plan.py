@@ -87,15 +87,15 @@ def _by_street(result: PlanResult) -> pd.DataFrame:
 
 def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
     """Refuse to write over the input, or over an existing dataset without --force."""
-    source = dataset if dataset is not None else sample_path()
-    try:
-        same = out.exists() and source.exists() and os.path.samefile(out, source)
-    except OSError:
-        same = False
-    if same or out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
-        raise InvalidInputError([Problem(str(out), None, None,
-                                         "不能覆盖输入数据集（refusing to write over the input "
-                                         "dataset）")])
+    for source in {dataset if dataset is not None else sample_path(), sample_path()}:
+        try:
+            same = out.exists() and source.exists() and os.path.samefile(out, source)
+        except OSError:
+            same = False
+        if same or out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
+            raise InvalidInputError([Problem(str(out), None, None,
+                                             "不能覆盖输入数据集（refusing to write over the "
+                                             "input dataset）")])
     is_workbook = out.suffix.lower() in (".xlsx", ".xlsm")
     if out.exists() and not is_workbook and not out.is_dir():
         raise InvalidInputError([Problem(str(out), None, None,
