@@ -449,3 +449,26 @@ def test_library_rejects_bad_arguments(sample):
     with pytest.raises(InvalidInputError, match="UP99999"):
         plan(sample, units=[UnitSetting("UP99999")])
     assert np.isfinite(plan(sample).totals["after"]).all()
+
+
+def test_households_are_those_newly_reached(sample):
+    from jiceng.queries.reach import reach_from
+
+    proposals = plan(sample).proposals
+    households = sample.nodes.set_index("id")["households"].fillna(0).astype(int)
+    leads = sample.edges_of("leads")
+    ids = sample.nodes["id"]
+    below = pd.DataFrame({"up": ids.take(leads["source"]).to_numpy(),
+                          "down": ids.take(leads["target"]).to_numpy()})
+    newly_reached_some, reach_of = False, {}
+    for unit, target, kind_of_target, got in proposals[
+            ["unit", "target", "target_kind", "households"]].itertuples(index=False):
+        if unit not in reach_of:
+            reach_of[unit] = set(reach_from(sample, unit, hops=2)["id"])
+        before = reach_of[unit]
+        reached = [target] if kind_of_target == "community_party" else \
+            below.loc[below["up"] == target, "down"].tolist()
+        expected = sum(int(households[c]) for c in reached if c not in before)
+        assert got == expected, (unit, target)
+        newly_reached_some |= expected > 0
+    assert newly_reached_some
