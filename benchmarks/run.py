@@ -12,6 +12,9 @@ part and its own peak memory (``ru_maxrss``):
     audit       the 13 default coverage rules, roll-ups included        (reference_audit)
     isolation   isolated and fragile communities, components            (reference_isolation)
     reach2/3    reach of every unit at k = 2 and 3, inflow, deserts     (reference_reach)
+    plan        the plan with its default options: needs met and cross-street proposals
+                per kind, before/after totals included (reference: the networkx
+                max_flow_min_cost formulation of tests/test_plan.py, whole city at once)
     cli         ``jiceng audit DATASET --format json`` end to end, as a user runs it
                 (reference: a script that reads the CSV into networkx and runs
                 reference_audit, end to end)
@@ -47,12 +50,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-STEPS = ("load", "audit", "isolation", "reach2", "reach3", "cli")
+STEPS = ("load", "audit", "isolation", "reach2", "reach3", "plan", "cli")
 RATIO_TARGET = 10.0  # engine at least this many times faster than the reference
 RATIO_STEPS = ("audit", "isolation", "reach2", "reach3")
 # Wall-time targets (seconds) by scale; the memory target applies to every engine step.
 TIME_TARGETS = {100: {"load": 15.0, "audit": 1.0, "isolation": 0.5, "reach3": 2.0, "cli": 25.0},
-                1: {"cli": 2.0}}
+                10: {"plan": 60.0},
+                1: {"cli": 2.0, "plan": 3.0}}
 MEMORY_TARGET_MB = {100: 4096.0}
 STEP_TIMEOUT = 3600  # seconds; a step that takes longer is reported as failed
 
@@ -135,6 +139,8 @@ def engine_step(step: str, dataset: Path) -> dict:
             "units": {u: [int(c), int(h)] for u, c, h in zip(
                 result.units["id"], result.units["communities"], result.units["households"])},
             "deserts": result.deserts}
+    elif step == "plan":
+        out.update(plan_step(graph, "engine"))
     else:
         raise ValueError(step)
     out["query_s"] = out["time_s"]
@@ -188,9 +194,31 @@ def reference_step(step: str, dataset: Path) -> dict:
             "units": {u: [len(c), sum(households[v] for v in c)]
                       for u, c in sorted(reached.items())},
             "deserts": sorted(set(households) - inflow)}
+    elif step == "plan":
+        out.update(plan_step(graph, "reference", G))
     else:
         raise ValueError(step)
     return out
+
+
+def plan_step(graph, side: str, G=None) -> dict:
+    """``time_s`` and ``answers`` of the plan step: per proposed kind, [needs met,
+    cross-street proposals], which every optimal plan shares (the proposals themselves may
+    differ between optimal plans)."""
+    kinds = ("pairs_with", "part_time")
+    start = time.perf_counter()
+    if side == "engine":
+        from jiceng.queries.plan import plan
+
+        proposals = plan(graph).proposals
+        answers = {kind: [int((proposals["kind"] == kind).sum()),
+                          int(((proposals["kind"] == kind) & (proposals["scope"] == "district"))
+                              .sum())] for kind in kinds}
+    else:
+        from test_plan import networkx_plan
+
+        answers = {kind: list(networkx_plan(graph, kind, "street", G=G)) for kind in kinds}
+    return {"time_s": time.perf_counter() - start, "answers": answers}
 
 
 def read_networkx_plainly(dataset: Path):

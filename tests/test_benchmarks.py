@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["load", "audit", "isolation", "reach2", "reach3", "cli"]
+STEPS = ["load", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ __all__ = [
     # queries
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
-    "DiffResult",
+    "DiffResult", "plan", "PlanResult", "apply_plan",
 ]
 
 #: The subpackage that defines each public name, in layer order.
@@ -61,14 +61,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         AuditResult,
         DiffResult,
         IsolationResult,
+        PlanResult,
         ReachResult,
         Rule,
         WhatIfResult,
+        apply_plan,
         audit,
         default_rules,
         diff,
         isolation,
         load_rules,
+        plan,
         reach,
         reach_from,
         whatif,

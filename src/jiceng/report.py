@@ -79,6 +79,28 @@ COLUMN_LABELS: dict[str, str] = {
     "what": "项目",
     "article": "文章依据",
     "worst_rule": "最弱规则",
+    # jiceng plan
+    "unit_street": "单位所在街道",
+    "unit_street_name": "单位所在街道名称",
+    "target_name": "目标名称",
+    "target_kind": "目标类型",
+    "target_street": "目标所在街道",
+    "target_street_name": "目标所在街道名称",
+    "kind_zh": "关系类型",
+    "need": "需求",
+    "need_zh": "需求说明",
+    "scope": "范围",
+    "scope_zh": "范围说明",
+    "wanted": "需要数",
+    "met": "已满足",
+    "missing": "缺口",
+    "unmet": "未满足",
+    "reason": "原因",
+    "measure": "指标",
+    "measure_zh": "指标说明",
+    "proposals": "拟建数",
+    "pairings": "结对共建",
+    "seats": "兼职委员",
 }
 
 

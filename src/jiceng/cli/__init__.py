@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "reach": "jiceng.cli.analysis:reach",
     "whatif": "jiceng.cli.analysis:whatif",
     "diff": "jiceng.cli.analysis:diff",
+    "plan": "jiceng.cli.plan:plan",
     "map": "jiceng.cli.maps:map_command",
     "info": "jiceng.cli.data:info",
     "validate": "jiceng.cli.data:validate",

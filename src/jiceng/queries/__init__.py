@@ -1,12 +1,13 @@
-"""Queries: coverage audit, isolation, reach, what-if and diff. Each takes a graph first."""
+"""Queries: coverage audit, isolation, reach, what-if, diff and plan. Each takes a graph first."""
 
 from jiceng.queries.coverage import AuditResult, audit
 from jiceng.queries.diff import DiffResult, diff
 from jiceng.queries.isolation import IsolationResult, isolation
+from jiceng.queries.plan import PlanResult, apply_plan, plan
 from jiceng.queries.reach import ReachResult, reach, reach_from
 from jiceng.queries.rules import Rule, default_rules, load_rules
 from jiceng.queries.whatif import WhatIfResult, whatif
 
 __all__ = ["audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
            "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult",
-           "diff", "DiffResult"]
+           "diff", "DiffResult", "plan", "PlanResult", "apply_plan"]
