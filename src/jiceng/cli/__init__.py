@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "whatif": "jiceng.cli.analysis:whatif",
     "diff": "jiceng.cli.analysis:diff",
     "map": "jiceng.cli.maps:map_command",
+    "list": "jiceng.cli.listing:list_command",
     "info": "jiceng.cli.data:info",
     "validate": "jiceng.cli.data:validate",
     "generate": "jiceng.cli.data:generate",
