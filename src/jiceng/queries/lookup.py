@@ -32,15 +32,18 @@ MAX_CANDIDATES = 10  # listed in an error message
 class AmbiguousNodeError(JicengError):
     """A name fragment matches more than one node; ``candidates`` lists them."""
 
-    def __init__(self, text: str, kinds: Sequence[str], candidates: pd.DataFrame):
+    def __init__(self, text: str, kinds: Sequence[str] | None, candidates: pd.DataFrame):
         self.text = text
         self.candidates = candidates
-        what = "、".join(NODE_KINDS[k].zh for k in kinds)
-        lines = [f"'{text}' 对应 {len(candidates)} 个{what}，请给出编号或更完整的名称"
-                 f"（'{text}' matches {len(candidates)} {'/'.join(kinds)} nodes; give the id or "
-                 "more of the name）:"]
-        lines += [f"  {i}  {n}" for i, n in zip(candidates["id"][:MAX_CANDIDATES],
-                                                candidates["name"][:MAX_CANDIDATES])]
+        zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
+        en = "/".join(kinds) if kinds else ""
+        lines = [f"'{text}' 对应 {len(candidates)} 个{zh}，请给出编号或更完整的名称"
+                 f"（'{text}' matches {len(candidates)} {en + ' ' if en else ''}nodes; give the id "
+                 "or more of the name）:"]
+        lines += [f"  {i}  {n}  {NODE_KINDS[k].zh}" if not kinds else f"  {i}  {n}"
+                  for i, n, k in zip(candidates["id"][:MAX_CANDIDATES],
+                                     candidates["name"][:MAX_CANDIDATES],
+                                     candidates["kind"][:MAX_CANDIDATES])]
         if len(candidates) > MAX_CANDIDATES:
             lines.append(f"  … 另有 {len(candidates) - MAX_CANDIDATES} 个 (and more)")
         super().__init__("\n".join(lines))
@@ -114,12 +117,12 @@ def resolve_node(graph: OrgGraph, text: str, kinds: Sequence[str] | None = None)
     if len(exact) == 1:
         return str(graph.nodes["id"].iat[int(exact[0])])
     if len(exact) > 1:
-        raise AmbiguousNodeError(text, kinds or list(NODE_KINDS), _describe(graph, exact))
+        raise AmbiguousNodeError(text, kinds, _describe(graph, exact))
     found = find_nodes(graph, kinds, text) if text else find_nodes(graph, kinds).iloc[:0]
     if len(found) == 1:
         return str(found["id"].iat[0])
     if len(found) > 1:
-        raise AmbiguousNodeError(text, kinds or list(NODE_KINDS), found)
+        raise AmbiguousNodeError(text, kinds, found)
     raise _unknown(text, kinds, names.tolist(), graph.node_values("id", codes))
 
 
