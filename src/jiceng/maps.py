@@ -104,7 +104,7 @@ def short_name(name: str, street_name: str = "") -> str:
     '中华北路街道'
     """
     name = str(name)
-    prefix = _SUFFIXES.sub("", str(street_name))
+    prefix = re.sub(r"(党工委|党委)$", "", str(street_name))
     if prefix and name.startswith(prefix) and len(name) > len(prefix) + 2:
         name = name[len(prefix):]
     return _SUFFIXES.sub("", name) or name
@@ -384,6 +384,8 @@ class _Canvas:
         parts = []
         for group in ("status", "fails", "mark", "kind", "hop", "edge"):
             rows = [(k, s) for k, s in self.styles.items() if s["group"] == group]
+            if group in ("fails", "hop"):
+                rows.sort()
             if not rows:
                 continue
             parts.append(f"<h2>{e(heads[group])}</h2>")
@@ -650,7 +652,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     comm_count = pd.Series(street_of[np.flatnonzero(graph.is_kind("community_party"))]).value_counts()
     names, ids = facts.names, facts.ids
 
-    cell, tight, unit_cell = (78.0, 66.0), 26.0, 20.0
+    cell, tight, unit_cell = (96.0, 84.0), 22.0, 18.0
     by_street: dict[int, list[int]] = {}
     for c in communities.tolist():
         by_street.setdefault(int(street_of[c]), []).append(c)
@@ -664,10 +666,10 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
         members = by_street.get(s, [])
         problems = [c for c in members if facts.is_problem(str(ids[c]))]
         fine = [c for c in members if not facts.is_problem(str(ids[c]))]
-        width = 200.0
+        width = 192.0
         cols = max(2, int(width // cell[0]))
         place: list[tuple[int, float, float, str]] = []
-        y = 78.0
+        y = 96.0
         for i, c in enumerate(problems):
             place.append((c, (i % cols + 0.5) * cell[0], y + (i // cols) * cell[1] + 14, "problem"))
         if problems:
@@ -692,7 +694,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     district_boxes = {}
     for d, members in district_streets.items():
         corners, w, h = _pack_to_aspect([blocks[s][:2] for s in members], 1.2, gap=26)
-        district_boxes[d] = (max(w, 230.0), h + 70, dict(zip(members, corners)))
+        district_boxes[d] = (max(w, 280.0), h + 70, dict(zip(members, corners)))
     order = sorted(district_boxes, key=lambda d: (-district_boxes[d][1] * district_boxes[d][0], d))
     corners, total_w, total_h = _pack_to_aspect([district_boxes[d][:2] for d in order], 1.35, gap=60)
     top = 90.0 if district_code is None else 0.0
@@ -700,16 +702,16 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     chosen: dict[int, str] = {}
     if district_code is None:
         for c in np.flatnonzero(graph.is_kind("city_committee")).tolist():
-            canvas.add_node(c, x=total_w / 2, y=30, shape="box", label=str(names[c]), size=20,
-                            fill=NODE_COLOURS["city_committee"], font_size=26, anchor=True,
+            canvas.add_node(c, x=total_w / 2, y=20, shape="box", label=str(names[c]), size=20,
+                            fill=NODE_COLOURS["city_committee"], font_size=34, anchor=True,
                             styles=[canvas.kind_style("city_committee")])
             chosen[c] = str(ids[c])
     for d, (x0, y0) in zip(order, corners):
         w, h, street_corners = district_boxes[d]
         y0 += top
         if d >= 0:
-            canvas.add_node(d, x=x0 + 110, y=y0 + 22, shape="box", label=str(names[d]),
-                            fill=NODE_COLOURS["district_committee"], font_size=24, anchor=True,
+            canvas.add_node(d, x=x0 + 130, y=y0 + 26, shape="box", label=str(names[d]),
+                            fill=NODE_COLOURS["district_committee"], font_size=30, anchor=True,
                             styles=[canvas.kind_style("district_committee")])
             chosen[d] = str(ids[d])
         for s, (sx, sy) in street_corners.items():
@@ -719,7 +721,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
             label = short_name(str(names[s]))
             extra = []
             if score is not None:
-                label += f"\n第{int(rank)}名 · 得分 {score:.0%}"
+                label += f"\n#{int(rank)} 得分{score:.0%}"
                 extra.append(f"排名 rank {int(rank)} / {len(scores)} · 得分 score {score:.1%} "
                              "(各规则覆盖率均值 mean of per-rule coverage)")
             n_comm = int(comm_count.get(s, 0))
@@ -727,9 +729,9 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                 label += f"\n{n_comm} 个社区"
             extra.append(f"社区 communities: {n_comm}")
             problem = any(facts.is_problem(str(ids[c])) for c in by_street.get(s, []))
-            canvas.add_node(s, x=sx + 100, y=sy + 26, shape="box", label=label, size=16,
+            canvas.add_node(s, x=sx + 96, y=sy + 36, shape="box", label=label, size=16,
                             fill="#ffebee" if problem else "#eceff1",
-                            border=NODE_COLOURS["street_committee"], border_width=2, font_size=17,
+                            border=NODE_COLOURS["street_committee"], border_width=2, font_size=23,
                             anchor=True, extra=extra,
                             styles=[canvas.kind_style("street_committee", "#ffebee")])
             chosen[s] = str(ids[s])
@@ -741,17 +743,14 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                                     problem=str(ids[code]) in facts.single_points)
                 else:
                     look = _community_look(canvas, code)
-                    label = wrap(short_name(str(names[code]), str(names[s])), 5) \
+                    label = wrap(short_name(str(names[code]), str(names[s])), 4) \
                         if what == "problem" else ""
                     canvas.add_node(code, x=sx + cx, y=sy + cy, label=label, shape=look["shape"],
-                                    size=12 if what == "problem" else 8, fill=look["fill"],
+                                    size=14 if what == "problem" else 8, fill=look["fill"],
                                     border=look["border"], border_width=look["border_width"],
-                                    font_size=16, styles=look["styles"], problem=look["problem"])
+                                    font_size=24, styles=look["styles"], problem=look["problem"])
                 chosen[code] = str(ids[code])
-    structural = {c: i for c, i in chosen.items()
-                  if facts.kinds[c] in ("city_committee", "district_committee", "street_committee")}
-    canvas.add_graph_edges(structural, ["leads"], width=1)
-    if units:
+    if units:  # the hierarchy is drawn by the grouping; edges only for the ties
         canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6)
     where = str(names[district_code]) if district_code is not None else "全市 whole city"
     n_problem = sum(1 for c in communities.tolist() if facts.is_problem(str(ids[c])))
