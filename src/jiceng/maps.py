@@ -716,8 +716,9 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
             chosen[d] = str(ids[d])
         for s, (sx, sy) in street_corners.items():
             sx, sy = x0 + sx, y0 + 70 + sy
-            score = scores["score"].get(str(ids[s])) if str(ids[s]) in scores.index else None
-            rank = scores["rank"].get(str(ids[s])) if score is not None else None
+            known = str(ids[s]) in scores.index
+            score = float(scores.at[str(ids[s]), "score"]) if known else None
+            rank = int(scores.at[str(ids[s]), "rank"]) if known else 0
             label = short_name(str(names[s]))
             extra = []
             if score is not None:
@@ -952,7 +953,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
                 extra.append(f"  … {len(uncovered) - 20} more")
             styles.append(canvas.style("gap", "mark", "红框：未达标", "red border: fails a rule",
                                        border=GAP_BORDER))
-        info = {"id": f"{ids[grid]}#buildings", "name": f"{names[grid]} 楼栋 buildings",
+        info: dict = {"id": f"{ids[grid]}#buildings", "name": f"{names[grid]} 楼栋 buildings",
                 "kind": "楼栋(单元) buildings (summary)", "place": "", "fails":
                 ([f"{len(uncovered)} 栋无党小组 without a Party group"] if len(uncovered) else []),
                 "status": [], "extra": extra}
