@@ -93,3 +93,18 @@ def test_proposed_edges_are_dashed_with_their_legend(sample, tmp_path):
     assert proposed[0]["dashes"]
     assert 'data-style="proposed"' in text and "拟建" in text
     assert "proposed" not in {s for e in data["edges"] if e not in proposed for s in e["styles"]}
+
+
+def test_reach_map_shows_households_and_the_communities_it_alone_ties(sample):
+    import json as _json
+
+    from jiceng.queries.isolation import isolation
+    from jiceng.queries.reach import reach
+
+    unit, alone = sorted(isolation(sample).single_points.items())[0]
+    page = reach_map(sample, unit, hops=2)
+    households = int(reach(sample, hops=2, units=[unit]).units["households"].iat[0])
+    assert f"{households} 户 households" in page.title
+    data = _json.loads(page.html.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    ringed = {n["id"] for n in data["nodes"] if "only" in n["styles"]}
+    assert ringed == set(alone) and all(n["problem"] == (n["id"] in ringed) for n in data["nodes"])

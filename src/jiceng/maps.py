@@ -301,6 +301,7 @@ class _Canvas:
         self.nodes: list[dict] = []
         self.edges: list[dict] = []
         self.styles: dict[str, dict] = {}  # key -> legend entry, in order of first use
+        self.hidden: set[str] = set()  # styles switched off when the page opens
 
     def style(self, key: str, group: str, zh: str, en: str, **swatch) -> str:
         if key not in self.styles:
@@ -342,7 +343,7 @@ class _Canvas:
         self.nodes.append(node)
 
     def add_edge(self, source: str, target: str, kind: str, *, proposed: bool = False,
-                 width: float = 1) -> None:
+                 width: float = 1, opacity: float = 1.0) -> None:
         colour, dashes = EDGE_STYLES[kind]
         k = EDGE_KINDS[kind]
         styles = [self.style(f"edge:{kind}", "edge", k.zh, k.en, colour=colour,
@@ -353,11 +354,14 @@ class _Canvas:
             styles.append(self.style("proposed", "edge", "拟建", "proposed (a plan's proposal)",
                                      colour=colour, dashes=True))
             tip = f"拟建 proposed · {tip}"
-        self.edges.append({"from": source, "to": target, "color": colour, "dashes": dashes,
-                           "width": width, "kind": kind, "styles": styles, "tip": tip})
+        self.edges.append({"from": source, "to": target, "dashes": dashes,
+                           "color": {"color": colour, "highlight": colour, "hover": colour,
+                                     "opacity": 1.0 if proposed else opacity},
+                           "width": width, "kind": kind, "styles": styles, "tip": tip,
+                           "hidden": any(s in self.hidden for s in styles)})
 
     def add_graph_edges(self, chosen: dict[int, str], kinds: Iterable[str] | None = None,
-                        width: float = 1) -> None:
+                        width: float = 1, opacity: float = 1.0) -> None:
         """Every edge of ``kinds`` between drawn nodes (``chosen``: code -> node id on the page)."""
         graph = self.facts.graph
         src, dst, edge_kind = graph.edge_arrays
@@ -374,7 +378,8 @@ class _Canvas:
             if (s, t, k, proposed) in seen:
                 continue
             seen.add((s, t, k, proposed))
-            self.add_edge(chosen[s], chosen[t], k, proposed=proposed, width=width)
+            self.add_edge(chosen[s], chosen[t], k, proposed=proposed, width=width,
+                          opacity=opacity)
 
     def legend(self) -> str:
         e = html.escape
@@ -402,7 +407,8 @@ class _Canvas:
                 else:
                     swatch = f'<span class="swatch" style="background:{s["colour"]}"></span>'
                 colour = s.get("colour", s.get("border", ""))
-                parts.append(f'<div class="row toggle" data-style="{e(key)}" '
+                off = " off" if key in self.hidden else ""
+                parts.append(f'<div class="row toggle{off}" data-style="{e(key)}" '
                              f'data-colour="{e(colour)}" title="点击隐藏/显示 click to hide/show">'
                              f'{swatch}<span>{e(s["zh"])} {e(s["en"])}</span></div>')
         return "\n".join(parts)
@@ -432,6 +438,9 @@ _PAGE_SCRIPT = r"""
 
   // ---- hiding: a legend entry hides what carries its style; "problems only" the rest
   var hiddenStyles = {};
+  Array.prototype.forEach.call(document.querySelectorAll("#legend .toggle.off"), function (row) {
+    hiddenStyles[row.getAttribute("data-style")] = true;
+  });
   var problemsOnly = false;
   function nodeHidden(n) {
     var meta = byId[n.id];
@@ -652,7 +661,11 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     comm_count = pd.Series(street_of[np.flatnonzero(graph.is_kind("community_party"))]).value_counts()
     names, ids = facts.names, facts.ids
 
-    cell, tight, unit_cell = (96.0, 84.0), 22.0, 18.0
+    # world units; the first view of the whole city shows them at about a third of their size
+    f_street, f_community, f_district = 34, 32, 46
+    header = 2 * f_street * 1.2 + 16
+    width = 236.0
+    cell, tight, unit_cell = (width / 2, 2 * 14 + f_community * 1.25 + 22), 19.0, 16.0
     by_street: dict[int, list[int]] = {}
     for c in communities.tolist():
         by_street.setdefault(int(street_of[c]), []).append(c)
@@ -666,10 +679,9 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
         members = by_street.get(s, [])
         problems = [c for c in members if facts.is_problem(str(ids[c]))]
         fine = [c for c in members if not facts.is_problem(str(ids[c]))]
-        width = 192.0
-        cols = max(2, int(width // cell[0]))
+        cols = max(1, int(width // cell[0]))
         place: list[tuple[int, float, float, str]] = []
-        y = 96.0
+        y = header + 8
         for i, c in enumerate(problems):
             place.append((c, (i % cols + 0.5) * cell[0], y + (i // cols) * cell[1] + 14, "problem"))
         if problems:
@@ -693,33 +705,36 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
         district_streets.setdefault(int(places["district"].to_numpy()[s]), []).append(s)
     district_boxes = {}
     for d, members in district_streets.items():
-        corners, w, h = _pack_to_aspect([blocks[s][:2] for s in members], 1.2, gap=26)
-        district_boxes[d] = (max(w, 280.0), h + 70, dict(zip(members, corners)))
+        corners, w, h = _pack_to_aspect([blocks[s][:2] for s in members], 1.2, gap=22)
+        label_width = len(str(names[d])) * f_district + 20 if d >= 0 else 0
+        district_boxes[d] = (max(w, label_width), h + f_district * 1.3 + 30,
+                             dict(zip(members, corners)))
     order = sorted(district_boxes, key=lambda d: (-district_boxes[d][1] * district_boxes[d][0], d))
-    corners, total_w, total_h = _pack_to_aspect([district_boxes[d][:2] for d in order], 1.35, gap=60)
-    top = 90.0 if district_code is None else 0.0
+    corners, total_w, total_h = _pack_to_aspect([district_boxes[d][:2] for d in order], 1.34, gap=44)
+    top = f_district * 1.4 + 30 if district_code is None else 0.0
 
     chosen: dict[int, str] = {}
     if district_code is None:
         for c in np.flatnonzero(graph.is_kind("city_committee")).tolist():
-            canvas.add_node(c, x=total_w / 2, y=20, shape="box", label=str(names[c]), size=20,
-                            fill=NODE_COLOURS["city_committee"], font_size=34, anchor=True,
-                            styles=[canvas.kind_style("city_committee")])
+            canvas.add_node(c, x=total_w / 2, y=f_district * 0.7, shape="box", label=str(names[c]),
+                            fill="#ef9a9a", font_size=f_district, anchor=True,
+                            styles=[canvas.kind_style("city_committee", "#ef9a9a")])
             chosen[c] = str(ids[c])
     for d, (x0, y0) in zip(order, corners):
         w, h, street_corners = district_boxes[d]
         y0 += top
         if d >= 0:
-            canvas.add_node(d, x=x0 + 130, y=y0 + 26, shape="box", label=str(names[d]),
-                            fill=NODE_COLOURS["district_committee"], font_size=30, anchor=True,
-                            styles=[canvas.kind_style("district_committee")])
+            canvas.add_node(d, x=x0 + (len(str(names[d])) * f_district + 20) / 2,
+                            y=y0 + f_district * 0.7, shape="box", label=str(names[d]),
+                            fill="#ffe0b2", font_size=f_district, anchor=True,
+                            styles=[canvas.kind_style("district_committee", "#ffe0b2")])
             chosen[d] = str(ids[d])
         for s, (sx, sy) in street_corners.items():
-            sx, sy = x0 + sx, y0 + 70 + sy
+            sx, sy = x0 + sx, y0 + f_district * 1.3 + 30 + sy
             known = str(ids[s]) in scores.index
             score = float(scores.at[str(ids[s]), "score"]) if known else None
             rank = int(scores.at[str(ids[s]), "rank"]) if known else 0
-            label = short_name(str(names[s]))
+            label = re.sub(r"街道$", "", short_name(str(names[s])))
             extra = []
             if score is not None:
                 label += f"\n#{int(rank)} 得分{score:.0%}"
@@ -730,11 +745,14 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                 label += f"\n{n_comm} 个社区"
             extra.append(f"社区 communities: {n_comm}")
             problem = any(facts.is_problem(str(ids[c])) for c in by_street.get(s, []))
-            canvas.add_node(s, x=sx + 96, y=sy + 36, shape="box", label=label, size=16,
-                            fill="#ffebee" if problem else "#eceff1",
-                            border=NODE_COLOURS["street_committee"], border_width=2, font_size=23,
-                            anchor=True, extra=extra,
-                            styles=[canvas.kind_style("street_committee", "#ffebee")])
+            look = (canvas.style("street:problem", "kind", "街道党工委（有问题社区）",
+                                 "street with problem communities", colour="#ffcdd2")
+                    if problem else canvas.style("street:ok", "kind", "街道党工委（无问题社区）",
+                                                 "street without problem communities",
+                                                 colour="#eceff1"))
+            canvas.add_node(s, x=sx + width / 2, y=sy + header / 2, shape="box", label=label,
+                            fill=canvas.styles[look]["colour"], border="#757575", border_width=1,
+                            font_size=f_street, anchor=True, extra=extra, styles=[look])
             chosen[s] = str(ids[s])
             for code, cx, cy, what in blocks[s][2]:
                 if what == "unit":
@@ -744,12 +762,13 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                                     problem=str(ids[code]) in facts.single_points)
                 else:
                     look = _community_look(canvas, code)
-                    label = wrap(short_name(str(names[code]), str(names[s])), 4) \
+                    label = wrap(short_name(str(names[code]), str(names[s])), 3) \
                         if what == "problem" else ""
                     canvas.add_node(code, x=sx + cx, y=sy + cy, label=label, shape=look["shape"],
                                     size=14 if what == "problem" else 8, fill=look["fill"],
                                     border=look["border"], border_width=look["border_width"],
-                                    font_size=24, styles=look["styles"], problem=look["problem"])
+                                    font_size=f_community, styles=look["styles"],
+                                    problem=look["problem"])
                 chosen[code] = str(ids[code])
     if units:  # the hierarchy is drawn by the grouping; edges only for the ties
         canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6)
@@ -769,6 +788,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
 
 
 SIDE_KINDS = ("unit_party", "unit", "property_party", "property_company", "cadre")
+#: edge kinds a street map opens with switched off (its layout shows them); the legend turns them on
+STREET_EDGES_OFF = ("leads", "within", "covers", "member_of", "liaison", "serves", "manages")
 
 
 def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | None = None,
@@ -838,18 +859,18 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
     summaries: list[list[tuple[int, float, float]]] = []
     block_sizes, block_places = [], []
     for c in communities:
-        place: list[tuple[int, float, float]] = [(c, 60.0, 22.0)]
+        place: list[tuple[int, float, float]] = [(c, 60.0, 30.0)]
         summaries.append([])
         grid_list = [m for m in members[c] if kinds[m] == "grid"]
         others = [m for m in members[c] if kinds[m] != "grid"]
         per_row = 6
         for i, g in enumerate(grid_list):
-            gx, gy = (i % per_row + 0.5) * col, 74 + (i // per_row) * 3 * row
+            gx, gy = (i % per_row + 0.5) * col, 140 + (i // per_row) * 3 * row
             place.append((g, gx, gy))
             if g in branch_of:
                 place.append((branch_of[g], gx, gy + row))
             summaries[-1].append((g, gx, gy + 2 * row))
-        y = 74 + math.ceil(len(grid_list) / per_row) * 3 * row
+        y = 140 + math.ceil(len(grid_list) / per_row) * 3 * row
         for i, m in enumerate(others):
             place.append((m, (i % per_row + 0.5) * col, y + (i // per_row) * row))
         y += math.ceil(len(others) / per_row) * row
@@ -866,7 +887,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
             grid_offset[g] = (bx + x, top + by + y)
     positions[street] = (spine_w / 2, 20.0)
     for i, c in enumerate(loose):
-        positions[c] = (spine_w / 2 + 180 + (i % 12) * col, 20.0 + (i // 12) * row)
+        positions[c] = (spine_w / 2 + 320 + (i % 12) * col, 20.0 + (i // 12) * row)
 
     # the co-building side: each unit at the height of what it ties, then the rest
     target_y: dict[int, list[float]] = {}
@@ -908,9 +929,10 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
                 label += "【" + "·".join(STATUS_TEXT[s][0] for s in status) + "】"
             hh = facts.households[code]
             size = 16 + (0 if math.isnan(hh) else min(12, hh / 400))
-            canvas.add_node(code, x=x, y=y, label=wrap(label, 10), shape=look["shape"], size=size,
+            canvas.add_node(code, x=x, y=y, label=wrap(label, 6), shape=look["shape"],
+                            size=size + (8 if look["problem"] else 0),
                             fill=look["fill"], border=look["border"],
-                            border_width=look["border_width"], font_size=18,
+                            border_width=look["border_width"], font_size=28,
                             styles=look["styles"], problem=look["problem"])
             continue
         styles = [canvas.kind_style(kind)]
@@ -927,7 +949,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
                 label += (f"\n第{int(score.at[node_id, 'rank'])}名 · 得分 "
                           f"{score.at[node_id, 'score']:.0%}")
             canvas.add_node(code, x=x, y=y, label=label, shape="box", fill="#ffebee",
-                            border=border, border_width=max(width, 2), font_size=24,
+                            border=border, border_width=max(width, 2), font_size=36,
                             styles=styles, anchor=True, problem=failing)
             continue
         label = ""
@@ -941,6 +963,8 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
                         size=9, fill=NODE_COLOURS[kind], border=border, border_width=width,
                         font_size=12, styles=styles, problem=failing or single, extra=extra)
     chosen = {c: str(ids[c]) for c in shown.tolist()}
+    # the layout already draws the spine and who sits where: those edges open switched off
+    canvas.hidden = {f"edge:{k}" for k in STREET_EDGES_OFF}
     for grid, group in buildings_of.groupby("grid"):
         uncovered = group.loc[~group["covered"], "building"]
         gx, gy = grid_offset.get(int(grid), positions.get(int(grid), (0.0, 0.0)))
@@ -966,7 +990,9 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
                         problem=bool(len(uncovered)))
         canvas.nodes[-1]["kind"] = "building"
         canvas.add_edge(info["id"], str(ids[grid]), "within")
-    canvas.add_graph_edges(chosen)
+    # co-building ties fade behind the spine until a node is selected
+    canvas.add_graph_edges(chosen, [k for k in EDGE_KINDS if k not in CO_BUILDING_KINDS])
+    canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, opacity=0.35)
     name = str(names[street])
     n_problem = sum(1 for n in canvas.nodes if n["problem"])
     summary = f"问题节点 problem nodes {n_problem}"
@@ -1002,7 +1028,7 @@ def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2,
         if k in flow and hop[t] == hop[s] + 1:
             edges.append((s, t, k))
             parent.setdefault(t, s)
-    positions = _radial_positions(parent, codes, scale=170)
+    positions = _radial_positions(parent, codes, scale=200, spacing=120)
     households = (graph.nodes["households"].to_numpy(dtype=float, na_value=np.nan)
                   if "households" in graph.nodes.columns else np.full(graph.n_nodes, np.nan))
     communities = [c for c in codes if graph.nodes["kind"].iat[c] == "community_party"]
@@ -1025,8 +1051,10 @@ def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2,
             extra.append(f"覆盖户数 households reached: {reached_households}")
         label = wrap(str(graph.nodes["name"].iat[code]))
         x, y = positions.get(code, (0.0, 0.0))
+        community = graph.nodes["kind"].iat[code] == "community_party"
         canvas.add_node(code, x=x, y=y, label=label, fill=colour, border=border,
-                        border_width=width, size=26 if h == 0 else 14, styles=styles,
+                        border_width=width, size=26 if h == 0 else 18 if community else 10,
+                        font_size=30 if h == 0 else 24 if community else 13, styles=styles,
                         problem=problem, anchor=h == 0, extra=extra)
     for s, t, k in edges:
         canvas.add_edge(str(ids[s]), str(ids[t]), k)
