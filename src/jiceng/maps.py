@@ -42,8 +42,9 @@ from jiceng.queries.reach import ReachResult, reach, reach_from
 __all__ = ["NetworkMap", "overview_map", "street_map", "reach_map", "wrap", "street_scores"]
 
 NODE_COLOURS = {kind: k.color for kind, k in NODE_KINDS.items()}
-EDGE_STYLES = {kind: (k.color, list(k.dashes) if k.dashes else False)
-               for kind, k in EDGE_KINDS.items()}  # colour, dashes
+EDGE_STYLES: dict[str, tuple[str, list[int] | bool]] = {
+    kind: (k.color, list(k.dashes) if isinstance(k.dashes, tuple) else False)
+    for kind, k in EDGE_KINDS.items()}  # colour, dashes
 PROPOSED = ("#d81b60", [3, 3])  # an edge a plan proposes (attribute status = proposed)
 HOP_COLOURS = ["#d50000", "#ff6d00", "#ffd600", "#64dd17", "#00b8d4", "#2962ff", "#aa00ff"]
 #: fill of a community by the number of community-level rules it fails (0, 1, 2, 3 or more)
@@ -745,14 +746,14 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                 label += f"\n{n_comm} 个社区"
             extra.append(f"社区 communities: {n_comm}")
             problem = any(facts.is_problem(str(ids[c])) for c in by_street.get(s, []))
-            look = (canvas.style("street:problem", "kind", "街道党工委（有问题社区）",
+            tint = (canvas.style("street:problem", "kind", "街道党工委（有问题社区）",
                                  "street with problem communities", colour="#ffcdd2")
                     if problem else canvas.style("street:ok", "kind", "街道党工委（无问题社区）",
                                                  "street without problem communities",
                                                  colour="#eceff1"))
             canvas.add_node(s, x=sx + width / 2, y=sy + header / 2, shape="box", label=label,
-                            fill=canvas.styles[look]["colour"], border="#757575", border_width=1,
-                            font_size=f_street, anchor=True, extra=extra, styles=[look])
+                            fill=canvas.styles[tint]["colour"], border="#757575", border_width=1,
+                            font_size=f_street, anchor=True, extra=extra, styles=[tint])
             chosen[s] = str(ids[s])
             for code, cx, cy, what in blocks[s][2]:
                 if what == "unit":
@@ -765,7 +766,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                     label = wrap(short_name(str(names[code]), str(names[s])), 3) \
                         if what == "problem" else ""
                     canvas.add_node(code, x=sx + cx, y=sy + cy, label=label, shape=look["shape"],
-                                    size=14 if what == "problem" else 8, fill=look["fill"],
+                                    size=(19 if look["shape"] != "dot" else 14) if what == "problem" else 8, fill=look["fill"],
                                     border=look["border"], border_width=look["border_width"],
                                     font_size=f_community, styles=look["styles"],
                                     problem=look["problem"])
