@@ -73,3 +73,12 @@ def test_list_json_shape_and_keyword(cli, sample):
     assert len(everything) == sample.count("community_party")
     streets = {r["id"]: r for r in json.loads(cli("list", "streets", "--format", "json").stdout)}
     assert all(streets[r["street"]]["district"] == r["district"] for r in everything)
+
+
+def test_overview_of_a_district_by_name(cli, tmp_path, sample):
+    out = tmp_path / "d.html"
+    result = cli("map", "--overview", "--district", "云岩", "--output", out)
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "中共云岩区委员会" in text and "中共南明区委员会" not in text
+    assert cli("map", "--overview", "--district", "不存在的区").exit_code == 2

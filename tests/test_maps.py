@@ -93,6 +93,10 @@ def test_proposed_edges_are_dashed_with_their_legend(sample, tmp_path):
     assert proposed[0]["dashes"]
     assert 'data-style="proposed"' in text and "拟建" in text
     assert "proposed" not in {s for e in data["edges"] if e not in proposed for s in e["styles"]}
+    reach_text = reach_map(graph, "UP00001").html
+    reach_data = _json.loads(reach_text.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    assert [(e["from"], e["to"]) for e in reach_data["edges"] if "proposed" in e["styles"]] == \
+        [("UP00001", "C00002")]
 
 
 def test_reach_map_shows_households_and_the_communities_it_alone_ties(sample):

@@ -926,11 +926,12 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
             look = _community_look(canvas, code)
             label = short_name(str(names[code]), str(names[street]))
             status = facts.status.get(node_id, [])
+            label = wrap(label, 6)
             if status:
-                label += "【" + "·".join(STATUS_TEXT[s][0] for s in status) + "】"
+                label += "\n【" + "·".join(STATUS_TEXT[s][0] for s in status) + "】"
             hh = facts.households[code]
             size = 16 + (0 if math.isnan(hh) else min(12, hh / 400))
-            canvas.add_node(code, x=x, y=y, label=wrap(label, 6), shape=look["shape"],
+            canvas.add_node(code, x=x, y=y, label=label, shape=look["shape"],
                             size=size + (8 if look["problem"] else 0),
                             fill=look["fill"], border=look["border"],
                             border_width=look["border_width"], font_size=28,
@@ -1024,10 +1025,12 @@ def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2,
     flow = set(CO_BUILDING_KINDS) | {"leads"}
     parent: dict[int, int | None] = {codes[0]: None}
     edges = []
+    status = (graph.edges["status"].astype(str).to_numpy(dtype=object)
+              if "status" in graph.edges.columns else None)
     for position in np.flatnonzero(np.isin(src, codes) & np.isin(dst, codes)).tolist():
         s, t, k = int(src[position]), int(dst[position]), kind_names[kinds[position]]
         if k in flow and hop[t] == hop[s] + 1:
-            edges.append((s, t, k))
+            edges.append((s, t, k, status is not None and status[position] == "proposed"))
             parent.setdefault(t, s)
     positions = _radial_positions(parent, codes, scale=200, spacing=120)
     households = (graph.nodes["households"].to_numpy(dtype=float, na_value=np.nan)
@@ -1057,8 +1060,8 @@ def reach_map(graph: OrgGraph, unit_id: str, *, hops: int = 2,
                         border_width=width, size=26 if h == 0 else 18 if community else 10,
                         font_size=30 if h == 0 else 24 if community else 13, styles=styles,
                         problem=problem, anchor=h == 0, extra=extra)
-    for s, t, k in edges:
-        canvas.add_edge(str(ids[s]), str(ids[t]), k)
+    for s, t, k, proposed in edges:
+        canvas.add_edge(str(ids[s]), str(ids[t]), k, proposed=proposed)
     name = graph.nodes["name"].iat[codes[0]]
     title = (f"{name} 共建资源覆盖 Reach within {hops} hops: {len(communities)} 个社区 "
              f"communities · {reached_households} 户 households")
