@@ -112,7 +112,9 @@ def test_every_command_runs_on_the_new_kinds(tmp_path, dataset, cli):
     run("map", dataset, "--street", "S1", "-o", page)
     html = page.read_text(encoding="utf-8")
     assert "市南路社区青年志愿服务队" in html  # the team is placed in the street
-    assert schema.label("volunteer_team") in html  # its kind, labelled, in the tooltip
+    for kind in (VOLUNTEER_TEAM, VOLUNTEERS_AT):  # both kinds, labelled, in the legend
+        assert f'data-style="{"edge" if kind is VOLUNTEERS_AT else "kind"}:{kind.id}"' in html
+        assert f"<span>{kind.zh} {kind.en}</span>" in html
     assert "志愿服务" in html and VOLUNTEERS_AT.color in html and VOLUNTEER_TEAM.color in html
 
     workbook_path = tmp_path / "template.xlsx"

@@ -29,7 +29,7 @@ def test_names_are_data_never_markup(pages, which):
 
 def test_street_map_marks_gaps_and_isolation(pages, sample):
     text = pages["street"].html
-    assert "未达标 gaps" in text and "孤立" in text
+    assert "未达标 fails" in text and "孤立" in text
     assert pages["street"].n_nodes > 100
 
 
@@ -70,3 +70,45 @@ def test_map_cli_errors(cli):
     assert cli("map", "--overview", "--street", "S0001").exit_code == 2
     result = cli("map", "--reach", "C00001")
     assert result.exit_code == 2 and "unknown unit_party node 'C00001'" in result.stderr
+
+
+def test_proposed_edges_are_dashed_with_their_legend(sample, tmp_path):
+    import json as _json
+
+    from jiceng.graphmodel import OrgGraph
+    from jiceng.maps import street_map
+
+    nodes, edges = sample.to_tables()
+    nodes = nodes.astype(str).where(nodes.notna())
+    edges = edges.astype(str).where(edges.notna())
+    edges["status"] = None
+    proposal = {"source": "UP00001", "target": "C00002", "kind": "pairs_with", "status": "proposed"}
+    edges = __import__("pandas").concat([edges, __import__("pandas").DataFrame([proposal])],
+                                        ignore_index=True)
+    graph = OrgGraph.from_tables(nodes, edges, name="planned")
+    text = street_map(graph, "S0001").html
+    data = _json.loads(text.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    proposed = [e for e in data["edges"] if "proposed" in e["styles"]]
+    assert [(e["from"], e["to"]) for e in proposed] == [("UP00001", "C00002")]
+    assert proposed[0]["dashes"]
+    assert 'data-style="proposed"' in text and "拟建" in text
+    assert "proposed" not in {s for e in data["edges"] if e not in proposed for s in e["styles"]}
+    reach_text = reach_map(graph, "UP00001").html
+    reach_data = _json.loads(reach_text.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    assert [(e["from"], e["to"]) for e in reach_data["edges"] if "proposed" in e["styles"]] == \
+        [("UP00001", "C00002")]
+
+
+def test_reach_map_shows_households_and_the_communities_it_alone_ties(sample):
+    import json as _json
+
+    from jiceng.queries.isolation import isolation
+    from jiceng.queries.reach import reach
+
+    unit, alone = sorted(isolation(sample).single_points.items())[0]
+    page = reach_map(sample, unit, hops=2)
+    households = int(reach(sample, hops=2, units=[unit]).units["households"].iat[0])
+    assert f"{households} 户 households" in page.title
+    data = _json.loads(page.html.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    ringed = {n["id"] for n in data["nodes"] if "only" in n["styles"]}
+    assert ringed == set(alone) and all(n["problem"] == (n["id"] in ringed) for n in data["nodes"])

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "diff": "jiceng.cli.analysis:diff",
     "plan": "jiceng.cli.plan:plan",
     "map": "jiceng.cli.maps:map_command",
+    "list": "jiceng.cli.listing:list_command",
     "info": "jiceng.cli.data:info",
     "validate": "jiceng.cli.data:validate",
     "generate": "jiceng.cli.data:generate",

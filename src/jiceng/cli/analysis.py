@@ -20,6 +20,7 @@ from jiceng.report import Report, Section
 from jiceng.loaders import read_dataset
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
+from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
@@ -130,8 +131,9 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: st
 
 @click.command()
 @dataset_argument
-@click.option("--remove", "remove", multiple=True, metavar="ID",
-              help="Remove this node (usually a unit Party organization); repeatable.")
+@click.option("--remove", "remove", multiple=True, metavar="ID|NAME",
+              help="Remove this node (usually a unit Party organization), by id or name; "
+                   "repeatable.")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
               metavar="SOURCE TARGET KIND", help="Remove this edge (every parallel copy); repeatable.")
 @_hops_option
@@ -149,7 +151,7 @@ def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, h
         raise click.UsageError("give at least one --remove ID or --remove-edge SOURCE TARGET KIND")
     graph = load_graph(dataset)
     with progress("comparing before and after"):
-        result = run_whatif(graph, remove=remove, remove_edges=list(remove_edges), hops=hops)
+        result = run_whatif(graph, remove=[resolve_node(graph, r) for r in remove], remove_edges=list(remove_edges), hops=hops)
     lost = pd.DataFrame({"community": result.newly_isolated + result.newly_fragile
                          + result.new_deserts,
                          "status": ["isolated"] * len(result.newly_isolated)

@@ -1,0 +1,139 @@
+"""Find nodes by id or by (part of) their Chinese name, as a planner types them.
+
+``find_nodes`` lists the nodes of some kinds whose id or name contains a keyword;
+``resolve_node`` turns what a person typed (an id, a full name or part of one) into
+exactly one node, or raises an error that lists the candidates ("did you mean").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel.schema import NODE_KINDS
+from jiceng.queries._places import place_names
+
+__all__ = ["find_nodes", "resolve_node", "AmbiguousNodeError", "LIST_KINDS", "MAX_CANDIDATES"]
+
+#: what ``jiceng list`` offers: plural word -> node kind
+LIST_KINDS: dict[str, str] = {
+    "districts": "district_committee",
+    "streets": "street_committee",
+    "communities": "community_party",
+    "units": "unit_party",
+}
+MAX_CANDIDATES = 10  # listed in an error message
+
+
+class AmbiguousNodeError(JicengError):
+    """A name fragment matches more than one node; ``candidates`` lists them."""
+
+    def __init__(self, text: str, kinds: Sequence[str] | None, candidates: pd.DataFrame):
+        self.text = text
+        self.candidates = candidates
+        zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
+        en = "/".join(kinds) if kinds else ""
+        lines = [f"'{text}' 对应 {len(candidates)} 个{zh}，请给出编号或更完整的名称"
+                 f"（'{text}' matches {len(candidates)} {en + ' ' if en else ''}nodes; give the id "
+                 "or more of the name）:"]
+        lines += [f"  {i}  {n}  {NODE_KINDS[k].zh}" if not kinds else f"  {i}  {n}"
+                  for i, n, k in zip(candidates["id"][:MAX_CANDIDATES],
+                                     candidates["name"][:MAX_CANDIDATES],
+                                     candidates["kind"][:MAX_CANDIDATES])]
+        if len(candidates) > MAX_CANDIDATES:
+            lines.append(f"  … 另有 {len(candidates) - MAX_CANDIDATES} 个 (and more)")
+        super().__init__("\n".join(lines))
+
+
+def _kind_mask(graph: OrgGraph, kinds: Sequence[str] | None) -> np.ndarray:
+    if not kinds:
+        return np.ones(graph.n_nodes, dtype=bool)
+    for kind in kinds:
+        if kind not in NODE_KINDS:
+            raise JicengError(f"未知的节点类型 '{kind}'（unknown node kind '{kind}'）")
+    return graph.is_kind(*kinds)
+
+
+def find_nodes(graph: OrgGraph, kinds: Sequence[str] | None = None, keyword: str | None = None
+               ) -> pd.DataFrame:
+    """Nodes of ``kinds`` whose id or name contains ``keyword`` (case-insensitive), by id.
+
+    Returns ``id, name, kind, district, district_name, street, street_name``.
+    O(n) string matching over the nodes of the kinds.
+
+    >>> from jiceng.loaders import read_sample
+    >>> table = find_nodes(read_sample(), ["street_committee"], "中华北路")
+    >>> table[["id", "name"]].values.tolist()
+    [['S0001', '中华北路街道党工委']]
+    """
+    codes = np.flatnonzero(_kind_mask(graph, kinds))
+    if keyword:
+        needle = keyword.strip().casefold()
+        ids = pd.Series(graph.node_values("id", codes), dtype=object).astype(str).str.casefold()
+        names = pd.Series(graph.node_values("name", codes), dtype=object).astype(str).str.casefold()
+        hit = ids.str.contains(needle, regex=False) | names.str.contains(needle, regex=False)
+        codes = codes[hit.to_numpy(dtype=bool)]
+    return _describe(graph, codes)
+
+
+def _describe(graph: OrgGraph, codes: np.ndarray) -> pd.DataFrame:
+    codes = np.asarray(codes, dtype=np.int64)
+    out = {"id": graph.node_values("id", codes), "name": graph.node_values("name", codes),
+           "kind": graph.nodes["kind"].astype(str).to_numpy(dtype=object)[codes]}
+    for level in ("district", "street"):
+        place = graph.places[level].to_numpy()[codes]
+        place = np.where(place == codes, -1, place)  # a street is not in itself
+        out[level], out[f"{level}_name"] = place_names(graph, place)
+    frame = pd.DataFrame(out)
+    return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def resolve_node(graph: OrgGraph, text: str, kinds: Sequence[str] | None = None) -> str:
+    """The id of the one node of ``kinds`` that ``text`` names: its id, its full name, or a part
+    of its name (or id) that no other node of those kinds shares.
+
+    Raises :class:`AmbiguousNodeError` listing the candidates when several match, and
+    :class:`UnknownNodeError` with the closest names ("did you mean") when none does.
+
+    >>> from jiceng.loaders import read_sample
+    >>> g = read_sample()
+    >>> resolve_node(g, "S0001", ["street_committee"]), resolve_node(g, "中华北路", ["street_committee"])
+    ('S0001', 'S0001')
+    """
+    text = str(text).strip()
+    mask = _kind_mask(graph, kinds)
+    try:
+        if mask[graph.code(text)]:
+            return text
+    except UnknownNodeError:
+        pass
+    codes = np.flatnonzero(mask)
+    names = pd.Series(graph.node_values("name", codes), dtype=object).astype(str)
+    exact = codes[(names == text).to_numpy(dtype=bool)]
+    if len(exact) == 1:
+        return str(graph.nodes["id"].iat[int(exact[0])])
+    if len(exact) > 1:
+        raise AmbiguousNodeError(text, kinds, _describe(graph, exact))
+    found = find_nodes(graph, kinds, text) if text else find_nodes(graph, kinds).iloc[:0]
+    if len(found) == 1:
+        return str(found["id"].iat[0])
+    if len(found) > 1:
+        raise AmbiguousNodeError(text, kinds, found)
+    raise _unknown(text, kinds, names.tolist(), graph.node_values("id", codes))
+
+
+def _unknown(text: str, kinds: Sequence[str] | None, names: list[str], ids) -> UnknownNodeError:
+    what = "/".join(kinds) if kinds else None
+    error = UnknownNodeError(text, what)
+    close = difflib.get_close_matches(text, names, n=5, cutoff=0.4)
+    zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
+    message = f"没有找到{zh} '{text}'（{error}）"
+    if close:
+        by_name = dict(zip(names, ids))
+        message += "\n是否要找 did you mean:\n" + "\n".join(f"  {by_name[n]}  {n}" for n in close)
+    error.args = (message,)
+    return error
