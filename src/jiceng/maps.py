@@ -102,7 +102,7 @@ def short_name(name: str, street_name: str = "") -> str:
     >>> short_name("中华北路街道翠安桥社区党总支", "中华北路街道党工委")
     '翠安桥'
     >>> short_name("中华北路街道党工委")
-    '中华北路街道'
+    '中华北路'
     """
     name = str(name)
     prefix = re.sub(r"(党工委|党委)$", "", str(street_name))
