@@ -772,7 +772,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                                     problem=look["problem"])
                 chosen[code] = str(ids[code])
     if units:  # the hierarchy is drawn by the grouping; edges only for the ties
-        canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6)
+        canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6, opacity=0.5)
     where = str(names[district_code]) if district_code is not None else "全市 whole city"
     n_problem = sum(1 for c in communities.tolist() if facts.is_problem(str(ids[c])))
     summary = (f"问题社区 problem communities {n_problem} / {len(communities)} · 孤立 isolated "
