@@ -102,7 +102,7 @@ def short_name(name: str, street_name: str = "") -> str:
     >>> short_name("中华北路街道翠安桥社区党总支", "中华北路街道党工委")
     '翠安桥'
     >>> short_name("中华北路街道党工委")
-    '中华北路街道'
+    '中华北路'
     """
     name = str(name)
     prefix = re.sub(r"(党工委|党委)$", "", str(street_name))
@@ -772,7 +772,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                                     problem=look["problem"])
                 chosen[code] = str(ids[code])
     if units:  # the hierarchy is drawn by the grouping; edges only for the ties
-        canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6)
+        canvas.add_graph_edges(chosen, CO_BUILDING_KINDS, width=0.6, opacity=0.5)
     where = str(names[district_code]) if district_code is not None else "全市 whole city"
     n_problem = sum(1 for c in communities.tolist() if facts.is_problem(str(ids[c])))
     summary = (f"问题社区 problem communities {n_problem} / {len(communities)} · 孤立 isolated "

@@ -29,7 +29,7 @@ from jiceng.queries.lookup import resolve_node
               help="The .html file to write (atomically); without it the page goes to stdout.")
 def map_command(dataset: Path | None, overview: bool, district: str | None, with_units: bool,
                 street: str | None, unit: str | None, hops: int, output: Path | None) -> None:
-    """Draw an interactive network map as one self-contained HTML file.
+    """画网络图 Draw an interactive network map as one self-contained HTML file.
 
     The page needs no network: open it in any browser on an offline intranet.
 
