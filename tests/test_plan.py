@@ -390,8 +390,8 @@ def test_help_is_chinese_first_with_an_example(cli):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--min-units", "0"], "min_units (--min-units): 应为 1 到 100 的整数"),
-    (["--capacity", "-1"], "capacity (--capacity): 应为 0 到 1000 的整数"),
+    (["--min-units", "0"], "min_units (--min-units)：应为 1 到 100 的整数"),
+    (["--capacity", "-1"], "capacity (--capacity)：应为 0 到 1000 的整数"),
     (["--part-time-capacity", "-3"], "part_time_capacity (--part-time-capacity)"),
 ])
 def test_bad_arguments_exit_2(jiceng_process, args, message):
@@ -403,13 +403,13 @@ def test_bad_arguments_exit_2(jiceng_process, args, message):
 
 @pytest.mark.parametrize("name,text,message", [
     ("units.yaml", "- id: UP99999\n  exclude: true\n",
-     "units.yaml, row 1, column id: 未知单位党组织 'UP99999'"),
+     "units.yaml 第 1 行 id 列（row 1, column id）：未知单位党组织 'UP99999'"),
     ("units.yaml", "units:\n  - id: UP00001\n  - id: UP00002\n    pair_capacity: -2\n",
-     "units.yaml, row 2, column pair_capacity: 应为 0 到 1000 的整数"),
+     "units.yaml 第 2 行 pair_capacity 列（row 2, column pair_capacity）：应为 0 到 1000 的整数"),
     ("units.csv", "id,exclude,part_time_capacity\nUP00001,no,2\nUP00002,yes,-1\n",
-     "units.csv, row 3, column part_time_capacity"),
-    ("units.csv", "id,pair_capacity\nC00001,1\n", "units.csv, row 2, column id: 'C00001' 不是单位党组织"),
-    ("units.yaml", "- id: UP00001\n  colour: red\n", "row 1, column colour: 未知字段"),
+     "units.csv 第 3 行 part_time_capacity 列"),
+    ("units.csv", "id,pair_capacity\nC00001,1\n", "units.csv 第 2 行 id 列（row 2, column id）：'C00001' 不是单位党组织"),
+    ("units.yaml", "- id: UP00001\n  colour: red\n", "第 1 行 colour 列（row 1, column colour）：未知字段"),
 ])
 def test_bad_units_file_exits_2(jiceng_process, tmp_path, name, text, message):
     path = tmp_path / name
