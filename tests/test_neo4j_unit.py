@@ -22,17 +22,10 @@ from tests.helpers import TINY_EDGES, TINY_NODES, assert_same_graph, write_datas
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 from jiceng.loaders import read_dataset
-from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, pull_neo4j, push_neo4j
+from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, Neo4jSource, pull_neo4j, push_neo4j
 from jiceng.queries import audit, default_rules, isolation, reach
 from jiceng.queries.coverage import rule_counts
-from jiceng.queries.cypher import (
-    audit_neo4j,
-    isolation_neo4j,
-    isolation_statements,
-    reach_neo4j,
-    reach_statements,
-    rule_statement,
-)
+from jiceng.queries.cypher import isolation_statements, reach_statements, rule_statement
 from jiceng.queries.reach import reach_matrix
 from jiceng.queries.rules import parse_rules
 
@@ -242,7 +235,7 @@ def test_audit_from_server_rows_equals_in_process(pushed_sample, sample):
         codes, counts = rule_counts(sample, rule)
         pushed_sample.answer(*rule_statement(rule),
                              _shuffled(pd.DataFrame({"id": ids[codes], "count": counts})))
-    ours, theirs = audit(sample), audit_neo4j(pushed_sample)
+    ours, theirs = audit(sample), audit(Neo4jSource(pushed_sample))
     for name in ("summary", "gaps", "by_street", "by_district", "ranking"):
         pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
     assert ours.to_json() == theirs.to_json()
@@ -259,7 +252,7 @@ def test_isolation_from_server_rows_equals_in_process(pushed_sample, sample):
     nodes, edges = sample.to_tables()
     co = edges[edges["kind"].isin(CO_BUILDING_KINDS)]
     pushed_sample.answer(statements["edges"], {}, _shuffled(co[["source", "target"]]))
-    theirs = isolation_neo4j(pushed_sample)
+    theirs = isolation(Neo4jSource(pushed_sample))
     for name in ("communities", "components", "by_street"):
         pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
     assert ours.to_json() == theirs.to_json()
@@ -283,7 +276,7 @@ def test_reach_from_server_rows_equals_in_process(pushed_sample, sample, hops):
         "households": matrix.astype(np.int64) @ households[communities]})))
     pushed_sample.answer(statements["inflow"], {}, _shuffled(pd.DataFrame({
         "id": ids[communities], "inflow": np.asarray(matrix.sum(axis=0)).ravel()})))
-    ours, theirs = reach(sample, hops=hops), reach_neo4j(pushed_sample, hops=hops)
+    ours, theirs = reach(sample, hops=hops), reach(Neo4jSource(pushed_sample), hops=hops)
     for name in ("units", "communities", "gini_by_street"):
         pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
     assert ours.to_json() == theirs.to_json() and ours.gini == pytest.approx(theirs.gini)
@@ -293,7 +286,7 @@ def test_unknown_id_from_server_is_an_error_not_a_wrong_answer(pushed_sample, sa
     rule = default_rules()[0]
     pushed_sample.answer(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
     with pytest.raises(BackendUnavailableError, match="NOPE"):
-        audit_neo4j(pushed_sample, [rule])
+        audit(Neo4jSource(pushed_sample), [rule])
 
 
 # ---------------------------------------------------------------- CLI

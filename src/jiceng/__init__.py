@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "write_excel": "jiceng.loaders",
     "read_sample": "jiceng.loaders",
     "sample_path": "jiceng.loaders",
+    "Neo4jSource": "jiceng.loaders.neo4j",
     # queries
     "audit": "jiceng.queries",
     "AuditResult": "jiceng.queries",
@@ -81,6 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         write_dataset,
         write_excel,
     )
+    from jiceng.loaders.neo4j import Neo4jSource
     from jiceng.queries import (
         AuditResult,
         DiffResult,

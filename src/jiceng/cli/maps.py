@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import dataset_argument, load_graph, progress, say
+from jiceng.cli.options import load_source, neo4j_option, progress, say, source_argument
+from jiceng.loaders.neo4j import as_graph
 from jiceng.maps import overview_map, reach_map, street_map
 
 
 @click.command("map")
-@dataset_argument
+@source_argument
 @click.option("--overview", is_flag=True, help="Streets and communities coloured by coverage.")
 @click.option("--district", metavar="ID", default=None,
               help="With --overview: only this district.")
@@ -20,13 +21,16 @@ from jiceng.maps import overview_map, reach_map, street_map
               help="One unit Party organization and what it reaches.")
 @click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
               help="With --reach: longest path.")
+@neo4j_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="The .html file to write (atomically); without it the page goes to stdout.")
-def map_command(dataset: Path | None, overview: bool, district: str | None, street: str | None,
-                unit: str | None, hops: int, output: Path | None) -> None:
+def map_command(dataset: Path | str | None, overview: bool, district: str | None,
+                street: str | None, unit: str | None, hops: int, neo4j_uri: str | None,
+                output: Path | None) -> None:
     """Draw an interactive network map as one self-contained HTML file.
 
-    The page needs no network: open it in any browser on an offline intranet.
+    The page needs no network: open it in any browser on an offline intranet. From a
+    Neo4j server (bolt://host:7687 or --neo4j) the graph is read once and drawn here.
 
     \b
     Example:
@@ -40,7 +44,9 @@ def map_command(dataset: Path | None, overview: bool, district: str | None, stre
         raise click.UsageError("choose exactly one of --overview, --street ID, --reach UNIT")
     if district and not overview:
         raise click.UsageError("--district goes with --overview")
-    graph = load_graph(dataset)
+    source = load_source(dataset, neo4j_uri)
+    with progress("reading the graph"):
+        graph = as_graph(source)
     with progress("drawing the map"):
         if overview:
             page = overview_map(graph, district=district)
