@@ -18,6 +18,11 @@ fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
+# Neo4j's Cypher front end on node, for tests/test_cypher_lint.py (pinned by its package-lock)
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/cypher --no-audit --no-fund --silent
+fi
+
 status=0
 python3 -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then
