@@ -17,12 +17,12 @@ from jiceng.cli.options import (
     shown,
     source_argument,
 )
-from jiceng.report import Report, Section
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
+from jiceng.report import Report, Section
 
 _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
                             help="Longest path: co-building edge, then leads edges.")

@@ -17,10 +17,10 @@ from jiceng.cli.options import (
     say,
     source_argument,
 )
-from jiceng.report import Report, Section
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.coverage import audit as run_audit
 from jiceng.queries.rules import load_rules
+from jiceng.report import Report, Section
 
 __all__ = ["audit", "audit_report"]
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
-from jiceng.report import FORMATS, Report, emit
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.neo4j import Neo4jSource, is_server_uri, redact_uri
+from jiceng.report import FORMATS, Report, emit
 
 __all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
            "neo4j_option", "connect_neo4j", "load_source", "source_argument", "SOURCE", "shown"]

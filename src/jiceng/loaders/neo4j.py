@@ -33,7 +33,8 @@ __all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "is_ser
 
 DEFAULT_BATCH = 5000
 
-_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*):[^/?#]*@")
+# user, then everything up to the last "@": a password with "@" or "/" in it is hidden whole
+_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#:]*):.*@", re.DOTALL)
 _SERVER_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
 
 
@@ -45,7 +46,7 @@ def redact_uri(uri: str) -> str:
 
     >>> redact_uri("bolt://user:SECRET@db.example:7687")
     'bolt://user:***@db.example:7687'
-    >>> redact_uri("neo4j+s://:p@ss@host")
+    >>> redact_uri("neo4j+s://:p@ss/w@host")
     'neo4j+s://:***@host'
     >>> redact_uri("bolt://localhost:7687")
     'bolt://localhost:7687'

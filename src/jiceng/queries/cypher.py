@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
-from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
 from jiceng.loaders.neo4j import Neo4jSource, Runner, pull_skeleton
 from jiceng.queries.coverage import AuditResult, assemble_audit
