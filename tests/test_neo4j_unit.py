@@ -603,11 +603,13 @@ def test_unreachable_server_message_hides_the_password(tmp_path):
     assert SECRET not in done.stderr + done.stdout and "Traceback" not in done.stderr
 
 
-def test_connecting_and_missing_password_messages_hide_the_password(cli, monkeypatch):
+def test_a_password_in_the_uri_is_used_and_hidden(cli, monkeypatch):
+    """No NEO4J_PASSWORD and no prompt needed: the URI's password is tried, never shown."""
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     result = cli("isolated", f"bolt://admin:{SECRET}@127.0.0.1:1")
     assert result.exit_code == 2
-    assert "bolt://admin:***@127.0.0.1:1" in result.stderr and SECRET not in result.stderr
+    assert "cannot reach Neo4j at bolt://admin:***@127.0.0.1:1" in result.stderr
+    assert SECRET not in result.stderr and "NEO4J_PASSWORD" not in result.stderr
 
 
 def test_source_names_the_server_without_the_password():
@@ -616,3 +618,24 @@ def test_source_names_the_server_without_the_password():
     source = Neo4jSource(fake)
     assert SECRET not in source.name + source.uri + repr(source)
     assert source.name == "Neo4j bolt://admin:***@db:7687"
+
+
+def test_credentials_written_into_the_uri_reach_the_driver_not_the_screen(monkeypatch):
+    """``bolt://user:password@host``: the driver gets the bare address and the credentials
+    apart; every message shows the address with ``***``."""
+    import neo4j
+
+    seen = {}
+
+    def driver(uri, auth, **options):
+        seen.update(uri=uri, auth=auth)
+        raise neo4j.exceptions.ServiceUnavailable("no route")
+
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", driver)
+    from jiceng.loaders.neo4j import Neo4jRunner
+
+    with pytest.raises(BackendUnavailableError) as error:
+        Neo4jRunner(f"bolt://admin:{SECRET}%40x@db.example:7687", "neo4j", "")
+    assert seen == {"uri": "bolt://db.example:7687", "auth": ("admin", SECRET + "@x")}
+    assert "bolt://admin:***@db.example:7687" in str(error.value)
+    assert SECRET not in str(error.value)

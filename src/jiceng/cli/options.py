@@ -12,7 +12,13 @@ import click
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.loaders import read_dataset, sample_path
-from jiceng.loaders.neo4j import Neo4jSource, is_server_uri, redact_uri
+from jiceng.loaders.neo4j import (
+    Neo4jSource,
+    Source,
+    is_server_uri,
+    redact_uri,
+    split_credentials,
+)
 from jiceng.report import FORMATS, Report, emit
 
 __all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
@@ -117,7 +123,7 @@ def shown(dataset: Path | str | None) -> str:
     return "sample" if dataset is None else redact_uri(str(dataset))
 
 
-def connect_neo4j(uri: str | None):
+def connect_neo4j(uri: str | None) -> Neo4jSource:
     """A connected :class:`jiceng.loaders.neo4j.Neo4jSource`, closed when the command ends.
 
     The URI comes from the option or NEO4J_URI; the user from NEO4J_USER (default
@@ -126,14 +132,17 @@ def connect_neo4j(uri: str | None):
     """
     uri = uri or os.environ.get("NEO4J_URI")
     if not uri:
-        raise BackendUnavailableError("no Neo4j server given: pass a URI "
-                                      "(bolt://localhost:7687) or set NEO4J_URI")
+        raise BackendUnavailableError("未指定 Neo4j 服务器（no Neo4j server given: pass a URI "
+                                      "such as bolt://localhost:7687, or set NEO4J_URI）")
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD")
+    if password is None and split_credentials(uri)[2] is not None:
+        password = ""  # the URI carries it
     if password is None:
         if not sys.stdin.isatty():
             raise BackendUnavailableError(
-                f"no password for Neo4j at {redact_uri(uri)}: set NEO4J_PASSWORD")
+                f"缺少 Neo4j 密码（no password for Neo4j at {redact_uri(uri)}: "
+                "set NEO4J_PASSWORD）")
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
     with progress(f"connecting to {redact_uri(uri)}"):
         source = Neo4jSource.connect(uri, user, password,
@@ -144,7 +153,7 @@ def connect_neo4j(uri: str | None):
     return source
 
 
-def load_source(dataset: Path | str | None, neo4j_uri: str | None = None):
+def load_source(dataset: Path | str | None, neo4j_uri: str | None = None) -> Source:
     """What a command works on: an in-memory graph, or a Neo4j server (a ``Neo4jSource``).
 
     DATASET may be a folder, a workbook or a server URI (``bolt://host:7687``);
@@ -154,7 +163,8 @@ def load_source(dataset: Path | str | None, neo4j_uri: str | None = None):
     """
     if neo4j_uri is not None:
         if dataset is not None:
-            raise click.UsageError("give either DATASET or --neo4j, not both")
+            raise click.UsageError("DATASET 与 --neo4j 只能给一个（give either DATASET or "
+                                   "--neo4j, not both）")
         return connect_neo4j(neo4j_uri)
     if is_server_uri(dataset):
         return connect_neo4j(str(dataset))

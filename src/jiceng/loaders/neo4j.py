@@ -28,7 +28,7 @@ from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
 __all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "is_server_uri",
-           "redact_uri", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
+           "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
            "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
 
 DEFAULT_BATCH = 5000
@@ -52,6 +52,27 @@ def redact_uri(uri: str) -> str:
     'bolt://localhost:7687'
     """
     return _USER_INFO.sub(r"\1:***@", str(uri))
+
+
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#:]*):(.*)@(.*)$", re.DOTALL)
+
+
+def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
+    """``bolt://user:password@host`` -> (``bolt://host``, user, password); the driver
+    takes credentials apart from the address. Without a password in it: (uri, None, None).
+
+    >>> split_credentials("bolt://analyst:p%40ss@db:7687")
+    ('bolt://db:7687', 'analyst', 'p@ss')
+    >>> split_credentials("bolt://db:7687")
+    ('bolt://db:7687', None, None)
+    """
+    from urllib.parse import unquote
+
+    match = _CREDENTIALS.match(uri)
+    if match is None:
+        return uri, None, None
+    scheme, user, password, rest = match.groups()
+    return scheme + rest, unquote(user) or None, unquote(password)
 
 
 def is_server_uri(text: object) -> bool:
@@ -87,31 +108,39 @@ class Neo4jRunner:
 
         self.uri = redact_uri(uri)
         self.database = database
+        uri, in_uri_user, in_uri_password = split_credentials(uri)
+        if in_uri_password is not None:  # written into the URI: those win
+            user, password = in_uri_user or user, in_uri_password
         self._errors = (ServiceUnavailable, AuthError, DriverError, Neo4jError, OSError, ValueError)
+        self.driver: Any = None
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                      connection_timeout=timeout,
                                                      max_transaction_retry_time=timeout)
             self.driver.verify_connectivity()
         except AuthError:
+            self.close()
             raise BackendUnavailableError(
-                f"Neo4j at {self.uri} refused the user name or password "
-                "(set NEO4J_USER and NEO4J_PASSWORD)") from None
+                f"Neo4j 服务器 {self.uri} 拒绝了用户名或密码（Neo4j at {self.uri} refused the "
+                "user name or password: set NEO4J_USER and NEO4J_PASSWORD）") from None
         except self._errors as error:
+            self.close()  # a driver that never connected still holds resources
             raise BackendUnavailableError(
-                f"cannot reach Neo4j at {self.uri} ({type(error).__name__}): is the server running? "
-                "(docker compose up -d)") from None
+                f"无法连接 Neo4j 服务器 {self.uri}（cannot reach Neo4j at {self.uri} "
+                f"({type(error).__name__}): is the server running? docker compose up -d）") from None
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         try:
             records, _, keys = self.driver.execute_query(cypher, params or {},
                                                          database_=self.database)
         except self._errors as error:
-            raise BackendUnavailableError(f"Neo4j at {self.uri} failed: {error}") from None
+            raise BackendUnavailableError(
+                f"Neo4j 服务器出错（Neo4j at {self.uri} failed: {error}）") from None
         return pd.DataFrame([r.values() for r in records], columns=list(keys))
 
     def close(self) -> None:
-        self.driver.close()
+        if self.driver is not None:
+            self.driver.close()
 
     def __enter__(self):
         return self

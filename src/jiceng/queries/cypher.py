@@ -142,8 +142,10 @@ def _codes(graph: OrgGraph, ids) -> np.ndarray:
     codes = graph.codes(ids)
     if (codes < 0).any():
         missing = ids[int(np.flatnonzero(codes < 0)[0])]
-        raise BackendUnavailableError(f"Neo4j returned node {missing!r}, which the graph read "
-                                      "before does not hold: was the database changed meanwhile?")
+        raise BackendUnavailableError(
+            f"Neo4j 返回了之前读取的图中没有的节点 {missing!r}（Neo4j returned node {missing!r}, "
+            "which the graph read before does not hold: was the database changed meanwhile? "
+            "Run again, or call refresh() on the source）")
     return codes.astype(np.int64)
 
 
