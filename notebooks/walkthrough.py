@@ -294,18 +294,15 @@ if not os.environ.get("NEO4J_URI"):
     print("skipped: NEO4J_URI is not set (e.g. NEO4J_URI=bolt://localhost:7687, "
           "NEO4J_USER=neo4j, NEO4J_PASSWORD=...)")
 else:
-    from jiceng.loaders.neo4j import Neo4jRunner, push_neo4j
-    from jiceng.queries.cypher import audit_neo4j
+    from jiceng import Neo4jSource
+    from jiceng.loaders.neo4j import push_neo4j
 
-    runner = Neo4jRunner(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
-                         os.environ.get("NEO4J_PASSWORD", ""))
-    try:
-        push_neo4j(graph, runner)
-        print(f"pushed {graph.n_nodes:,} nodes and {graph.n_edges:,} edges to "
-              f"{os.environ['NEO4J_URI']}")
-        on_server = audit_neo4j(runner).summary
-    finally:
-        runner.close()
+    # the same audit() as above: given a server, it counts there
+    with Neo4jSource.connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                             os.environ.get("NEO4J_PASSWORD", "")) as server:
+        push_neo4j(graph, server)
+        print(f"pushed {graph.n_nodes:,} nodes and {graph.n_edges:,} edges to {server.uri}")
+        on_server = audit(server).summary
     compared = result.summary[["rule", "checked", "passing"]].merge(
         on_server[["rule", "checked", "passing"]], on="rule", suffixes=("", "_neo4j"))
     compared["same"] = ((compared["checked"] == compared["checked_neo4j"])

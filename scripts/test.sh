@@ -25,6 +25,11 @@ fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
+# Neo4j's Cypher front end on node, for tests/test_cypher_lint.py (pinned by its package-lock)
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/cypher --no-audit --no-fund --silent
+fi
+
 run_pytest() {  # python, then pytest's arguments; pytest's exit 5 (no tests) is a failure
     local python=$1 status=0
     shift

@@ -15,9 +15,9 @@ import pytest
 from tests.helpers import assert_same_graph
 
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_type
-from jiceng.loaders.neo4j import Neo4jRunner, pull_neo4j, push_neo4j
-from jiceng.queries import audit, isolation, reach
-from jiceng.queries.cypher import audit_neo4j, isolation_neo4j, reach_neo4j, skeleton
+from jiceng.loaders.neo4j import Neo4jRunner, Neo4jSource, pull_neo4j, push_neo4j
+from jiceng.queries import audit, diff, isolation, reach, reach_from, whatif
+from jiceng.queries.cypher import skeleton
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -81,19 +81,41 @@ def _same(ours, theirs, names) -> None:
     assert ours.to_json() == theirs.to_json()
 
 
-def test_audit_same_as_in_process(server, sample):
-    _same(audit(sample), audit_neo4j(server), ("summary", "gaps", "by_street", "by_district",
-                                               "ranking"))
+@pytest.fixture(scope="module")
+def source(server):
+    """The server as a source: its places read once for every query below."""
+    return Neo4jSource(server)
 
 
-def test_isolation_same_as_in_process(server, sample):
-    _same(isolation(sample), isolation_neo4j(server), ("communities", "components", "by_street"))
+def test_audit_same_as_in_process(source, sample):
+    _same(audit(sample), audit(source), ("summary", "gaps", "by_street", "by_district",
+                                         "ranking"))
 
 
-@pytest.mark.parametrize("hops", [1, 2, 3])
-def test_reach_same_as_in_process(server, sample, hops):
-    ours, theirs = reach(sample, hops=hops), reach_neo4j(server, hops=hops)
+def test_isolation_same_as_in_process(source, sample):
+    _same(isolation(sample), isolation(source), ("communities", "components", "by_street"))
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3, 5])
+def test_reach_same_as_in_process(source, sample, hops):
+    ours, theirs = reach(sample, hops=hops), reach(source, hops=hops)
     _same(ours, theirs, ("units", "communities", "gini_by_street"))
+
+
+def test_whatif_diff_reach_from_same_as_in_process(source, sample):
+    unit, _ = next(iter(isolation(sample).single_points.items()))
+    _same(whatif(sample, remove=[unit]), whatif(source, remove=[unit]), ("rules", "new_gaps"))
+    pd.testing.assert_frame_equal(reach_from(sample, unit, hops=3), reach_from(source, unit, hops=3))
+    assert diff(source, sample).unchanged
+
+
+def test_connect_names_the_server_without_the_password(sample):
+    password = os.environ.get("NEO4J_PASSWORD", "")
+    with Neo4jSource.connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                             password) as connected:
+        assert not password or password not in connected.name + connected.uri
+        assert int(audit(connected).summary["checked"].sum()) == int(
+            audit(sample).summary["checked"].sum())
 
 
 def test_skeleton_places_nodes_as_in_process(server, sample):
@@ -111,10 +133,25 @@ def test_pull_gives_back_the_same_graph(server, sample):
     assert_same_graph(sample, pull_neo4j(server))
 
 
-def test_cli_audit_on_the_server_matches(server, jiceng_process):
-    local = jiceng_process("audit", "--format", "json", check=True)
-    remote = jiceng_process("audit", "--neo4j", "--format", "json", check=True)
-    assert json.loads(remote.stdout)["rules"] == json.loads(local.stdout)["rules"]
+@pytest.mark.parametrize("args", [["audit"], ["isolated"], ["reach", "--hops", "3"],
+                                  ["whatif", "--remove", "UP00155"]])
+def test_cli_on_the_server_matches(server, jiceng_process, args):
+    local = jiceng_process(*args, "--format", "json", check=True)
+    remote = jiceng_process(*args, "--neo4j", "--format", "json", check=True)
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    by_uri = jiceng_process(*args, os.environ["NEO4J_URI"], "--format", "json", check=True)
+    assert json.loads(by_uri.stdout) == json.loads(local.stdout)
+
+
+def test_cli_diff_and_map_on_the_server(server, jiceng_process, tmp_path):
+    from jiceng.loaders import sample_path
+
+    done = jiceng_process("diff", os.environ["NEO4J_URI"], sample_path(), "--format", "json",
+                          check=True)
+    assert json.loads(done.stdout)["unchanged"] is True
+    page = tmp_path / "street.html"
+    jiceng_process("map", "--neo4j", "--street", "S0001", "--output", page, check=True)
+    assert page.stat().st_size > 0
 
 
 def test_injection_is_stored_as_text(server, sample):

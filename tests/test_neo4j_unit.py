@@ -8,7 +8,9 @@ actually sent. Query statements get the rows a test registers for them.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -20,19 +22,18 @@ import pytest
 from tests.helpers import TINY_EDGES, TINY_NODES, assert_same_graph, write_dataset_files
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
-from jiceng.graphmodel.schema import CO_BUILDING_KINDS, EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
-from jiceng.loaders import read_dataset
-from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, pull_neo4j, push_neo4j
-from jiceng.queries import audit, default_rules, isolation, reach
-from jiceng.queries.coverage import rule_counts
-from jiceng.queries.cypher import (
-    audit_neo4j,
-    isolation_neo4j,
-    isolation_statements,
-    reach_neo4j,
-    reach_statements,
-    rule_statement,
+from jiceng.graphmodel.schema import (
+    CO_BUILDING_KINDS,
+    EDGE_KINDS,
+    NODE_KINDS,
+    neo4j_label,
+    neo4j_type,
 )
+from jiceng.loaders import read_dataset
+from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, Neo4jSource, pull_neo4j, push_neo4j
+from jiceng.queries import audit, default_rules, diff, isolation, reach, reach_from, whatif
+from jiceng.queries.coverage import rule_counts
+from jiceng.queries.cypher import isolation_statements, reach_statements, rule_statement
 from jiceng.queries.reach import reach_matrix
 from jiceng.queries.rules import parse_rules
 
@@ -236,33 +237,37 @@ def _shuffled(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
 
 
-def test_audit_from_server_rows_equals_in_process(pushed_sample, sample):
-    ids = sample.nodes["id"].to_numpy(dtype=object)
-    for rule in default_rules():
-        codes, counts = rule_counts(sample, rule)
-        pushed_sample.answer(*rule_statement(rule),
-                             _shuffled(pd.DataFrame({"id": ids[codes], "count": counts})))
-    ours, theirs = audit(sample), audit_neo4j(pushed_sample)
-    for name in ("summary", "gaps", "by_street", "by_district", "ranking"):
-        pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
-    assert ours.to_json() == theirs.to_json()
+def answer_audit(fake: FakeNeo4j, graph: OrgGraph, rules) -> None:
+    """Register, per rule, the rows the server would return (counted in process, shuffled)."""
+    ids = graph.nodes["id"].to_numpy(dtype=object)
+    for rule in rules:
+        codes, counts = rule_counts(graph, rule)
+        fake.answer(*rule_statement(rule), _shuffled(pd.DataFrame({"id": ids[codes],
+                                                                   "count": counts})))
 
 
-def test_isolation_from_server_rows_equals_in_process(pushed_sample, sample):
-    ours = isolation(sample)
-    table = ours.communities
+def answer_isolation(fake: FakeNeo4j, graph: OrgGraph) -> None:
+    table = isolation(graph).communities
     statements = isolation_statements()
-    pushed_sample.answer(statements["communities"], {}, _shuffled(pd.DataFrame({
+    fake.answer(statements["communities"], {}, _shuffled(pd.DataFrame({
         "id": table["id"], "ties": table["ties"], "units": table["units"],
         "only_unit": [sp if n == 1 else None for sp, n in
-                      zip(_only_units(sample, table["id"]), table["units"])]})))
-    nodes, edges = sample.to_tables()
+                      zip(_only_units(graph, table["id"]), table["units"])]})))
+    _, edges = graph.to_tables()
     co = edges[edges["kind"].isin(CO_BUILDING_KINDS)]
-    pushed_sample.answer(statements["edges"], {}, _shuffled(co[["source", "target"]]))
-    theirs = isolation_neo4j(pushed_sample)
-    for name in ("communities", "components", "by_street"):
-        pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
-    assert ours.to_json() == theirs.to_json()
+    fake.answer(statements["edges"], {}, _shuffled(co[["source", "target"]]))
+
+
+def answer_reach(fake: FakeNeo4j, graph: OrgGraph, hops: int) -> None:
+    units, communities, matrix = reach_matrix(graph, hops)
+    ids = graph.nodes["id"].to_numpy(dtype=object)
+    households = graph.nodes["households"].fillna(0).to_numpy(dtype=np.int64)
+    statements = reach_statements(hops)
+    fake.answer(statements["units"], {}, _shuffled(pd.DataFrame({
+        "id": ids[units], "communities": np.asarray(matrix.sum(axis=1)).ravel(),
+        "households": matrix.astype(np.int64) @ households[communities]})))
+    fake.answer(statements["inflow"], {}, _shuffled(pd.DataFrame({
+        "id": ids[communities], "inflow": np.asarray(matrix.sum(axis=0)).ravel()})))
 
 
 def _only_units(graph: OrgGraph, community_ids) -> list[str | None]:
@@ -272,28 +277,74 @@ def _only_units(graph: OrgGraph, community_ids) -> list[str | None]:
     return [first.get(c) for c in community_ids]
 
 
+def _same(ours, theirs, names) -> None:
+    for name in names:
+        pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
+    assert ours.to_json() == theirs.to_json()
+
+
+def test_audit_from_server_rows_equals_in_process(pushed_sample, sample):
+    answer_audit(pushed_sample, sample, default_rules())
+    _same(audit(sample), audit(Neo4jSource(pushed_sample)),
+          ("summary", "gaps", "by_street", "by_district", "ranking"))
+
+
+def test_isolation_from_server_rows_equals_in_process(pushed_sample, sample):
+    answer_isolation(pushed_sample, sample)
+    _same(isolation(sample), isolation(Neo4jSource(pushed_sample)),
+          ("communities", "components", "by_street"))
+
+
 @pytest.mark.parametrize("hops", [1, 2, 3])
 def test_reach_from_server_rows_equals_in_process(pushed_sample, sample, hops):
-    units, communities, matrix = reach_matrix(sample, hops)
-    ids = sample.nodes["id"].to_numpy(dtype=object)
-    households = sample.nodes["households"].fillna(0).to_numpy(dtype=np.int64)
-    statements = reach_statements(hops)
-    pushed_sample.answer(statements["units"], {}, _shuffled(pd.DataFrame({
-        "id": ids[units], "communities": np.asarray(matrix.sum(axis=1)).ravel(),
-        "households": matrix.astype(np.int64) @ households[communities]})))
-    pushed_sample.answer(statements["inflow"], {}, _shuffled(pd.DataFrame({
-        "id": ids[communities], "inflow": np.asarray(matrix.sum(axis=0)).ravel()})))
-    ours, theirs = reach(sample, hops=hops), reach_neo4j(pushed_sample, hops=hops)
-    for name in ("units", "communities", "gini_by_street"):
-        pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name), check_dtype=False)
-    assert ours.to_json() == theirs.to_json() and ours.gini == pytest.approx(theirs.gini)
+    answer_reach(pushed_sample, sample, hops)
+    ours, theirs = reach(sample, hops=hops), reach(Neo4jSource(pushed_sample), hops=hops)
+    _same(ours, theirs, ("units", "communities", "gini_by_street"))
+    assert ours.gini == pytest.approx(theirs.gini)
+
+
+def test_whatif_diff_reach_from_on_a_server_equal_in_process(answering_server, small):
+    """These read the server's graph once and count in process: the same answers."""
+    _, graph = small
+    source = Neo4jSource(answering_server)
+    unit, _ = next(iter(isolation(graph).single_points.items()))
+    ours, theirs = whatif(graph, remove=[unit]), whatif(source, remove=[unit])
+    _same(ours, theirs, ("rules", "new_gaps"))
+    assert theirs.newly_isolated  # the unit was a single point of failure
+    pd.testing.assert_frame_equal(reach_from(graph, unit, hops=3),
+                                  reach_from(source, unit, hops=3))
+    changed = graph.without(nodes=[unit])
+    _same(diff(graph, changed), diff(source, changed),
+          ("nodes_added", "nodes_removed", "nodes_changed", "edges_added", "edges_removed",
+           "coverage", "by_street", "status"))
+    assert not diff(source, changed).unchanged and diff(source, graph).unchanged
+    pulls = [c for c, _ in answering_server.sent if c == NODES_QUERY]
+    diff(source, graph)
+    assert [c for c, _ in answering_server.sent if c == NODES_QUERY] == pulls  # read once
+
+
+def test_queries_on_a_server_read_its_places_once(pushed_sample, sample):
+    source = Neo4jSource(pushed_sample)
+    answer_audit(pushed_sample, sample, default_rules())
+    answer_isolation(pushed_sample, sample)
+    before = len(pushed_sample.sent)
+    audit(source)
+    isolation(source)
+    sent = [c for c, _ in pushed_sample.sent[before:]]
+    assert sent.count(NODES_QUERY) == 1 and sent.count(EDGES_QUERY) == 1
+    skeleton_types = [p["types"] for c, p in pushed_sample.sent[before:] if c == EDGES_QUERY][0]
+    assert set(skeleton_types) < SCHEMA_NAMES and not set(skeleton_types) & {
+        neo4j_type(k) for k in CO_BUILDING_KINDS}
+    source.refresh()
+    audit(source)
+    assert [c for c, _ in pushed_sample.sent[before:]].count(NODES_QUERY) == 2
 
 
 def test_unknown_id_from_server_is_an_error_not_a_wrong_answer(pushed_sample, sample):
     rule = default_rules()[0]
     pushed_sample.answer(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
     with pytest.raises(BackendUnavailableError, match="NOPE"):
-        audit_neo4j(pushed_sample, [rule])
+        audit(Neo4jSource(pushed_sample), [rule])
 
 
 # ---------------------------------------------------------------- CLI
@@ -332,3 +383,259 @@ def test_no_password_is_exit_2_and_names_only_the_variable(cli, monkeypatch):
 def test_dataset_and_neo4j_together_is_a_usage_error(cli, monkeypatch, tmp_path):
     result = cli("isolated", str(tmp_path), "--neo4j", "bolt://127.0.0.1:1")
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+# ---------------------------------------------------------------- the CLI on a server
+SERVER = "bolt://analyst:" + SECRET + "@db.example:7687"
+SERVER_SHOWN = "bolt://analyst:***@db.example:7687"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A generated city at a tenth of Guiyang (the fake is slow to pull the full sample):
+    (folder, graph)."""
+    from jiceng.loaders.synthetic import write_generated
+
+    folder = tmp_path_factory.mktemp("small") / "city"
+    write_generated(folder, seed=7, scale=0.1)
+    return folder, read_dataset(folder)
+
+
+@pytest.fixture(scope="module")
+def answering_server(small) -> FakeNeo4j:
+    """The small city pushed into the fake, with the rows the server would return for the
+    default audit, isolation and reach at k = 2 and 3."""
+    _, graph = small
+    fake = FakeNeo4j()
+    push_neo4j(graph, fake, batch_size=1_000_000)
+    answer_audit(fake, graph, default_rules())
+    answer_isolation(fake, graph)
+    for hops in (2, 3):
+        answer_reach(fake, graph, hops)
+    return fake
+
+
+@pytest.fixture
+def connected(monkeypatch, answering_server):
+    """Connections to any server reach the fake; returns the URIs connected to."""
+    import jiceng.loaders.neo4j as module
+
+    uris: list[str] = []
+
+    def connect(uri, user, password, **options):
+        assert password == SECRET
+        uris.append(uri)
+        answering_server.uri = module.redact_uri(uri)
+        return answering_server
+
+    monkeypatch.setattr(module, "Neo4jRunner", connect)
+    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
+    monkeypatch.setenv("NEO4J_URI", SERVER)
+    return uris
+
+
+def _sheets(path) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(path, sheet_name=None, dtype=str)
+
+
+def _first(graph: OrgGraph, kind: str) -> str:
+    return str(graph.nodes["id"][graph.is_kind(kind)].iloc[0])
+
+
+def _whatif_args(graph: OrgGraph) -> list[str]:
+    """Remove a unit that is some community's single point of failure, and one edge."""
+    unit, _ = next(iter(isolation(graph).single_points.items()))
+    _, edges = graph.to_tables()
+    edge = edges[edges["kind"] == "pairs_with"].iloc[0]
+    return ["--remove", unit, "--remove-edge", edge["source"], edge["target"], "pairs_with"]
+
+
+@pytest.mark.parametrize("command", [["audit", "--by", "street"], ["isolated"],
+                                     ["reach", "--hops", "3"], ["whatif"]])
+def test_commands_on_a_server_give_the_same_answers(cli, connected, small, command, tmp_path):
+    """DATASET as a bolt:// URI: the same JSON, and every sheet of the workbook (each
+    frame the command builds) the same but for the dataset's name."""
+    folder, graph = small
+    args = command + (_whatif_args(graph) if command == ["whatif"] else [])
+    local = cli(*args[:1], folder, *args[1:], "--format", "json")
+    remote = cli(*args[:1], SERVER, *args[1:], "--format", "json")
+    assert local.exit_code == remote.exit_code == 0, local.stderr + remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    assert SECRET not in remote.stdout + remote.stderr
+    assert connected == [SERVER]
+    cli(*args[:1], folder, *args[1:], "--format", "xlsx", "--output", tmp_path / "local.xlsx")
+    cli(*args[:1], SERVER, *args[1:], "--format", "xlsx", "--output", tmp_path / "server.xlsx")
+    ours, theirs = _sheets(tmp_path / "local.xlsx"), _sheets(tmp_path / "server.xlsx")
+    assert list(ours) == list(theirs) and len(ours) > 1
+    for name in ours:
+        a, b = ours[name], theirs[name]
+        if not a.equals(b):  # only where the report names its dataset
+            differ = (a.fillna("") != b.fillna("")).to_numpy().nonzero()
+            assert all(graph.name in str(a.iat[r, c]) and SERVER_SHOWN in str(b.iat[r, c])
+                       for r, c in zip(*differ)), name
+    assert all(SECRET not in frame.to_csv() for frame in theirs.values())
+
+
+@pytest.mark.parametrize("where", [["--neo4j"], ["--neo4j", SERVER]])
+def test_neo4j_option_names_the_server_too(cli, connected, small, where):
+    """``--neo4j`` alone takes NEO4J_URI; ``--neo4j URI`` that URI."""
+    local = cli("isolated", small[0], "--format", "json")
+    remote = cli("isolated", *where, "--format", "json")
+    assert remote.exit_code == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    assert connected == [SERVER]
+
+
+def test_diff_takes_a_server_on_either_side(cli, connected, small, tmp_path):
+    from jiceng.loaders import write_dataset
+
+    folder, graph = small
+    changed = tmp_path / "changed"
+    write_dataset(graph.without(nodes=[_first(graph, "unit_party")]), changed)
+    local = cli("diff", folder, changed, "--format", "json")
+    old_on_server = cli("diff", SERVER, changed, "--format", "json")
+    new_on_server = cli("diff", changed, SERVER, "--format", "json")
+    assert local.exit_code == old_on_server.exit_code == new_on_server.exit_code == 0
+    assert json.loads(old_on_server.stdout) == json.loads(local.stdout)
+    backwards = json.loads(cli("diff", changed, folder, "--format", "json").stdout)
+    assert json.loads(new_on_server.stdout) == backwards
+    assert json.loads(local.stdout) != backwards  # the comparison can tell them apart
+    shown = cli("diff", SERVER, changed, "--format", "markdown")
+    assert SERVER_SHOWN in shown.stdout and SECRET not in shown.stdout + shown.stderr
+
+
+@pytest.mark.parametrize("view", ["--street", "--reach", "--overview"])
+def test_map_from_a_server_is_the_same_map(cli, connected, small, view):
+    from html import escape
+
+    folder, graph = small
+    args = {"--street": ["--street", _first(graph, "street_committee")],
+            "--reach": ["--reach", _first(graph, "unit_party"), "--hops", "3"],
+            "--overview": ["--overview"]}[view]
+    local = cli("map", folder, *args)
+    remote = cli("map", SERVER, *args)
+    assert local.exit_code == remote.exit_code == 0, remote.stderr
+    assert SECRET not in remote.stdout + remote.stderr
+    ours, theirs = escape(graph.name), f"Neo4j {SERVER_SHOWN}"
+    # (booleans: pytest would spend minutes explaining a difference of two large pages)
+    named = f"dataset: {ours} " in local.stdout and f"dataset: {theirs} " in remote.stdout
+    assert named
+    page, data = _map_parts(local.stdout)
+    remote_page, remote_data = _map_parts(remote.stdout.replace(theirs, ours))
+    same_page = remote_page == page
+    assert same_page
+    assert remote_data["options"] == data["options"]
+    # the same nodes (every attribute but the position) and the same edges; the radial
+    # layout places leaves in the order of the graph's rows, which a server does not keep
+    for part, drop in (("nodes", {"x", "y"}), ("edges", set())):
+        assert _records(remote_data[part], drop) == _records(data[part], drop)
+        assert len(data[part]) > 1
+
+
+_DATA = re.compile(r'(<script type="application/json" id="jiceng-data">)(.*?)(</script>)', re.S)
+
+
+def _map_parts(html: str) -> tuple[str, dict]:
+    """The page without its data, and the data (nodes, edges, options)."""
+    return _DATA.sub("", html), json.loads(_DATA.search(html)[2])
+
+
+def _records(items: list[dict], drop: set[str]) -> list[str]:
+    return sorted(json.dumps({k: v for k, v in x.items() if k not in drop}, sort_keys=True)
+                  for x in items)
+
+
+def test_command_modules_never_branch_on_the_backend():
+    """The CLI turns DATASET/--neo4j into a source in one helper (options.load_source);
+    no command module tests which backend it got, or calls server-only code."""
+    import ast
+    from pathlib import Path
+
+    import jiceng.cli
+
+    suspicious = {"runner", "server", "neo4j_uri", "source", "Neo4jSource", "OrgGraph",
+                  "is_server_uri", "Neo4jRunner"}
+    folder = Path(jiceng.cli.__file__).parent
+    modules = [p for p in sorted(folder.glob("*.py")) if p.name not in ("options.py",
+                                                                        "__init__.py")]
+    assert {"audit.py", "analysis.py", "maps.py"} <= {p.name for p in modules}
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Match)):
+                test = node.subject if isinstance(node, ast.Match) else node.test
+                names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+                names |= {n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)}
+                assert not names & (suspicious | {"isinstance"}), \
+                    f"{path.name}:{node.lineno} branches on {sorted(names & suspicious)}"
+            if isinstance(node, ast.ImportFrom) and node.module == "jiceng.queries.cypher":
+                raise AssertionError(f"{path.name}:{node.lineno} imports server-only code")
+            if isinstance(node, ast.alias):
+                assert not node.name.endswith("_neo4j") or node.name in (
+                    "push_neo4j", "pull_neo4j", "connect_neo4j"), f"{path.name}: {node.name}"
+
+
+# ---------------------------------------------------------------- credentials
+@pytest.mark.parametrize("uri, shown", [
+    ("bolt://user:SECRET@host:7687", "bolt://user:***@host:7687"),
+    ("neo4j+s://admin:p@ss:w/rd@db.example.org", "neo4j+s://admin:***@db.example.org"),
+    ("neo4j://:SECRET@host", "neo4j://:***@host"),
+    ("bolt://host:7687", "bolt://host:7687"),
+    ("bolt://user@host:7687", "bolt://user@host:7687"),
+    ("bolt://a.b@example.org:SECRET@host", "bolt://a.b@example.org:***@host"),
+    ("bolt://user:SEC@RET/x?y#z@host", "bolt://user:***@host"),
+])
+def test_redact_uri(uri, shown):
+    from jiceng.loaders.neo4j import redact_uri
+
+    assert redact_uri(uri) == shown
+    assert "SECRET" not in redact_uri(uri)
+
+
+def test_unreachable_server_message_hides_the_password(tmp_path):
+    env = {"PATH": "", "NEO4J_PASSWORD": "x", "HOME": str(tmp_path),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    done = subprocess.run([sys.executable, "-m", "jiceng", "audit",
+                           f"bolt://admin:{SECRET}@127.0.0.1:1"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "cannot reach Neo4j at bolt://admin:***@127.0.0.1:1" in done.stderr
+    assert SECRET not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_password_in_the_uri_is_used_and_hidden(cli, monkeypatch):
+    """No NEO4J_PASSWORD and no prompt needed: the URI's password is tried, never shown."""
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    result = cli("isolated", f"bolt://admin:{SECRET}@127.0.0.1:1")
+    assert result.exit_code == 2
+    assert "cannot reach Neo4j at bolt://admin:***@127.0.0.1:1" in result.stderr
+    assert SECRET not in result.stderr and "NEO4J_PASSWORD" not in result.stderr
+
+
+def test_source_names_the_server_without_the_password():
+    fake = FakeNeo4j()
+    fake.uri = f"bolt://admin:{SECRET}@db:7687"  # a runner that kept the raw address
+    source = Neo4jSource(fake)
+    assert SECRET not in source.name + source.uri + repr(source)
+    assert source.name == "Neo4j bolt://admin:***@db:7687"
+
+
+def test_credentials_written_into_the_uri_reach_the_driver_not_the_screen(monkeypatch):
+    """``bolt://user:password@host``: the driver gets the bare address and the credentials
+    apart; every message shows the address with ``***``."""
+    import neo4j
+
+    seen = {}
+
+    def driver(uri, auth, **options):
+        seen.update(uri=uri, auth=auth)
+        raise neo4j.exceptions.ServiceUnavailable("no route")
+
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", driver)
+    from jiceng.loaders.neo4j import Neo4jRunner
+
+    with pytest.raises(BackendUnavailableError) as error:
+        Neo4jRunner(f"bolt://admin:{SECRET}%40x@db.example:7687", "neo4j", "")
+    assert seen == {"uri": "bolt://db.example:7687", "auth": ("admin", SECRET + "@x")}
+    assert "bolt://admin:***@db.example:7687" in str(error.value)
+    assert SECRET not in str(error.value)

@@ -23,8 +23,7 @@ NOTEBOOK = NOTEBOOKS / "walkthrough.ipynb"
 SOURCE = NOTEBOOKS / "walkthrough.py"
 PROJECT_PACKAGES = {"jiceng"}
 #: Names the notebook may import from modules, beyond the packages' ``__all__``.
-ALLOWED = {("jiceng.loaders.neo4j", "Neo4jRunner"), ("jiceng.loaders.neo4j", "push_neo4j"),
-           ("jiceng.queries.cypher", "audit_neo4j"), ("jiceng.maps", "overview_map"),
+ALLOWED = {("jiceng.loaders.neo4j", "push_neo4j"), ("jiceng.maps", "overview_map"),
            ("jiceng.maps", "street_map"), ("jiceng.maps", "reach_map"),
            ("jiceng.maps", "NetworkMap")}
 

@@ -27,6 +27,7 @@ __all__ = [
     "Problem", "RuleError", "UnknownNodeError", "BackendUnavailableError",
     # loaders
     "read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample", "sample_path",
+    "Neo4jSource",
     # queries
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 #: The subpackage that defines each public name, in layer order.
-_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.queries")
+_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.loaders.neo4j", "jiceng.queries")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from jiceng.graphmodel import (
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         write_dataset,
         write_excel,
     )
+    from jiceng.loaders.neo4j import Neo4jSource
     from jiceng.queries import (
         AuditResult,
         DiffResult,

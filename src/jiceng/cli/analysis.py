@@ -8,32 +8,33 @@ import click
 import pandas as pd
 
 from jiceng.cli.options import (
-    dataset_argument,
+    SOURCE,
     emit_report,
-    load_graph,
     load_source,
     neo4j_option,
     output_options,
     progress,
+    shown,
+    source_argument,
 )
-from jiceng.report import Report, Section
-from jiceng.loaders import read_dataset
+from jiceng.loaders.neo4j import as_graph
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
+from jiceng.report import Report, Section
 
 _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
                             help="Longest path: co-building edge, then leads edges.")
 
 
 @click.command()
-@dataset_argument
+@source_argument
 @neo4j_option
 @output_options
-def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
+def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """Find isolated and fragile communities and their single points of failure.
 
     Isolated: a community Party organization with no pairing, part-time member or
@@ -45,20 +46,15 @@ def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path
       jiceng isolated mydata/ --format json
       jiceng isolated --neo4j bolt://localhost:7687
     """
-    graph, server = load_source(dataset, neo4j_uri)
+    source = load_source(dataset, neo4j_uri)
     with progress("finding isolated communities"):
-        if server is None:
-            result = isolation(graph)
-        else:
-            from jiceng.queries.cypher import isolation_neo4j
-
-            result = isolation_neo4j(server, graph=graph)
+        result = isolation(source)
     table = result.communities
     single = pd.DataFrame([(u, c) for u, cs in result.single_points.items() for c in cs],
                           columns=["unit", "community"])
     report = Report(
         title="孤立与脆弱社区 Isolated and fragile communities",
-        dataset=graph.name,
+        dataset=source.name,
         notes=[f"孤立社区 isolated: {len(result.isolated)} · 脆弱社区 fragile: {len(result.fragile)}"
                f" · 共建连通分量 components: {len(result.components)}"],
         sections=[
@@ -79,13 +75,13 @@ def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path
 
 
 @click.command()
-@dataset_argument
+@source_argument
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
               help="Only this unit Party organization (repeatable).")
 @neo4j_option
 @output_options
-def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
+def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
           output: Path | None) -> None:
     """How far each unit's co-building resources reach, and which communities get none.
 
@@ -99,19 +95,14 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: st
       jiceng reach mydata/ --unit UP00001 --format json
       jiceng reach --neo4j bolt://localhost:7687 --hops 3
     """
-    graph, server = load_source(dataset, neo4j_uri)
+    source = load_source(dataset, neo4j_uri)
     with progress(f"computing reach of every unit within {hops} hops"):
-        if server is None:
-            result = run_reach(graph, hops=hops, units=list(units) or None)
-        else:
-            from jiceng.queries.cypher import reach_neo4j
-
-            result = reach_neo4j(server, hops=hops, units=list(units) or None, graph=graph)
+        result = run_reach(source, hops=hops, units=list(units) or None)
     deserts = result.communities[result.communities["inflow"] == 0]
     top = result.units.sort_values(["communities", "households"], ascending=False).head(20)
     report = Report(
         title=f"共建资源覆盖 Reach of co-building resources (k = {hops})",
-        dataset=graph.name,
+        dataset=source.name,
         notes=[f"资源荒漠 deserts: {len(result.deserts)} · 流入基尼系数 inflow Gini: "
                f"{result.gini:.3f}"],
         sections=[
@@ -130,28 +121,35 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: st
 
 
 @click.command()
-@dataset_argument
+@source_argument
 @click.option("--remove", "remove", multiple=True, metavar="ID|NAME",
               help="Remove this node (usually a unit Party organization), by id or name; "
                    "repeatable.")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
               metavar="SOURCE TARGET KIND", help="Remove this edge (every parallel copy); repeatable.")
 @_hops_option
+@neo4j_option
 @output_options
-def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
-           fmt: str, output: Path | None) -> None:
+def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
+           neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """What breaks if units withdraw: newly failing rules, isolated communities, deserts.
+
+    On a Neo4j server the graph is read once and compared in process; the server is
+    not changed.
 
     \b
     Example:
       jiceng whatif --remove UP00155
       jiceng whatif mydata/ --remove-edge UP00001 C00001 pairs_with --format json
+      jiceng whatif --neo4j bolt://localhost:7687 --remove UP00155
     """
     if not remove and not remove_edges:
         raise click.UsageError("give at least one --remove ID or --remove-edge SOURCE TARGET KIND")
-    graph = load_graph(dataset)
+    source = load_source(dataset, neo4j_uri)
     with progress("comparing before and after"):
-        result = run_whatif(graph, remove=[resolve_node(graph, r) for r in remove], remove_edges=list(remove_edges), hops=hops)
+        graph = as_graph(source)  # names are resolved, and what-if counted, on the whole graph
+        result = run_whatif(graph, remove=[resolve_node(graph, r) for r in remove],
+                            remove_edges=list(remove_edges), hops=hops)
     lost = pd.DataFrame({"community": result.newly_isolated + result.newly_fragile
                          + result.new_deserts,
                          "status": ["isolated"] * len(result.newly_isolated)
@@ -159,7 +157,7 @@ def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, h
                          + ["desert"] * len(result.new_deserts)})
     report = Report(
         title="假设分析 What if: " + "、".join(result.removed),
-        dataset=graph.name,
+        dataset=source.name,
         notes=[f"新增孤立社区 newly isolated: {len(result.newly_isolated)} · 新增脆弱社区 newly "
                f"fragile: {len(result.newly_fragile)} · 新增资源荒漠 new deserts: "
                f"{len(result.new_deserts)}"],
@@ -175,25 +173,29 @@ def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, h
 
 
 @click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=SOURCE)
+@click.argument("new", type=SOURCE)
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="A YAML rule file (default: the article's rules).")
 @output_options
-def diff(old: Path, new: Path, rules_file: Path | None, fmt: str, output: Path | None) -> None:
+def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, output: Path | None) -> None:
     """Compare two snapshots of a city: nodes and edges added and removed, coverage moved.
+
+    OLD and NEW are datasets, or Neo4j servers (bolt://host:7687): e.g. what a dataset
+    would change on the shared server.
 
     \b
     Example:
       jiceng diff city-2024/ city-2025/
       jiceng diff old.xlsx new.xlsx --format xlsx --output changes.xlsx
+      jiceng diff bolt://localhost:7687 city-2025/
     """
     rules = load_rules(rules_file)
     with progress("reading both snapshots"):
-        before, after = read_dataset(old), read_dataset(new)
+        before, after = load_source(old), load_source(new)
     result = run_diff(before, after, rules=rules)
     report = Report(
-        title=f"变化对比 Changes: {old} → {new}",
+        title=f"变化对比 Changes: {shown(old)} → {shown(new)}",
         notes=["无变化 no change" if result.unchanged else
                f"节点 nodes +{len(result.nodes_added)} −{len(result.nodes_removed)} "
                f"~{result.nodes_changed['id'].nunique()} · 关系 edges "

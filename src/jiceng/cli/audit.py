@@ -9,18 +9,18 @@ import numpy as np
 import pandas as pd
 
 from jiceng.cli.options import (
-    dataset_argument,
     emit_report,
     load_source,
     neo4j_option,
     output_options,
     progress,
     say,
+    source_argument,
 )
-from jiceng.report import Report, Section
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.coverage import audit as run_audit
 from jiceng.queries.rules import load_rules
+from jiceng.report import Report, Section
 
 __all__ = ["audit", "audit_report"]
 
@@ -78,7 +78,7 @@ def below_threshold(result: AuditResult, percent: float) -> pd.DataFrame:
 
 
 @click.command()
-@dataset_argument
+@source_argument
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="A YAML rule file (default: the article's 13 rules).")
 @click.option("--by", type=click.Choice(["district", "street"]), default="district",
@@ -87,12 +87,13 @@ def below_threshold(result: AuditResult, percent: float) -> pd.DataFrame:
               help="Exit with code 1 when any rule's coverage is below PCT percent.")
 @neo4j_option
 @output_options
-def audit(dataset: Path | None, rules_file: Path | None, by: str, fail_under: float | None,
+def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_under: float | None,
           neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """Check every coverage rule on a dataset and roll the gaps up by district and street.
 
-    Without DATASET, audits the bundled Guiyang sample. Exit code 1 when --fail-under is
-    given and some rule's coverage is below it; 2 for bad input or bad rules.
+    Without DATASET, audits the bundled Guiyang sample. DATASET may also be a Neo4j
+    server (bolt://host:7687), where the rules are counted. Exit code 1 when --fail-under
+    is given and some rule's coverage is below it; 2 for bad input or bad rules.
 
     \b
     Example:
@@ -102,15 +103,10 @@ def audit(dataset: Path | None, rules_file: Path | None, by: str, fail_under: fl
       jiceng audit --neo4j bolt://localhost:7687
     """
     rules = load_rules(rules_file)
-    graph, server = load_source(dataset, neo4j_uri)
+    source = load_source(dataset, neo4j_uri)
     with progress(f"auditing {len(rules)} rules"):
-        if server is None:
-            result = run_audit(graph, rules)
-        else:
-            from jiceng.queries.cypher import audit_neo4j
-
-            result = audit_neo4j(server, rules, graph=graph)
-    emit_report(audit_report(result, dataset=graph.name, by=by), fmt, output)
+        result = run_audit(source, rules)
+    emit_report(audit_report(result, dataset=source.name, by=by), fmt, output)
     if fail_under is not None:
         low = below_threshold(result, fail_under)
         if len(low):

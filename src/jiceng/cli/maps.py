@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import dataset_argument, load_graph, progress, say
+from jiceng.cli.options import load_source, neo4j_option, progress, say, source_argument
+from jiceng.loaders.neo4j import as_graph
 from jiceng.maps import overview_map, reach_map, street_map
 from jiceng.queries.lookup import resolve_node
 
 
 @click.command("map")
-@dataset_argument
+@source_argument
 @click.option("--overview", is_flag=True,
               help="全市一张图: districts, streets, communities marked by what is wrong there.")
 @click.option("--district", metavar="ID|NAME", default=None,
@@ -25,13 +26,16 @@ from jiceng.queries.lookup import resolve_node
               help="One unit Party organization (id or name) and what it reaches.")
 @click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
               help="With --reach: longest path.")
+@neo4j_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="The .html file to write (atomically); without it the page goes to stdout.")
-def map_command(dataset: Path | None, overview: bool, district: str | None, with_units: bool,
-                street: str | None, unit: str | None, hops: int, output: Path | None) -> None:
+def map_command(dataset: Path | str | None, overview: bool, district: str | None,
+                with_units: bool, street: str | None, unit: str | None, hops: int,
+                neo4j_uri: str | None, output: Path | None) -> None:
     """画网络图 Draw an interactive network map as one self-contained HTML file.
 
-    The page needs no network: open it in any browser on an offline intranet.
+    The page needs no network: open it in any browser on an offline intranet. From a
+    Neo4j server (bolt://host:7687 or --neo4j) the graph is read once and drawn here.
 
     \b
     Example:
@@ -47,7 +51,9 @@ def map_command(dataset: Path | None, overview: bool, district: str | None, with
         raise click.UsageError("choose exactly one of --overview, --street ID, --reach UNIT")
     if (district or with_units) and not overview:
         raise click.UsageError("--district and --units go with --overview")
-    graph = load_graph(dataset)
+    source = load_source(dataset, neo4j_uri)
+    with progress("reading the graph"):
+        graph = as_graph(source)
     with progress("drawing the map"):
         if overview:
             where = resolve_node(graph, district, ["district_committee"]) if district else None

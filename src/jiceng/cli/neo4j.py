@@ -22,8 +22,8 @@ _uri_option = click.option(
 def neo4j_group() -> None:
     """Share a dataset through a Neo4j server: push it, pull it back.
 
-    Start a server with the project's docker-compose.yml, then run the audit,
-    isolated and reach commands there with --neo4j.
+    Start a server with the project's docker-compose.yml, then run any analysis
+    command there: give the server's URI where a dataset goes, or --neo4j.
 
     \b
     Example:

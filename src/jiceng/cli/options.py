@@ -11,11 +11,18 @@ from pathlib import Path
 import click
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
-from jiceng.report import FORMATS, Report, emit
 from jiceng.loaders import read_dataset, sample_path
+from jiceng.loaders.neo4j import (
+    Neo4jSource,
+    Source,
+    is_server_uri,
+    redact_uri,
+    split_credentials,
+)
+from jiceng.report import FORMATS, Report, emit
 
 __all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
-           "neo4j_option", "connect_neo4j", "load_source"]
+           "neo4j_option", "connect_neo4j", "load_source", "source_argument", "SOURCE", "shown"]
 
 
 def dataset_argument(function):
@@ -79,7 +86,29 @@ def emit_report(report: Report, fmt: str, output: Path | None) -> None:
         say(f"wrote {output}")
 
 
-# ---------------------------------------------------------------- Neo4j
+# ---------------------------------------------------------------- sources: a dataset or Neo4j
+class _SourceType(click.ParamType):
+    """A dataset path, or a Neo4j server URI (``bolt://`` or ``neo4j://``, kept as text)."""
+
+    name = "DATASET|URI"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        return text if is_server_uri(text) else Path(text)
+
+
+#: DATASET arguments that may also name a Neo4j server.
+SOURCE = _SourceType()
+
+
+def source_argument(function):
+    """An optional DATASET argument that may also be a server URI (``bolt://host:7687``);
+    without it the bundled sample is used."""
+    return click.argument("dataset", required=False, type=SOURCE)(function)
+
+
 def neo4j_option(function):
     """``--neo4j [URI]``: run on a Neo4j server (the URI, or NEO4J_URI when none is given)."""
     return click.option(
@@ -89,47 +118,54 @@ def neo4j_option(function):
     )(function)
 
 
-def connect_neo4j(uri: str | None):
-    """A connected :class:`loaders.neo4j.Neo4jRunner`, closed when the command ends.
+def shown(dataset: Path | str | None) -> str:
+    """A dataset or server as people may see it (a password in a URI becomes ``***``)."""
+    return "sample" if dataset is None else redact_uri(str(dataset))
+
+
+def connect_neo4j(uri: str | None) -> Neo4jSource:
+    """A connected :class:`jiceng.loaders.neo4j.Neo4jSource`, closed when the command ends.
 
     The URI comes from the option or NEO4J_URI; the user from NEO4J_USER (default
     ``neo4j``); the password from NEO4J_PASSWORD or, at a terminal, a hidden prompt.
-    Credentials are never printed.
+    Credentials are never printed: every address shown is redacted.
     """
-    from jiceng.loaders.neo4j import Neo4jRunner
-
     uri = uri or os.environ.get("NEO4J_URI")
     if not uri:
-        raise BackendUnavailableError("no Neo4j server given: pass a URI "
-                                      "(bolt://localhost:7687) or set NEO4J_URI")
+        raise BackendUnavailableError("未指定 Neo4j 服务器（no Neo4j server given: pass a URI "
+                                      "such as bolt://localhost:7687, or set NEO4J_URI）")
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD")
+    if password is None and split_credentials(uri)[2] is not None:
+        password = ""  # the URI carries it
     if password is None:
         if not sys.stdin.isatty():
-            raise BackendUnavailableError(f"no password for Neo4j at {uri}: set NEO4J_PASSWORD")
+            raise BackendUnavailableError(
+                f"缺少 Neo4j 密码（no password for Neo4j at {redact_uri(uri)}: "
+                "set NEO4J_PASSWORD）")
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
-    with progress(f"connecting to {uri}"):
-        runner = Neo4jRunner(uri, user, password, database=os.environ.get("NEO4J_DATABASE"))
+    with progress(f"connecting to {redact_uri(uri)}"):
+        source = Neo4jSource.connect(uri, user, password,
+                                     database=os.environ.get("NEO4J_DATABASE"))
     context = click.get_current_context(silent=True)
     if context is not None:
-        context.call_on_close(runner.close)
-    return runner
+        context.call_on_close(source.close)
+    return source
 
 
-def load_source(dataset: Path | None, neo4j_uri: str | None):
-    """The graph to work on, and the Neo4j runner when the work runs on a server.
+def load_source(dataset: Path | str | None, neo4j_uri: str | None = None) -> Source:
+    """What a command works on: an in-memory graph, or a Neo4j server (a ``Neo4jSource``).
 
-    With ``--neo4j`` the graph is the server's skeleton (nodes and the edges that place
-    them), read once to name and roll up the results the server counts.
+    DATASET may be a folder, a workbook or a server URI (``bolt://host:7687``);
+    ``--neo4j [URI]`` names a server too (NEO4J_URI when no URI is given). Without
+    either, the bundled sample. The queries take either source alike, so commands
+    never ask which one they got.
     """
-    if neo4j_uri is None:
-        return load_graph(dataset), None
-    if dataset is not None:
-        raise click.UsageError("give either DATASET or --neo4j, not both")
-    from jiceng.queries.cypher import skeleton
-
-    runner = connect_neo4j(neo4j_uri)
-    with progress("reading the graph's places from Neo4j"):
-        graph = skeleton(runner)
-    graph.name = f"Neo4j {runner.uri}"
-    return graph, runner
+    if neo4j_uri is not None:
+        if dataset is not None:
+            raise click.UsageError("DATASET 与 --neo4j 只能给一个（give either DATASET or "
+                                   "--neo4j, not both）")
+        return connect_neo4j(neo4j_uri)
+    if is_server_uri(dataset):
+        return connect_neo4j(str(dataset))
+    return load_graph(Path(dataset) if dataset is not None else None)

@@ -1,28 +1,87 @@
-"""Neo4j in and out: push a graph into a Neo4j 5 server and pull it back.
+"""Neo4j in and out: push a graph into a Neo4j 5 server and pull it back; a server as a source.
 
 Everything goes through a *runner*: any object with ``run(cypher, params) ->
 DataFrame``. :class:`Neo4jRunner` is the real one (the official ``neo4j`` driver);
 tests use a recording fake. Node labels and relationship types come only from the
 schema (``neo4j_label``/``neo4j_type``), never from input text; every value is a
 query parameter.
+
+A :class:`Neo4jSource` is a server as the *source* of the queries: ``audit``,
+``isolation``, ``reach``, ``reach_from``, ``whatif`` and ``diff`` take either an
+:class:`~jiceng.graphmodel.OrgGraph` or a ``Neo4jSource``, and the source decides
+where the counting runs. Server addresses shown to people pass through
+:func:`redact_uri`, so a password written into a URI is never printed.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import pandas as pd
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
-__all__ = ["Runner", "Neo4jRunner", "push_neo4j", "pull_neo4j", "constraint_statements",
-           "node_statement", "edge_statement"]
+__all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "is_server_uri",
+           "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
+           "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
 
 DEFAULT_BATCH = 5000
+
+# user, then everything up to the last "@": a password with "@" or "/" in it is hidden whole
+_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#:]*):.*@", re.DOTALL)
+_SERVER_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
+
+
+def redact_uri(uri: str) -> str:
+    """The URI as people may see it: a password in it becomes ``***``.
+
+    Every server address jiceng prints ("connecting to", "cannot reach Neo4j at", graph
+    names) passes through here.
+
+    >>> redact_uri("bolt://user:SECRET@db.example:7687")
+    'bolt://user:***@db.example:7687'
+    >>> redact_uri("neo4j+s://:p@ss/w@host")
+    'neo4j+s://:***@host'
+    >>> redact_uri("bolt://localhost:7687")
+    'bolt://localhost:7687'
+    """
+    return _USER_INFO.sub(r"\1:***@", str(uri))
+
+
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#:]*):(.*)@(.*)$", re.DOTALL)
+
+
+def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
+    """``bolt://user:password@host`` -> (``bolt://host``, user, password); the driver
+    takes credentials apart from the address. Without a password in it: (uri, None, None).
+
+    >>> split_credentials("bolt://analyst:p%40ss@db:7687")
+    ('bolt://db:7687', 'analyst', 'p@ss')
+    >>> split_credentials("bolt://db:7687")
+    ('bolt://db:7687', None, None)
+    """
+    from urllib.parse import unquote
+
+    match = _CREDENTIALS.match(uri)
+    if match is None:
+        return uri, None, None
+    scheme, user, password, rest = match.groups()
+    return scheme + rest, unquote(user) or None, unquote(password)
+
+
+def is_server_uri(text: object) -> bool:
+    """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``).
+
+    >>> is_server_uri("bolt://localhost:7687"), is_server_uri("neo4j+s://x"), is_server_uri("data/")
+    (True, True, False)
+    """
+    return isinstance(text, str) and bool(_SERVER_URI.match(text))
 
 
 class Runner(Protocol):
@@ -36,7 +95,7 @@ class Neo4jRunner:
 
     Connects at once (``verify_connectivity``) so an unreachable server or a wrong
     password fails in seconds with :class:`BackendUnavailableError`. The message
-    names the server, never the credentials.
+    names the server, never the credentials: ``uri`` is the redacted address.
     """
 
     def __init__(self, uri: str, user: str, password: str, *, database: str | None = None,
@@ -47,33 +106,41 @@ class Neo4jRunner:
         logging.getLogger("neo4j").addHandler(logging.NullHandler())
         from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-        self.uri = uri
+        self.uri = redact_uri(uri)
         self.database = database
+        uri, in_uri_user, in_uri_password = split_credentials(uri)
+        if in_uri_password is not None:  # written into the URI: those win
+            user, password = in_uri_user or user, in_uri_password
         self._errors = (ServiceUnavailable, AuthError, DriverError, Neo4jError, OSError, ValueError)
+        self.driver: Any = None
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                      connection_timeout=timeout,
                                                      max_transaction_retry_time=timeout)
             self.driver.verify_connectivity()
         except AuthError:
+            self.close()
             raise BackendUnavailableError(
-                f"Neo4j at {uri} refused the user name or password "
-                "(set NEO4J_USER and NEO4J_PASSWORD)") from None
+                f"Neo4j 服务器 {self.uri} 拒绝了用户名或密码（Neo4j at {self.uri} refused the "
+                "user name or password: set NEO4J_USER and NEO4J_PASSWORD）") from None
         except self._errors as error:
+            self.close()  # a driver that never connected still holds resources
             raise BackendUnavailableError(
-                f"cannot reach Neo4j at {uri} ({type(error).__name__}): is the server running? "
-                "(docker compose up -d)") from None
+                f"无法连接 Neo4j 服务器 {self.uri}（cannot reach Neo4j at {self.uri} "
+                f"({type(error).__name__}): is the server running? docker compose up -d）") from None
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         try:
             records, _, keys = self.driver.execute_query(cypher, params or {},
                                                          database_=self.database)
         except self._errors as error:
-            raise BackendUnavailableError(f"Neo4j at {self.uri} failed: {error}") from None
+            raise BackendUnavailableError(
+                f"Neo4j 服务器出错（Neo4j at {self.uri} failed: {error}）") from None
         return pd.DataFrame([r.values() for r in records], columns=list(keys))
 
     def close(self) -> None:
-        self.driver.close()
+        if self.driver is not None:
+            self.driver.close()
 
     def __enter__(self):
         return self
@@ -214,3 +281,104 @@ def pull_neo4j(runner: Runner, *, edge_kinds: Iterable[str] | None = None,
     return OrgGraph.from_tables(as_text(node_table), as_text(edge_table), name=name,
                                 nodes_file="neo4j nodes", edges_file="neo4j relationships")
 
+
+
+def pull_skeleton(runner: Runner, *, name: str = "neo4j") -> OrgGraph:
+    """Every node with its attributes, and only the edges that place nodes (``within``,
+    ``leads``, ``covers``, ...): enough to name results and roll them up by place."""
+    return pull_neo4j(runner, edge_kinds=HOME_EDGE_KINDS, name=name)
+
+
+# ------------------------------------------------------------------- the source
+class Neo4jSource:
+    """A Neo4j server as the source of the queries.
+
+    Pass it wherever a graph goes: ``audit(source)``, ``isolation(source)``,
+    ``reach(source, hops=3)`` count on the server (parameterized Cypher) and return the
+    same results as in process; ``reach_from``, ``whatif`` and ``diff`` read the whole
+    graph from the server once (:meth:`graph`) and count in process.
+
+    The graph's places (every node, and the edges that place nodes) are read once, on
+    first use, to name and roll up what the server counts (:meth:`skeleton`). A source
+    is a snapshot in that sense: after the database changes, make a new source (or call
+    :meth:`refresh`).
+
+    ``runner`` is anything with ``run(cypher, params) -> DataFrame``; to connect to a
+    server use :meth:`connect`. A source is itself a runner, so ``push_neo4j(graph,
+    source)`` and ``pull_neo4j(source)`` work on it. Use it as a context manager (or call
+    :meth:`close`) to close the connection.
+
+    >>> class Empty:
+    ...     uri = "bolt://analyst:SECRET@db:7687"
+    ...     def run(self, cypher, params=None):
+    ...         import pandas as pd
+    ...         return pd.DataFrame()
+    >>> Neo4jSource(Empty()).name
+    'Neo4j bolt://analyst:***@db:7687'
+    """
+
+    def __init__(self, runner: Runner, *, name: str | None = None):
+        self.runner = runner
+        self.uri = redact_uri(getattr(runner, "uri", "") or "")
+        self.name = name if name is not None else f"Neo4j {self.uri}".strip()
+        self._skeleton: OrgGraph | None = None
+        self._graph: OrgGraph | None = None
+
+    @classmethod
+    def connect(cls, uri: str, user: str = "neo4j", password: str = "", *,
+                database: str | None = None, timeout: float = 5.0) -> Neo4jSource:
+        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`)."""
+        return cls(Neo4jRunner(uri, user, password, database=database, timeout=timeout))
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run one parameterized statement on the server."""
+        return self.runner.run(cypher, params)
+
+    def skeleton(self) -> OrgGraph:
+        """Every node and the edges that place nodes, read once."""
+        if self._graph is not None:
+            return self._graph
+        if self._skeleton is None:
+            self._skeleton = pull_skeleton(self.runner, name=self.name)
+        return self._skeleton
+
+    def graph(self) -> OrgGraph:
+        """The whole graph, read once (:func:`pull_neo4j`), for the queries that count in
+        process."""
+        if self._graph is None:
+            self._graph = pull_neo4j(self.runner, name=self.name)
+        return self._graph
+
+    def refresh(self) -> None:
+        """Forget what was read, so the next query reads the server's current graph."""
+        self._skeleton = self._graph = None
+
+    def close(self) -> None:
+        close = getattr(self.runner, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Neo4jSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jSource({self.uri!r})"
+
+
+#: What the queries take: a graph in memory, or a Neo4j server.
+Source: TypeAlias = OrgGraph | Neo4jSource
+
+
+def as_graph(source: Source) -> OrgGraph:
+    """The source as an in-memory graph: itself, or the whole graph read from the server.
+
+    For the work that counts in process (what-if, diff, maps) whatever the source.
+    """
+    if isinstance(source, Neo4jSource):
+        return source.graph()
+    if not isinstance(source, OrgGraph):
+        raise TypeError(f"a source is an OrgGraph or a Neo4jSource, not {type(source).__name__}")
+    return source

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
+from jiceng.loaders.neo4j import Neo4jSource, Source
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
@@ -113,13 +114,15 @@ def _coverage(passing, checked):
         return np.where(checked > 0, np.asarray(passing, dtype=float) / checked, np.nan)
 
 
-def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = None, *,
+def audit(source: Source, rules: Sequence[Rule] | str | os.PathLike | None = None, *,
           on_rule: Callable[[Rule], None] | None = None) -> AuditResult:
     """Check every rule on every node it applies to, and roll the results up.
 
     Parameters
     ----------
-    graph : OrgGraph
+    source : OrgGraph or Neo4jSource
+        On a Neo4j server each rule is counted there by one Cypher statement, and the
+        counts are rolled up here exactly as in process.
     rules : list of Rule, or a path to a YAML rule file, or None for the article's rules
     on_rule : callable, optional
         Called with each rule before it is evaluated (for progress display).
@@ -139,6 +142,11 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
     >>> int(result.summary.set_index("rule").loc["grid-branch", "checked"]) == read_sample().count("grid")
     True
     """
+    if isinstance(source, Neo4jSource):
+        from jiceng.queries.cypher import audit_on_server
+
+        return audit_on_server(source, rules, on_rule=on_rule)
+    graph = source
     rules = as_rules(rules)
     per_rule = []
     for rule in rules:

@@ -1,8 +1,12 @@
 """The same queries on a Neo4j server: audit, isolation and reach as parameterized Cypher.
 
+These functions are internal: call :func:`jiceng.queries.audit`, ``isolation`` and
+``reach`` with a :class:`~jiceng.loaders.neo4j.Neo4jSource` and they run here.
+
 Each query counts on the server and returns ids and numbers; the results are then
-assembled by the same code as in process (:func:`~queries.coverage.assemble_audit`,
-:func:`~queries.isolation.assemble_isolation`, :func:`~queries.reach.assemble_reach`),
+assembled by the same code as in process (:func:`~jiceng.queries.coverage.assemble_audit`,
+:func:`~jiceng.queries.isolation.assemble_isolation`,
+:func:`~jiceng.queries.reach.assemble_reach`),
 on a *skeleton* of the graph pulled once: every node, and only the edges that place a
 node in its community, street and district (for names and roll-ups).
 
@@ -22,16 +26,15 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
-from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
-from jiceng.loaders.neo4j import Runner, pull_neo4j
+from jiceng.loaders.neo4j import Neo4jSource, Runner, pull_skeleton
 from jiceng.queries.coverage import AuditResult, assemble_audit
 from jiceng.queries.isolation import IsolationResult, assemble_isolation
 from jiceng.queries.reach import ReachResult, assemble_reach
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
 __all__ = ["rule_statement", "isolation_statements", "reach_statements", "skeleton",
-           "audit_neo4j", "isolation_neo4j", "reach_neo4j"]
+           "audit_on_server", "isolation_on_server", "reach_on_server"]
 
 _CO_BUILDING = "|".join(neo4j_type(k) for k in CO_BUILDING_KINDS)
 
@@ -130,7 +133,7 @@ def reach_statements(hops: int = 2) -> dict[str, str]:
 def skeleton(runner: Runner) -> OrgGraph:
     """Every node with its attributes, and only the edges that place nodes (``within``,
     ``leads``, ``covers``, ...): enough to name results and roll them up by place."""
-    return pull_neo4j(runner, edge_kinds=HOME_EDGE_KINDS, name="neo4j")
+    return pull_skeleton(runner)
 
 
 def _codes(graph: OrgGraph, ids) -> np.ndarray:
@@ -139,25 +142,26 @@ def _codes(graph: OrgGraph, ids) -> np.ndarray:
     codes = graph.codes(ids)
     if (codes < 0).any():
         missing = ids[int(np.flatnonzero(codes < 0)[0])]
-        raise BackendUnavailableError(f"Neo4j returned node {missing!r}, which the graph read "
-                                      "before does not hold: was the database changed meanwhile?")
+        raise BackendUnavailableError(
+            f"Neo4j 返回了之前读取的图中没有的节点 {missing!r}（Neo4j returned node {missing!r}, "
+            "which the graph read before does not hold: was the database changed meanwhile? "
+            "Run again, or call refresh() on the source）")
     return codes.astype(np.int64)
 
 
-def audit_neo4j(runner: Runner, rules: Sequence[Rule] | str | os.PathLike | None = None, *,
-                graph: OrgGraph | None = None,
-                on_rule: Callable[[Rule], None] | None = None) -> AuditResult:
-    """:func:`queries.audit` run on a Neo4j server: one Cypher statement per rule.
+def audit_on_server(source: Neo4jSource, rules: Sequence[Rule] | str | os.PathLike | None = None,
+                    *, on_rule: Callable[[Rule], None] | None = None) -> AuditResult:
+    """:func:`jiceng.queries.audit` on a Neo4j server: one Cypher statement per rule.
 
-    ``graph`` is the skeleton to name and place results (pulled when not given).
+    Called by ``audit`` when its source is a :class:`~jiceng.loaders.neo4j.Neo4jSource`.
     """
     rules = as_rules(rules)
-    graph = graph if graph is not None else skeleton(runner)
+    graph = source.skeleton()
     per_rule = []
     for rule in rules:
         if on_rule is not None:
             on_rule(rule)
-        rows = runner.run(*rule_statement(rule))
+        rows = source.run(*rule_statement(rule))
         codes = _codes(graph, rows.get("id", []))
         counts = np.asarray(rows.get("count", []), dtype=np.int64)
         order = np.argsort(codes, kind="stable")
@@ -165,14 +169,14 @@ def audit_neo4j(runner: Runner, rules: Sequence[Rule] | str | os.PathLike | None
     return assemble_audit(graph, rules, per_rule)
 
 
-def isolation_neo4j(runner: Runner, *, graph: OrgGraph | None = None) -> IsolationResult:
-    """:func:`queries.isolation` on a Neo4j server (components computed from the
+def isolation_on_server(source: Neo4jSource) -> IsolationResult:
+    """:func:`jiceng.queries.isolation` on a Neo4j server (components computed from the
     co-building edges the server returns: Neo4j community has no component procedure
     without plugins)."""
-    graph = graph if graph is not None else skeleton(runner)
+    graph = source.skeleton()
     statements = isolation_statements()
-    rows = runner.run(statements["communities"], {})
-    edges = runner.run(statements["edges"], {})
+    rows = source.run(statements["communities"], {})
+    edges = source.run(statements["edges"], {})
     only = rows["only_unit"] if "only_unit" in rows else pd.Series([], dtype=object)
     only_codes = np.full(len(rows), -1, dtype=np.int64)
     has_one = only.notna().to_numpy()
@@ -184,13 +188,13 @@ def isolation_neo4j(runner: Runner, *, graph: OrgGraph | None = None) -> Isolati
                               _codes(graph, edges.get("target", [])))
 
 
-def reach_neo4j(runner: Runner, *, hops: int = 2, units: list[str] | None = None,
-                graph: OrgGraph | None = None) -> ReachResult:
-    """:func:`queries.reach` on a Neo4j server."""
-    graph = graph if graph is not None else skeleton(runner)
-    statements = reach_statements(hops)
-    per_unit = runner.run(statements["units"], {})
-    inflow = runner.run(statements["inflow"], {})
+def reach_on_server(source: Neo4jSource, *, hops: int = 2,
+                    units: list[str] | None = None) -> ReachResult:
+    """:func:`jiceng.queries.reach` on a Neo4j server."""
+    statements = reach_statements(hops)  # a bad hops fails before anything is read
+    graph = source.skeleton()
+    per_unit = source.run(statements["units"], {})
+    inflow = source.run(statements["inflow"], {})
     return assemble_reach(graph, _hops(hops), _codes(graph, per_unit.get("id", [])),
                           np.asarray(per_unit.get("communities", []), dtype=np.int64),
                           np.asarray(per_unit.get("households", []), dtype=np.int64),

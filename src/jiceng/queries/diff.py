@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
+from jiceng.loaders.neo4j import Source, as_graph
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import Rule
 
@@ -90,8 +91,11 @@ def _changed_nodes(old_nodes: pd.DataFrame, new_nodes: pd.DataFrame) -> pd.DataF
         ["id", "what"], kind="stable").reset_index(drop=True)
 
 
-def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -> DiffResult:
+def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> DiffResult:
     """What changed from ``old`` to ``new``: nodes, edges, and coverage per rule and street.
+
+    Either side may be an OrgGraph or a Neo4jSource; a server's graph is read once and
+    compared in process.
 
     Examples
     --------
@@ -99,6 +103,7 @@ def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -
     >>> diff(read_sample(), read_sample()).unchanged
     True
     """
+    old, new = as_graph(old), as_graph(new)
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
     old_ids, new_ids = set(old_nodes["id"]), set(new_nodes["id"])

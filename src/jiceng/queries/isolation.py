@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
+from jiceng.loaders.neo4j import Neo4jSource, Source
 from jiceng.queries._places import describe_nodes
 
 __all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
@@ -63,8 +64,11 @@ def co_building_edges(graph: OrgGraph) -> tuple[np.ndarray, np.ndarray]:
     return src[positions], dst[positions]
 
 
-def isolation(graph: OrgGraph) -> IsolationResult:
+def isolation(source: Source) -> IsolationResult:
     """Find isolated and fragile communities and the components of the co-building graph.
+
+    ``source`` is an OrgGraph or a Neo4jSource; on a server the counts per community
+    are Cypher, the components are computed here from the co-building edges it returns.
 
     Notes
     -----
@@ -78,6 +82,11 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     >>> set(result.isolated).isdisjoint(result.fragile)
     True
     """
+    if isinstance(source, Neo4jSource):
+        from jiceng.queries.cypher import isolation_on_server
+
+        return isolation_on_server(source)
+    graph = source
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     # each edge into a community, by the community's row (communities are sorted codes)

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel import OrgGraph
+from jiceng.loaders.neo4j import Neo4jSource, Source, as_graph
 from jiceng.queries._places import describe_nodes
 from jiceng.queries.isolation import co_building_edges
 
@@ -113,12 +114,14 @@ def reach_matrix(graph: OrgGraph, hops: int = 2, units: np.ndarray | None = None
     return unit_codes, communities, reached.tocsc()[:, communities].tocsr()
 
 
-def reach(graph: OrgGraph, *, hops: int = 2, units: list[str] | None = None) -> ReachResult:
+def reach(source: Source, *, hops: int = 2, units: list[str] | None = None) -> ReachResult:
     """Reach of every unit (or of ``units``), inflow per community, deserts and equity.
 
     Parameters
     ----------
-    graph : OrgGraph
+    source : OrgGraph or Neo4jSource
+        On a Neo4j server the reach per unit and the inflow per community are counted
+        there (variable-length Cypher paths).
     hops : int, default 2
         Longest path: a unit paired with a street reaches the street's communities at 2.
     units : list of str, optional
@@ -136,6 +139,11 @@ def reach(graph: OrgGraph, *, hops: int = 2, units: list[str] | None = None) -> 
     >>> int(result.units["communities"].max()) > 1
     True
     """
+    if isinstance(source, Neo4jSource):
+        from jiceng.queries.cypher import reach_on_server
+
+        return reach_on_server(source, hops=hops, units=units)
+    graph = source
     unit_codes, communities, matrix = reach_matrix(graph, hops)
     households = _households(graph)
     counts = np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
@@ -198,17 +206,19 @@ def _gini_by_group(group: np.ndarray, values: np.ndarray, groups: int) -> np.nda
     return np.where((n == 0) | (total == 0), 0.0, out)
 
 
-def reach_from(graph: OrgGraph, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
+def reach_from(source: Source, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
     """Every node one unit's resources reach within ``hops``, with the hop it is first reached.
 
     The unit itself is hop 0; then co-building edges (hop 1), then ``leads`` edges.
-    Returns ``id, kind, name, hop`` sorted by hop then id.
+    Returns ``id, kind, name, hop`` sorted by hop then id. On a Neo4j server the graph is
+    read from it once and the walk runs here.
 
     >>> from jiceng.loaders import read_sample
     >>> table = reach_from(read_sample(), "UP00001", hops=2)
     >>> int(table["hop"].min()), table["kind"].iloc[0]
     (0, 'unit_party')
     """
+    graph = as_graph(source)
     start = graph.code(unit_id, "unit_party")
     n = graph.n_nodes
     hop = np.full(n, -1, dtype=np.int64)

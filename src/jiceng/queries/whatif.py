@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
+from jiceng.loaders.neo4j import Source, as_graph
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach
@@ -80,10 +81,13 @@ def edge_positions_matching(graph: OrgGraph, edges: Iterable[tuple[str, str, str
     return np.asarray(sorted(found), dtype=np.int64)
 
 
-def whatif(graph: OrgGraph, *, remove: Sequence[str] = (),
+def whatif(source: Source, *, remove: Sequence[str] = (),
            remove_edges: Sequence[tuple[str, str, str]] = (), hops: int = 2,
            rules: Sequence[Rule] | None = None) -> WhatIfResult:
     """Remove nodes (typically unit Party organizations) and/or edges, and compare.
+
+    ``source`` is an OrgGraph or a Neo4jSource. The server is never changed: its graph
+    is read once and both sides are counted in process.
 
     Examples
     --------
@@ -94,6 +98,7 @@ def whatif(graph: OrgGraph, *, remove: Sequence[str] = (),
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)
     True
     """
+    graph = as_graph(source)
     for node_id in remove:
         graph.code(node_id)  # unknown ids fail before any work
     positions = edge_positions_matching(graph, remove_edges) if remove_edges else None
