@@ -529,7 +529,7 @@ def test_map_from_a_server_is_the_same_map(cli, connected, small, view):
     # layout places leaves in the order of the graph's rows, which a server does not keep
     for part, drop in (("nodes", {"x", "y"}), ("edges", set())):
         assert _records(remote_data[part], drop) == _records(data[part], drop)
-        assert len(data[part]) > 1
+    assert len(data["nodes"]) > 1  # (the overview draws no edges without --units)
 
 
 _DATA = re.compile(r'(<script type="application/json" id="jiceng-data">)(.*?)(</script>)', re.S)

@@ -392,6 +392,10 @@ class _Canvas:
             rows = [(k, s) for k, s in self.styles.items() if s["group"] == group]
             if group in ("fails", "hop"):
                 rows.sort()
+            elif group in ("kind", "edge"):  # the schema's order, whatever was drawn first
+                order = {f"{group}:{kind}": i for i, kind in
+                         enumerate(NODE_KINDS if group == "kind" else EDGE_KINDS)}
+                rows.sort(key=lambda row: order.get(row[0], len(order)))
             if not rows:
                 continue
             parts.append(f"<h2>{e(heads[group])}</h2>")

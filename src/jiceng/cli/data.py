@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from jiceng.graphmodel import InvalidInputError
-from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.cli.options import (
     dataset_argument,
     emit_report,
@@ -17,9 +15,11 @@ from jiceng.cli.options import (
     progress,
     say,
 )
-from jiceng.report import Report, Section
+from jiceng.graphmodel import InvalidInputError
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
+from jiceng.report import Report, Section
 
 
 @click.command()
