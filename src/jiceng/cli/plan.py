@@ -87,12 +87,12 @@ def _by_street(result: PlanResult) -> pd.DataFrame:
 
 def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
     """Refuse to write over the input, or over an existing dataset without --force."""
-    for source in {dataset if dataset is not None else sample_path(), sample_path()}:
+    for given in {dataset if dataset is not None else sample_path(), sample_path()}:
         try:
-            same = out.exists() and source.exists() and os.path.samefile(out, source)
+            same = out.exists() and given.exists() and os.path.samefile(out, given)
         except OSError:
             same = False
-        if same or out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
+        if same or out.resolve() == given.resolve() or given.resolve() in out.resolve().parents:
             raise InvalidInputError([Problem(str(out), None, None,
                                              "不能覆盖输入数据集（refusing to write over the "
                                              "input dataset）")])
