@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
+from jiceng.queries._args import check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
@@ -139,6 +140,7 @@ def audit(graph: OrgGraph, rules: Sequence[Rule] | str | os.PathLike | None = No
     >>> int(result.summary.set_index("rule").loc["grid-branch", "checked"]) == read_sample().count("grid")
     True
     """
+    check_graph(graph)
     rules = as_rules(rules)
     per_rule = []
     for rule in rules:

@@ -25,6 +25,7 @@ from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
 from jiceng.loaders.neo4j import Runner, pull_neo4j
+from jiceng.queries._args import as_ids, check_hops
 from jiceng.queries.coverage import AuditResult, assemble_audit
 from jiceng.queries.isolation import IsolationResult, assemble_isolation
 from jiceng.queries.reach import ReachResult, assemble_reach
@@ -187,6 +188,7 @@ def isolation_neo4j(runner: Runner, *, graph: OrgGraph | None = None) -> Isolati
 def reach_neo4j(runner: Runner, *, hops: int = 2, units: list[str] | None = None,
                 graph: OrgGraph | None = None) -> ReachResult:
     """:func:`queries.reach` on a Neo4j server."""
+    hops, units = check_hops(hops), as_ids(units)
     graph = graph if graph is not None else skeleton(runner)
     statements = reach_statements(hops)
     per_unit = runner.run(statements["units"], {})

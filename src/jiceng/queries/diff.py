@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
+from jiceng.queries._args import check_graph
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import Rule
 
@@ -99,6 +100,7 @@ def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -
     >>> diff(read_sample(), read_sample()).unchanged
     True
     """
+    check_graph(old, name="old"), check_graph(new, name="new")
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
     old_ids, new_ids = set(old_nodes["id"]), set(new_nodes["id"])

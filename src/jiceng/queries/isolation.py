@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
+from jiceng.queries._args import check_graph
 from jiceng.queries._places import describe_nodes
 
 __all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
@@ -78,6 +79,7 @@ def isolation(graph: OrgGraph) -> IsolationResult:
     >>> set(result.isolated).isdisjoint(result.fragile)
     True
     """
+    check_graph(graph)
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     # each edge into a community, by the community's row (communities are sorted codes)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
+from jiceng.queries._args import as_ids, check_graph, check_hops, check_ids
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach
@@ -94,8 +95,8 @@ def whatif(graph: OrgGraph, *, remove: Sequence[str] = (),
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)
     True
     """
-    for node_id in remove:
-        graph.code(node_id)  # unknown ids fail before any work
+    graph, hops, remove = check_graph(graph), check_hops(hops), as_ids(remove, name="remove") or []
+    check_ids(graph, remove)  # unknown ids fail before any work
     positions = edge_positions_matching(graph, remove_edges) if remove_edges else None
     after = graph.without(nodes=remove, edges=positions)
 
