@@ -52,9 +52,12 @@ class LazyGroup(click.Group):
         if target is None or not _available(target):
             return None
         module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        command = getattr(importlib.import_module(module), attribute)
+        _bilingual_help_option(command)
+        return command
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        _bilingual_help_option(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -65,7 +68,7 @@ class LazyGroup(click.Group):
             _fail("已取消 aborted", 2)
         except click.ClickException as error:  # usage errors, bad parameters
             with contextlib.suppress(OSError):
-                error.show()
+                _show_usage_error(error)
             sys.exit(2)
         except BrokenPipeError:
             _quiet_pipe()
@@ -92,6 +95,30 @@ class LazyGroup(click.Group):
                 _fail(f"内部错误 internal error: {type(error).__name__}: {error}", 3)
             _fail(f"内部错误 internal error: {type(error).__name__}: {_one_line(error)} — "
                   "请加 --debug 重新运行查看详情 (rerun with --debug for the traceback)", 3)
+
+
+def _bilingual_help_option(command: click.Command) -> None:
+    """Give ``command`` (and its subcommands) a ``-h/--help`` described Chinese first."""
+    if getattr(command, "_help_option", "absent") is None:  # click ≥ 8.1.8 caches it there
+        click.help_option("-h", "--help", help="显示帮助并退出（show this message and exit）。")(command)
+        command._help_option = command.params.pop()  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        _bilingual_help_option(sub)
+
+
+def _show_usage_error(error: click.ClickException) -> None:
+    """A usage error, Chinese first: the usage line, where to find help, what is wrong."""
+    context = getattr(error, "ctx", None)
+    if context is not None:
+        click.echo(context.get_usage(), err=True)
+        click.echo(f"查看帮助 for help: {context.command_path} --help", err=True)
+    message = error.format_message()
+    if isinstance(error, click.BadParameter) and context is not None:
+        hint = error.param_hint or (error.param.get_error_hint(context) if error.param else "")
+        if isinstance(hint, (list, tuple)):
+            hint = " / ".join(hint)
+        message = f"参数 {hint} 无效（invalid value for {hint}）：{error.message}"
+    click.echo(f"错误 error: {message}", err=True)
 
 
 def _one_line(error: BaseException) -> str:
@@ -142,16 +169,20 @@ def _available(target: str) -> bool:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
                                               "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="出错时显示调用栈（show the traceback on errors）。")
-@click.version_option(package_name="jiceng")
+@click.version_option(package_name="jiceng", help="显示版本并退出（show the version and exit）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """jiceng 基层: where a city's Party-building-led grassroots network is thin.
+    """jiceng 基层：找出城市党建引领基层治理网络的薄弱之处 (where a city's Party-building-led
+    grassroots network is thin).
 
     \b
-    The main job, on the bundled Guiyang sample:
+    主要用法，在内置的贵阳样例上 (the main job, on the bundled Guiyang sample):
       jiceng audit
-    and on your own data (a folder with nodes.csv and edges.csv, or a .xlsx):
+    在本地数据上：含 nodes.csv 和 edges.csv 的文件夹，或 .xlsx 工作簿
+    (on your own data: a folder with nodes.csv and edges.csv, or a .xlsx):
       jiceng audit mydata/ --format xlsx --output ledger.xlsx
+    退出码 exit codes: 0 完成 done · 1 未达 --fail-under threshold missed ·
+    2 输入有误或输出被拒 bad input / refused output · 3 内部错误 internal error
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

@@ -8,6 +8,7 @@ import click
 import pandas as pd
 
 from jiceng.cli.options import (
+    bounded,
     dataset_argument,
     emit_report,
     load_graph,
@@ -24,8 +25,13 @@ from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
 
-_hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
-                            help="Longest path: co-building edge, then leads edges.")
+from jiceng.queries._args import MAX_HOPS
+
+_hops_option = click.option(
+    "--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
+    callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区", "longer paths reach nothing more"),
+    help="最长路径：先一条共建关系，再沿领导关系向下（longest path: a co-building edge, then "
+         "leads edges）。")
 
 
 @click.command()
@@ -33,7 +39,10 @@ _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=
 @neo4j_option
 @output_options
 def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
-    """Find isolated and fragile communities and their single points of failure.
+    """孤立与脆弱社区：找出没有共建资源的社区和单点依赖 (Isolated and fragile communities).
+
+    孤立：社区党组织没有结对共建、兼职委员或报到党员；脆弱：这些全部来自同一个单位。
+    不给 DATASET 时使用内置的贵阳样例。
 
     Isolated: a community Party organization with no pairing, part-time member or
     reporting members. Fragile: all of those come from one single unit.
@@ -81,12 +90,15 @@ def isolated(dataset: Path | None, neo4j_uri: str | None, fmt: str, output: Path
 @dataset_argument
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
-              help="Only this unit Party organization (repeatable).")
+              help="只看这个单位党组织，可重复（only this unit Party organization; repeatable）。")
 @neo4j_option
 @output_options
 def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
           output: Path | None) -> None:
-    """How far each unit's co-building resources reach, and which communities get none.
+    """共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources).
+
+    单位经结对共建、兼职委员或报到党员关系，再沿领导关系向下，k 步之内到达的社区；
+    没有任何单位到达的社区是“资源荒漠”。
 
     reach(u, k) is every community reachable from unit u by a pairing, part-time
     member or reporting tie and then down leads edges, in at most k steps.
@@ -131,14 +143,19 @@ def reach(dataset: Path | None, hops: int, units: tuple[str, ...], neo4j_uri: st
 @click.command()
 @dataset_argument
 @click.option("--remove", "remove", multiple=True, metavar="ID",
-              help="Remove this node (usually a unit Party organization); repeatable.")
+              help="移除这个节点（通常是单位党组织），可重复（remove this node, usually a unit "
+                   "Party organization; repeatable）。")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
-              metavar="SOURCE TARGET KIND", help="Remove this edge (every parallel copy); repeatable.")
+              metavar="SOURCE TARGET KIND",
+              help="移除这条关系（所有平行副本），可重复（remove this edge, every parallel copy; "
+                   "repeatable）。")
 @_hops_option
 @output_options
 def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
            fmt: str, output: Path | None) -> None:
-    """What breaks if units withdraw: newly failing rules, isolated communities, deserts.
+    """假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw).
+
+    What breaks if units withdraw: newly failing rules, isolated communities, deserts.
 
     \b
     Example:
@@ -146,7 +163,8 @@ def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, h
       jiceng whatif mydata/ --remove-edge UP00001 C00001 pairs_with --format json
     """
     if not remove and not remove_edges:
-        raise click.UsageError("give at least one --remove ID or --remove-edge SOURCE TARGET KIND")
+        raise click.UsageError("至少给出一个 --remove ID 或 --remove-edge SOURCE TARGET KIND"
+                               "（give at least one --remove ID or --remove-edge SOURCE TARGET KIND）")
     graph = load_graph(dataset)
     with progress("comparing before and after"):
         result = run_whatif(graph, remove=remove, remove_edges=list(remove_edges), hops=hops)
@@ -176,10 +194,13 @@ def whatif(dataset: Path | None, remove: tuple[str, ...], remove_edges: tuple, h
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
-              help="A YAML rule file (default: the article's rules).")
+              help="YAML 规则文件，默认为文章中的规则（a YAML rule file; default: the article's "
+                   "rules）。")
 @output_options
 def diff(old: Path, new: Path, rules_file: Path | None, fmt: str, output: Path | None) -> None:
-    """Compare two snapshots of a city: nodes and edges added and removed, coverage moved.
+    """变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots).
+
+    Compare two snapshots of a city: nodes and edges added and removed, coverage moved.
 
     \b
     Example:

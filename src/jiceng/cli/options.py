@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 import time
@@ -18,14 +19,42 @@ from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
 from jiceng.report import FORMATS, Report, emit
 
-__all__ = ["dataset_argument", "output_options", "check_output", "is_dataset", "load_graph", "say", "emit_report", "progress",
+__all__ = ["bounded", "dataset_argument", "output_options", "check_output", "is_dataset", "load_graph", "say", "emit_report", "progress",
            "neo4j_option", "connect_neo4j", "load_source"]
+
+
+def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
+            low_open: bool = False):
+    """A click callback refusing values outside ``low..high`` (and NaN, infinities) up front,
+    with the reason in Chinese then English (exit code 2)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value):
+        if value is None:
+            return value
+        if not math.isfinite(value) or not low <= value <= high or (low_open and value == low):
+            name = param.opts[0] if param.opts else param.name
+            shown = _number(value)[:30]
+            raise click.BadParameter(
+                f"须在 {_number(low)}{'（不含）' if low_open else ''} 到 {_number(high)} 之间，"
+                f"而不是 {shown}：{why_zh}（{name} must be from {_number(low)}"
+                f"{' (excluded)' if low_open else ''} to {_number(high)}, not {shown}: {why_en}）",
+                ctx=ctx, param=param)
+        return int(value) if integer else float(value)
+
+    return check
+
+
+def _number(value: float) -> str:
+    """``3``, ``2.5``, ``1e+09``: a number as a person writes it."""
+    if isinstance(value, int) or (math.isfinite(value) and value == int(value) and abs(value) < 1e6):
+        return str(int(value))
+    return f"{value:g}"
 
 
 def dataset_argument(function):
     """An optional DATASET argument; without it the bundled sample is used."""
     return click.argument("dataset", required=False,
-                          type=click.Path(path_type=Path))(function)
+                          type=click.Path(path_type=Path))(function)  # described in each docstring
 
 
 def output_options(function):
