@@ -172,7 +172,7 @@ def _available(target: str) -> bool:
 @click.version_option(package_name="jiceng", help="显示版本并退出（show the version and exit）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """jiceng 基层：找出城市党建引领基层治理网络的薄弱之处 (where a city's Party-building-led
+    """基层 (jiceng)：找出城市党建引领基层治理网络的薄弱之处 (where a city's Party-building-led
     grassroots network is thin).
 
     \b

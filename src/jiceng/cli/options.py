@@ -210,8 +210,10 @@ def neo4j_option(function):
     """``--neo4j [URI]``: run on a Neo4j server (the URI, or NEO4J_URI when none is given)."""
     return click.option(
         "--neo4j", "neo4j_uri", is_flag=False, flag_value="", default=None, metavar="[URI]",
-        help="Run on a Neo4j server instead of a dataset: bolt://host:7687, or NEO4J_URI "
-             "when no URI is given. Credentials from NEO4J_USER/NEO4J_PASSWORD (or a prompt).",
+        help="在 Neo4j 服务器上运行而不读数据集：bolt://host:7687，不给 URI 时取 NEO4J_URI；"
+             "账号密码取自 NEO4J_USER/NEO4J_PASSWORD 或提示输入（run on a Neo4j server instead "
+             "of a dataset: bolt://host:7687, or NEO4J_URI when no URI is given; credentials "
+             "from NEO4J_USER/NEO4J_PASSWORD, or a prompt）。",
     )(function)
 
 
