@@ -101,7 +101,7 @@ def _bilingual_help_option(command: click.Command) -> None:
     """Give ``command`` (and its subcommands) a ``-h/--help`` described Chinese first."""
     if getattr(command, "_help_option", "absent") is None:  # click ≥ 8.1.8 caches it there
         click.help_option("-h", "--help", help="显示帮助并退出（show this message and exit）。")(command)
-        command._help_option = command.params.pop()  # type: ignore[attr-defined]
+        command._help_option = command.params.pop()  # type: ignore[assignment]
     for sub in getattr(command, "commands", {}).values():
         _bilingual_help_option(sub)
 

@@ -102,8 +102,9 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
                 newline: str | None = None) -> Iterator[IO]:
     """Open a temporary file for writing that replaces ``path`` when closed without error."""
     with atomic_path(path) as temporary:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with open(temporary, mode, **kwargs) as handle:
+        text = "b" not in mode
+        with open(temporary, mode, encoding=encoding if text else None,
+                  newline=newline if text else None) as handle:
             yield handle
 
 
