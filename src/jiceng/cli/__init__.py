@@ -1,7 +1,9 @@
 """The ``jiceng`` command line. One module per command group; this file wires them.
 
 Commands are imported only when run, so ``jiceng --help`` and quick commands
-start fast. Library errors become exit code 2 with a short message on stderr.
+start fast. Exit codes (see :class:`LazyGroup`): library errors, usage errors and
+errors of the system on a file become 2 with a short message on stderr, anything
+unexpected 3 with one line, an interrupt 130.
 """
 
 from __future__ import annotations
