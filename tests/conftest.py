@@ -88,3 +88,64 @@ def pages(xss_graph):
 
     return {"overview": overview_map(xss_graph), "street": street_map(xss_graph, "S0001"),
             "reach": reach_map(xss_graph, "UP00001", hops=2)}
+
+
+# ---------------------------------------------------------------- no traffic off this machine
+class NetworkBlocked(RuntimeError):
+    """A test (or the code it runs) tried to reach an address that is not loopback."""
+
+
+def _is_loopback(address) -> bool:
+    """Whether a socket address stays on this machine (loopback IP, ``localhost``, a Unix path)."""
+    import ipaddress
+
+    if isinstance(address, (str, bytes)):  # AF_UNIX: a path, never the network
+        return True
+    host = address[0] if isinstance(address, tuple) and address else address
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host.lower() in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:  # any other host name: it would be resolved and reached
+        return False
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Every test: a connection to any address but loopback raises :class:`NetworkBlocked`
+    (not an OSError, so no code can take it for an unreachable server), and is also
+    reported when the test ends, in case the code under test swallowed the error."""
+    import socket
+
+    blocked: list = []
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+    create_connection = socket.create_connection
+
+    def refuse(address):
+        blocked.append(address)
+        raise NetworkBlocked(f"tests may only connect to loopback, not {address!r}")
+
+    def guarded_connect(self, address):
+        if not _is_loopback(address):
+            refuse(address)
+        return connect(self, address)
+
+    def guarded_connect_ex(self, address):
+        if not _is_loopback(address):
+            refuse(address)
+        return connect_ex(self, address)
+
+    def guarded_create_connection(address, *args, **kwargs):
+        if not _is_loopback(address):
+            refuse(address)
+        return create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+    yield blocked
+    assert not blocked, f"a test tried to reach the network: {blocked}"

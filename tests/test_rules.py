@@ -119,5 +119,5 @@ def test_bad_rules_through_the_cli_exit_2(tmp_path, jiceng_process):
     path = write(tmp_path, "rules:\n  - {id: r, title_zh: 规, title_en: R, each: grid, count: {edge: pairs}}\n")
     done = jiceng_process("audit", "--rules", path, "--format", "json")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip() == (f"error: {path}, rule 'r', field 'count.edge': "
+    assert done.stderr.strip() == (f"错误 error: {path}, rule 'r', field 'count.edge': "
                                    "unknown or missing edge kind 'pairs'")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from jiceng.cli.options import (
     SOURCE,
+    bounded,
     emit_report,
     load_source,
     neo4j_option,
@@ -18,6 +19,7 @@ from jiceng.cli.options import (
     source_argument,
 )
 from jiceng.loaders.neo4j import as_graph
+from jiceng.queries._args import MAX_HOPS
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
 from jiceng.queries.lookup import resolve_node
@@ -26,8 +28,11 @@ from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
 from jiceng.report import Report, Section
 
-_hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
-                            help="Longest path: co-building edge, then leads edges.")
+_hops_option = click.option(
+    "--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
+    callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区", "longer paths reach nothing more"),
+    help="最长路径：先一条共建关系，再沿领导关系向下（longest path: a co-building edge, then "
+         "leads edges）。")
 
 
 @click.command()
@@ -35,7 +40,10 @@ _hops_option = click.option("--hops", "-k", type=click.IntRange(min=1), default=
 @neo4j_option
 @output_options
 def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
-    """Find isolated and fragile communities and their single points of failure.
+    """孤立与脆弱社区：找出没有共建资源的社区和单点依赖 (Isolated and fragile communities).
+
+    孤立：社区党组织没有结对共建、兼职委员或报到党员；脆弱：这些全部来自同一个单位。
+    不给 DATASET 时使用内置的贵阳样例。
 
     Isolated: a community Party organization with no pairing, part-time member or
     reporting members. Fragile: all of those come from one single unit.
@@ -78,12 +86,15 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
 @source_argument
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
-              help="Only this unit Party organization (repeatable).")
+              help="只看这个单位党组织，可重复（only this unit Party organization; repeatable）。")
 @neo4j_option
 @output_options
 def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
           output: Path | None) -> None:
-    """How far each unit's co-building resources reach, and which communities get none.
+    """共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources).
+
+    单位经结对共建、兼职委员或报到党员关系，再沿领导关系向下，k 步之内到达的社区；
+    没有任何单位到达的社区是“资源荒漠”。
 
     reach(u, k) is every community reachable from unit u by a pairing, part-time
     member or reporting tie and then down leads edges, in at most k steps.
@@ -123,16 +134,20 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
 @click.command()
 @source_argument
 @click.option("--remove", "remove", multiple=True, metavar="ID|NAME",
-              help="Remove this node (usually a unit Party organization), by id or name; "
-                   "repeatable.")
+              help="移除这个节点（通常是单位党组织），编号或名称，可重复（remove this node, usually "
+                   "a unit Party organization, by id or name; repeatable）。")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
-              metavar="SOURCE TARGET KIND", help="Remove this edge (every parallel copy); repeatable.")
+              metavar="SOURCE TARGET KIND",
+              help="移除这条关系（所有平行副本），可重复（remove this edge, every parallel copy; "
+                   "repeatable）。")
 @_hops_option
 @neo4j_option
 @output_options
 def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
            neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
-    """What breaks if units withdraw: newly failing rules, isolated communities, deserts.
+    """假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw).
+
+    What breaks if units withdraw: newly failing rules, isolated communities, deserts.
 
     On a Neo4j server the graph is read once and compared in process; the server is
     not changed.
@@ -144,7 +159,8 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
       jiceng whatif --neo4j bolt://localhost:7687 --remove UP00155
     """
     if not remove and not remove_edges:
-        raise click.UsageError("give at least one --remove ID or --remove-edge SOURCE TARGET KIND")
+        raise click.UsageError("至少给出一个 --remove ID 或 --remove-edge SOURCE TARGET KIND"
+                               "（give at least one --remove ID or --remove-edge SOURCE TARGET KIND）")
     source = load_source(dataset, neo4j_uri)
     with progress("comparing before and after"):
         graph = as_graph(source)  # names are resolved, and what-if counted, on the whole graph
@@ -176,10 +192,13 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
 @click.argument("old", type=SOURCE)
 @click.argument("new", type=SOURCE)
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
-              help="A YAML rule file (default: the article's rules).")
+              help="YAML 规则文件，默认为文章中的规则（a YAML rule file; default: the article's "
+                   "rules）。")
 @output_options
 def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, output: Path | None) -> None:
-    """Compare two snapshots of a city: nodes and edges added and removed, coverage moved.
+    """变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots).
+
+    Compare two snapshots of a city: nodes and edges added and removed, coverage moved.
 
     OLD and NEW are datasets, or Neo4j servers (bolt://host:7687): e.g. what a dataset
     would change on the shared server.

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.cli.options import (
+    bounded,
     emit_report,
     load_source,
     neo4j_option,
@@ -80,17 +81,26 @@ def below_threshold(result: AuditResult, percent: float) -> pd.DataFrame:
 @click.command()
 @source_argument
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
-              help="A YAML rule file (default: the article's 13 rules).")
+              help="YAML 规则文件，默认为文章中的 13 条规则（a YAML rule file; default: the "
+                   "article's 13 rules）。")
 @click.option("--by", type=click.Choice(["district", "street"]), default="district",
-              show_default=True, help="Roll the results up by district or by street.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PCT",
-              help="Exit with code 1 when any rule's coverage is below PCT percent.")
+              show_default=True,
+              help="按区(县)或按街道汇总（roll the results up by district or by street）。")
+@click.option("--fail-under", type=float, default=None, metavar="PCT",
+              callback=bounded(0, 100, "覆盖率是百分数", "coverage is a percentage", integer=False),
+              help="任一规则覆盖率低于 PCT% 时以退出码 1 结束（exit with code 1 when any rule's "
+                   "coverage is below PCT percent）。")
 @neo4j_option
 @output_options
 def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_under: float | None,
           neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
-    """Check every coverage rule on a dataset and roll the gaps up by district and street.
+    """覆盖审计：逐条规则统计覆盖率、缺口，按区县/街道汇总 (Coverage audit by rule, district, street).
 
+    检查每一条覆盖规则，列出缺口，按区(县)和街道汇总。不给 DATASET 时审计内置的贵阳样例；
+    DATASET 也可以是 Neo4j 服务器（bolt://host:7687），规则在服务器上计数。给出 --fail-under
+    且有规则覆盖率低于它时退出码为 1；输入或规则有误时为 2。
+
+    Check every coverage rule on a dataset and roll the gaps up by district and street.
     Without DATASET, audits the bundled Guiyang sample. DATASET may also be a Neo4j
     server (bolt://host:7687), where the rules are counted. Exit code 1 when --fail-under
     is given and some rule's coverage is below it; 2 for bad input or bad rules.
@@ -111,5 +121,5 @@ def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_und
         low = below_threshold(result, fail_under)
         if len(low):
             listed = ", ".join(f"{r.rule} {r.coverage:.1%}" for r in low.itertuples())
-            say(f"below {fail_under:g}%: {listed}")
+            say(f"低于 below {fail_under:g}%: {listed}")
             raise SystemExit(1)

@@ -8,6 +8,8 @@ import click
 import pandas as pd
 
 from jiceng.cli.options import (
+    bounded,
+    check_output,
     dataset_argument,
     emit_report,
     load_graph,
@@ -21,16 +23,34 @@ from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
 from jiceng.report import Report, Section
 
+#: Largest --scale: about 150 is the whole country; beyond 200 the memory runs out.
+MAX_SCALE = 200
+#: Largest --seed (a 32-bit word, the usual size of a seed).
+MAX_SEED = 2**32 - 1
+
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="guiyang", show_default=True,
-              help="Which city to model.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
-@click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=1.0,
-              show_default=True, help="Multiply every count (about 150 is national).")
-def generate(out: Path, preset: str, seed: int, scale: float) -> None:
-    """Generate a synthetic city calibrated on the article's figures.
+              help="模拟哪个城市（which city to model）。")
+@click.option("--seed", type=int, default=1, show_default=True, metavar=f"0..{MAX_SEED}",
+              callback=bounded(0, MAX_SEED, "随机种子是非负整数", "a seed is a whole number ≥ 0"),
+              help="随机种子（random seed）。")
+@click.option("--scale", type=float, default=1.0, show_default=True, metavar=f"0..{MAX_SCALE}",
+              callback=bounded(0, MAX_SCALE, "约 150 即全国规模，更大会耗尽内存",
+                               "about 150 is national; more would run out of memory",
+                               integer=False, low_open=True),
+              help="各类数量的倍数，约 150 为全国规模（multiply every count; about 150 is "
+                   "national）。")
+@click.option("--force", is_flag=True,
+              help="OUT 已有数据集时覆盖它（replace an existing dataset at OUT）。")
+def generate(out: Path, preset: str, seed: int, scale: float, force: bool) -> None:
+    """生成模拟城市数据，按文章中的数字校准 (Generate a synthetic city).
+
+    写出 OUT/nodes.csv、OUT/edges.csv 和 OUT/truth.json（有意埋下的缺口）；OUT 以 .xlsx
+    结尾时写出工作簿，并在旁边写 OUT.truth.json。OUT 已有数据集时须加 --force。
+
+    Generate a synthetic city calibrated on the article's figures.
 
     Writes OUT/nodes.csv, OUT/edges.csv and OUT/truth.json (the gaps planted on
     purpose); OUT ending in .xlsx writes a workbook and OUT.truth.json beside it.
@@ -40,19 +60,25 @@ def generate(out: Path, preset: str, seed: int, scale: float) -> None:
       jiceng generate --preset guiyang --seed 1 guiyang/
       jiceng generate --scale 10 big/
     """
-    with progress(f"generating {preset} × {scale:g}"):
+    excel = out.suffix.lower() in (".xlsx", ".xlsm")
+    check_output(out, force=force, folder=not excel)
+    with progress(f"正在生成 generating {preset} × {scale:g}"):
         try:
             graph, _ = write_generated(out, preset, seed=seed, scale=scale,
-                                       excel=out.suffix.lower() in (".xlsx", ".xlsm"))
+                                       excel=excel)
         except ValueError as error:  # a scale too small for the preset
             raise click.BadParameter(str(error), param_hint="--scale") from None
-    say(f"wrote {out}: {graph.n_nodes:,} nodes, {graph.n_edges:,} edges")
+    say(f"已写入 wrote {out}：{graph.n_nodes:,} 个节点 nodes，{graph.n_edges:,} 条关系 edges")
 
 
 @click.command()
 @dataset_argument
 def validate(dataset: Path | None) -> None:
-    """Check a dataset against the schema and list every problem.
+    """校验数据集：对照数据格式列出所有问题 (Validate a dataset and list every problem).
+
+    每个问题写明文件、行号（与表格软件一致，表头为第 1 行）和列。有效时退出码 0，否则 2。
+
+    Check a dataset against the schema and list every problem.
 
     Each problem names the file, the row (as a spreadsheet shows it: the header is
     row 1) and the column. Exit code 0 when valid, 2 when not.
@@ -69,16 +95,20 @@ def validate(dataset: Path | None) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         count = len(error.problems)
-        click.echo(f"{path}: invalid, {count} problem{'s' if count != 1 else ''}", err=True)
+        click.echo(f"{path}：无效，{count} 个问题（invalid, {count} "
+                   f"problem{'s' if count != 1 else ''}）", err=True)
         raise SystemExit(2) from None
-    click.echo(f"{path}: valid, {graph.n_nodes:,} nodes and {graph.n_edges:,} edges")
+    click.echo(f"{path}：有效，{graph.n_nodes:,} 个节点、{graph.n_edges:,} 条关系（valid, "
+               f"{graph.n_nodes:,} nodes and {graph.n_edges:,} edges）")
 
 
 @click.command()
 @dataset_argument
 @output_options
 def info(dataset: Path | None, fmt: str, output: Path | None) -> None:
-    """Count the nodes and edges of a dataset by kind, with Chinese labels.
+    """数据集概况：按类型统计节点和关系 (Count nodes and edges by kind).
+
+    Count the nodes and edges of a dataset by kind, with Chinese labels.
 
     \b
     Example:

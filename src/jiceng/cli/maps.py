@@ -6,36 +6,58 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import load_source, neo4j_option, progress, say, source_argument
+from jiceng.cli.options import (
+    bounded,
+    check_output,
+    load_source,
+    neo4j_option,
+    progress,
+    say,
+    source_argument,
+)
+from jiceng.loaders import sample_path
 from jiceng.loaders.neo4j import as_graph
 from jiceng.maps import overview_map, reach_map, street_map
+from jiceng.queries._args import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
 
 
 @click.command("map")
 @source_argument
 @click.option("--overview", is_flag=True,
-              help="全市一张图: districts, streets, communities marked by what is wrong there.")
+              help="全市一张图：区县、街道、社区，标出问题所在（districts, streets, communities "
+                   "marked by what is wrong there）。")
 @click.option("--district", metavar="ID|NAME", default=None,
-              help="With --overview: only this district (id, name or part of the name).")
+              help="与 --overview 合用：只画这个区(县)，编号、名称或名称的一部分（with --overview: "
+                   "only this district, by id, name or part of the name）。")
 @click.option("--units", "with_units", is_flag=True,
-              help="With --overview: draw the co-building units and their ties too.")
+              help="与 --overview 合用：同时画出共建单位及其联系（with --overview: draw the "
+                   "co-building units and their ties too）。")
 @click.option("--street", metavar="ID|NAME", default=None,
-              help="Every node of one street (id, name or part of the name, e.g. 中华北路).")
+              help="一个街道的全部节点，编号、名称或名称的一部分，如 中华北路（every node of one "
+                   "street, by id, name or part of the name）。")
 @click.option("--reach", "unit", metavar="UNIT", default=None,
-              help="One unit Party organization (id or name) and what it reaches.")
-@click.option("--hops", "-k", type=click.IntRange(min=1), default=2, show_default=True,
-              help="With --reach: longest path.")
+              help="一个单位党组织（编号或名称）及其资源到达的范围（one unit Party organization, "
+                   "by id or name, and what it reaches）。")
+@click.option("--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
+              callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区",
+                               "longer paths reach nothing more"),
+              help="与 --reach 合用：最长路径（with --reach: longest path）。")
 @neo4j_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="The .html file to write (atomically); without it the page goes to stdout.")
+              help="要写入的 .html 文件（原子写入）；不给则输出到标准输出（the .html file to write, "
+                   "atomically; without it the page goes to stdout）。")
 def map_command(dataset: Path | str | None, overview: bool, district: str | None,
                 with_units: bool, street: str | None, unit: str | None, hops: int,
                 neo4j_uri: str | None, output: Path | None) -> None:
-    """画网络图 Draw an interactive network map as one self-contained HTML file.
+    """网络地图：画出可交互的网络图，单个 HTML 文件，离线可用 (Interactive network map).
 
-    The page needs no network: open it in any browser on an offline intranet. From a
-    Neo4j server (bolt://host:7687 or --neo4j) the graph is read once and drawn here.
+    页面不需要网络，可在离线的内网中用任何浏览器打开。数据也可以来自 Neo4j 服务器
+    （bolt://host:7687 或 --neo4j），图读取一次后在本机绘制。
+
+    Draw an interactive network map as one self-contained HTML file. The page needs no
+    network: open it in any browser on an offline intranet. From a Neo4j server
+    (bolt://host:7687 or --neo4j) the graph is read once and drawn here.
 
     \b
     Example:
@@ -48,9 +70,14 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
     chosen = [flag for flag, value in (("--overview", overview), ("--street", street),
                                        ("--reach", unit)) if value]
     if len(chosen) != 1:
-        raise click.UsageError("choose exactly one of --overview, --street ID, --reach UNIT")
+        raise click.UsageError("请在 --overview、--street ID、--reach UNIT 中恰好选一个"
+                               "（choose exactly one of --overview, --street ID, --reach UNIT）")
     if (district or with_units) and not overview:
-        raise click.UsageError("--district and --units go with --overview")
+        raise click.UsageError("--district 和 --units 须与 --overview 合用"
+                               "（--district and --units go with --overview）")
+    if output is not None:
+        check_output(output, [dataset] if isinstance(dataset, Path)
+                     else [] if dataset or neo4j_uri else [sample_path()])
     source = load_source(dataset, neo4j_uri)
     with progress("reading the graph"):
         graph = as_graph(source)
@@ -66,4 +93,4 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
         click.echo(page.html)
         return
     page.save(output)
-    say(f"wrote {output}: {page.n_nodes} nodes, {page.n_edges} edges")
+    say(f"已写入 wrote {output}：{page.n_nodes} 个节点 nodes，{page.n_edges} 条关系 edges")

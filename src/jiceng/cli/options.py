@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 import time
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.loaders import read_dataset, sample_path
+from jiceng.loaders.atomic import OutputError
+from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
 from jiceng.loaders.neo4j import (
     Neo4jSource,
     Source,
@@ -21,33 +26,151 @@ from jiceng.loaders.neo4j import (
 )
 from jiceng.report import FORMATS, Report, emit
 
-__all__ = ["dataset_argument", "output_options", "load_graph", "say", "emit_report", "progress",
-           "neo4j_option", "connect_neo4j", "load_source", "source_argument", "SOURCE", "shown"]
+__all__ = ["bounded", "dataset_argument", "output_options", "check_output", "is_dataset",
+           "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
+           "load_source", "source_argument", "SOURCE", "shown"]
+
+
+def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
+            low_open: bool = False):
+    """A click callback refusing values outside ``low..high`` (and NaN, infinities) up front,
+    with the reason in Chinese then English (exit code 2)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value):
+        if value is None:
+            return value
+        if not math.isfinite(value) or not low <= value <= high or (low_open and value == low):
+            name = param.opts[0] if param.opts else param.name
+            shown = _number(value)[:30]
+            raise click.BadParameter(
+                f"须在 {_number(low)}{'（不含）' if low_open else ''} 到 {_number(high)} 之间，"
+                f"而不是 {shown}：{why_zh}（{name} must be from {_number(low)}"
+                f"{' (excluded)' if low_open else ''} to {_number(high)}, not {shown}: {why_en}）",
+                ctx=ctx, param=param)
+        return int(value) if integer else float(value)
+
+    return check
+
+
+def _number(value: float) -> str:
+    """``3``, ``2.5``, ``1e+09``: a number as a person writes it."""
+    if isinstance(value, int) or (math.isfinite(value) and value == int(value) and abs(value) < 1e6):
+        return str(int(value))
+    return f"{value:g}"
 
 
 def dataset_argument(function):
     """An optional DATASET argument; without it the bundled sample is used."""
     return click.argument("dataset", required=False,
-                          type=click.Path(path_type=Path))(function)
+                          type=click.Path(path_type=Path))(function)  # described in each docstring
 
 
 def output_options(function):
-    """``--format`` and ``--output``, shared by every command that reports."""
+    """``--format``, ``--output`` and ``--force``, shared by every command that reports.
+
+    Before the command runs, ``--output`` is checked by :func:`check_output` against
+    every input of the run (the dataset, the bundled sample when none is given, the
+    rules file, both snapshots of ``diff``).
+    """
 
     @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table",
                   show_default=True,
-                  help="table on screen; json/csv for programs; markdown/html/xlsx for people.")
+                  help="输出格式：table 屏幕表格；json/csv 供程序使用；markdown/html/xlsx 供人阅读"
+                       "（table on screen; json/csv for programs; markdown/html/xlsx for people）。")
     @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-                  help="Write to this file (atomically) instead of stdout; required for xlsx.")
+                  help="写入此文件（原子写入）而不是标准输出；xlsx 必须给出"
+                       "（write to this file, atomically, instead of stdout; required for xlsx）。")
+    @click.option("--force", is_flag=True,
+                  help="允许覆盖已有的数据集文件（allow --output to replace an existing dataset）。")
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        force = kwargs.pop("force")
+        output = kwargs.get("output")
+        if output is not None:
+            inputs = [value for name, value in kwargs.items()
+                      if isinstance(value, Path) and name != "output"]
+            if "dataset" in kwargs and kwargs["dataset"] is None and not kwargs.get("neo4j_uri"):
+                inputs.append(sample_path())
+            check_output(output, inputs, force=force)
         return function(*args, **kwargs)
 
     return wrapper
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links, a name too long
+        return path.absolute()
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return _resolved(a) == _resolved(b)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    resolved, root = _resolved(path), _resolved(folder)
+    return resolved != root and resolved.is_relative_to(root)
+
+
+def is_dataset(path: Path) -> bool:
+    """Whether ``path`` holds a dataset: a folder with nodes.csv or edges.csv, or a
+    workbook with sheets nodes and edges."""
+    try:
+        if path.is_dir():
+            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
+        if path.is_file() and path.suffix.lower() in EXCEL_SUFFIXES:
+            with zipfile.ZipFile(path) as archive:  # the sheet names, without loading a sheet
+                workbook = archive.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+            return 'name="nodes"' in workbook and 'name="edges"' in workbook
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def check_output(output: Path, inputs: Iterable[Path | None] = (), *, force: bool = False,
+                 folder: bool = False) -> None:
+    """Refuse an output that would lose data, with the reason (exit code 2).
+
+    Never the input of the same run (nor a file inside an input dataset folder), never
+    over an existing dataset unless ``force``; a file output is never an existing folder
+    and never under a file. ``folder`` says the output is a dataset folder (``generate``,
+    ``neo4j pull``), where an existing folder is fine if it holds no dataset.
+    """
+    for source in inputs:
+        if source is None:
+            continue
+        if _same(output, source):
+            raise OutputError(output, "这是本次运行的输入，不能覆盖",
+                              "it is an input of this run; choose another output")
+        if source.is_dir() and _inside(output, source) and output.name in (NODES_FILE, EDGES_FILE):
+            raise OutputError(output, f"位于输入数据集 {source} 之中，会覆盖数据",
+                              f"it is inside the input dataset {source}; choose another output")
+    for parent in output.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(output, f"{parent} 是文件而不是文件夹",
+                                  f"{parent} is a file, not a folder")
+            break
+    if output.is_dir() and not folder:
+        raise OutputError(output, "这是一个已有的文件夹，请给出文件名",
+                          "it is an existing folder; give a file name")
+    if output.exists() and not output.is_dir() and folder \
+            and output.suffix.lower() not in EXCEL_SUFFIXES:
+        raise OutputError(output, "这是一个已有的文件，不是文件夹", "it is an existing file, not a folder")
+    if not force and is_dataset(output):
+        raise OutputError(output, "这里已有一个数据集；确要覆盖请加 --force",
+                          "it holds an existing dataset; add --force to replace it")
+
+
 def say(message: str) -> None:
-    """A message for the person at the terminal: always on stderr."""
+    """A message for the person at the terminal: always on stderr, printed as it is
+    (never read as markup)."""
     click.echo(message, err=True)
 
 
@@ -73,7 +196,7 @@ class progress:
 def load_graph(dataset: Path | None) -> OrgGraph:
     """Read and validate DATASET, or the bundled sample when it is None."""
     path = dataset if dataset is not None else sample_path()
-    with progress(f"reading {path}"):
+    with progress(f"正在读取 reading {path}"):
         graph = read_dataset(path)
     if dataset is None:
         graph.name = "sample (贵阳 Guiyang, synthetic)"
@@ -81,9 +204,13 @@ def load_graph(dataset: Path | None) -> OrgGraph:
 
 
 def emit_report(report: Report, fmt: str, output: Path | None) -> None:
-    emit(report, fmt, output)
+    """Write the report; a closed stdout ends the run quietly (see ``cli.LazyGroup``)."""
+    try:
+        emit(report, fmt, output)
+    except SystemExit as stop:  # rich exits on a closed stdout; say it is the pipe
+        raise BrokenPipeError("stdout closed") from stop
     if output is not None:
-        say(f"wrote {output}")
+        say(f"已写入 wrote {output}")
 
 
 # ---------------------------------------------------------------- sources: a dataset or Neo4j
@@ -113,8 +240,10 @@ def neo4j_option(function):
     """``--neo4j [URI]``: run on a Neo4j server (the URI, or NEO4J_URI when none is given)."""
     return click.option(
         "--neo4j", "neo4j_uri", is_flag=False, flag_value="", default=None, metavar="[URI]",
-        help="Run on a Neo4j server instead of a dataset: bolt://host:7687, or NEO4J_URI "
-             "when no URI is given. Credentials from NEO4J_USER/NEO4J_PASSWORD (or a prompt).",
+        help="在 Neo4j 服务器上运行而不读数据集：bolt://host:7687，不给 URI 时取 NEO4J_URI；"
+             "账号密码取自 NEO4J_USER/NEO4J_PASSWORD 或提示输入（run on a Neo4j server instead "
+             "of a dataset: bolt://host:7687, or NEO4J_URI when no URI is given; credentials "
+             "from NEO4J_USER/NEO4J_PASSWORD, or a prompt）。",
     )(function)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Neo4jSource, Source
+from jiceng.queries._args import check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
@@ -146,7 +147,7 @@ def audit(source: Source, rules: Sequence[Rule] | str | os.PathLike | None = Non
         from jiceng.queries.cypher import audit_on_server
 
         return audit_on_server(source, rules, on_rule=on_rule)
-    graph = source
+    graph = check_graph(source)
     rules = as_rules(rules)
     per_rule = []
     for rule in rules:

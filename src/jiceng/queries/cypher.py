@@ -28,6 +28,7 @@ import pandas as pd
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, neo4j_label, neo4j_type
 from jiceng.loaders.neo4j import Neo4jSource, Runner, pull_skeleton
+from jiceng.queries._args import as_ids, check_hops
 from jiceng.queries.coverage import AuditResult, assemble_audit
 from jiceng.queries.isolation import IsolationResult, assemble_isolation
 from jiceng.queries.reach import ReachResult, assemble_reach
@@ -191,6 +192,7 @@ def isolation_on_server(source: Neo4jSource) -> IsolationResult:
 def reach_on_server(source: Neo4jSource, *, hops: int = 2,
                     units: list[str] | None = None) -> ReachResult:
     """:func:`jiceng.queries.reach` on a Neo4j server."""
+    hops, units = check_hops(hops), as_ids(units)
     statements = reach_statements(hops)  # a bad hops fails before anything is read
     graph = source.skeleton()
     per_unit = source.run(statements["units"], {})

@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import connected_components
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
 from jiceng.loaders.neo4j import Neo4jSource, Source
+from jiceng.queries._args import check_graph
 from jiceng.queries._places import describe_nodes
 
 __all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
@@ -86,7 +87,7 @@ def isolation(source: Source) -> IsolationResult:
         from jiceng.queries.cypher import isolation_on_server
 
         return isolation_on_server(source)
-    graph = source
+    graph = check_graph(source)
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     # each edge into a community, by the community's row (communities are sorted codes)

@@ -16,6 +16,7 @@ from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Neo4jSource, Source, as_graph
+from jiceng.queries._args import ArgumentTypeError, as_ids, check_graph, check_hops, check_ids
 from jiceng.queries._places import describe_nodes
 from jiceng.queries.isolation import co_building_edges
 
@@ -93,8 +94,7 @@ def reach_matrix(graph: OrgGraph, hops: int = 2, units: np.ndarray | None = None
     Returns the unit codes, the community codes and the matrix. Built by sparse
     products (one per hop) for all units at once, O(hops · nnz).
     """
-    if hops < 1:
-        raise ValueError("hops must be at least 1")
+    hops = check_hops(hops)
     n = graph.n_nodes
     unit_codes = np.flatnonzero(graph.is_kind("unit_party")) if units is None else np.asarray(units)
     row_of = np.full(n, -1, dtype=np.int64)
@@ -139,11 +139,14 @@ def reach(source: Source, *, hops: int = 2, units: list[str] | None = None) -> R
     >>> int(result.units["communities"].max()) > 1
     True
     """
+    hops, units = check_hops(hops), as_ids(units)
     if isinstance(source, Neo4jSource):
         from jiceng.queries.cypher import reach_on_server
 
         return reach_on_server(source, hops=hops, units=units)
-    graph = source
+    graph = check_graph(source)
+    if units is not None:
+        check_ids(graph, units, "unit_party")  # unknown ids fail before any work
     unit_codes, communities, matrix = reach_matrix(graph, hops)
     households = _households(graph)
     counts = np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
@@ -218,7 +221,11 @@ def reach_from(source: Source, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
     >>> int(table["hop"].min()), table["kind"].iloc[0]
     (0, 'unit_party')
     """
-    graph = as_graph(source)
+    graph, hops = check_graph(as_graph(source)), check_hops(hops)
+    if not isinstance(unit_id, str):
+        raise ArgumentTypeError(f"unit_id 须为一个编号（str），而不是 {type(unit_id).__name__}"
+                                f"（unit_id must be one id, a str, not {type(unit_id).__name__}）")
+    check_ids(graph, [unit_id], "unit_party")
     start = graph.code(unit_id, "unit_party")
     n = graph.n_nodes
     hop = np.full(n, -1, dtype=np.int64)

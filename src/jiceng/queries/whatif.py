@@ -14,6 +14,7 @@ import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
 from jiceng.loaders.neo4j import Source, as_graph
+from jiceng.queries._args import as_ids, check_graph, check_hops, check_ids
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach
@@ -98,9 +99,9 @@ def whatif(source: Source, *, remove: Sequence[str] = (),
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)
     True
     """
-    graph = as_graph(source)
-    for node_id in remove:
-        graph.code(node_id)  # unknown ids fail before any work
+    graph, hops = check_graph(as_graph(source)), check_hops(hops)
+    remove = as_ids(remove, name="remove") or []
+    check_ids(graph, remove)  # unknown ids fail before any work
     positions = edge_positions_matching(graph, remove_edges) if remove_edges else None
     after = graph.without(nodes=remove, edges=positions)
 

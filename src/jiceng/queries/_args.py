@@ -1,0 +1,108 @@
+"""One check for each kind of argument the public queries take.
+
+The query functions call these first, so that a wrong type, a value out of range or
+an unknown id fails at once with a clear message (Chinese first, then English)
+instead of a raw ``KeyError`` from deep inside, or an answer that never comes.
+
+>>> check_hops(3)
+3
+>>> as_ids("UP00001")
+['UP00001']
+>>> check_hops(0)
+Traceback (most recent call last):
+...
+jiceng.queries._args.ArgumentError: hops 须为 1 到 10 的整数，而不是 0（hops must be a whole number from 1 to 10, not 0）
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import numpy as np
+
+from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+
+__all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "check_graph", "as_ids",
+           "check_ids"]
+
+#: The longest reach asked for. The deepest chain in the schema is a unit's tie then a
+#: few ``leads`` steps down to grids and buildings, so longer paths add nothing; the limit
+#: keeps a typo (``--hops 3000000``) from producing a page of hundreds of megabytes.
+MAX_HOPS = 10
+
+#: Most unknown ids searched for a close match (the search is only on the error path).
+_SUGGEST_AMONG = 200_000
+
+
+class ArgumentError(JicengError, ValueError):
+    """An argument of a query is out of its range (also a ValueError)."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of a query has the wrong type (also a TypeError)."""
+
+
+def check_hops(hops: object, *, name: str = "hops") -> int:
+    """``hops`` as an int in 1..MAX_HOPS, or :class:`ArgumentError` saying why not."""
+    if isinstance(hops, bool) or not isinstance(hops, (int, np.integer)):
+        raise ArgumentTypeError(f"{name} 须为整数，而不是 {type(hops).__name__} {hops!r:.40}"
+                                f"（{name} must be a whole number, not {type(hops).__name__}）")
+    if not 1 <= hops <= MAX_HOPS:
+        raise ArgumentError(f"{name} 须为 1 到 {MAX_HOPS} 的整数，而不是 {hops}"
+                            f"（{name} must be a whole number from 1 to {MAX_HOPS}, not {hops}）")
+    return int(hops)
+
+
+def check_graph(graph: object, *, name: str = "graph") -> OrgGraph:
+    """``graph`` itself when it is an :class:`OrgGraph`; :class:`ArgumentTypeError` otherwise."""
+    if not isinstance(graph, OrgGraph):
+        raise ArgumentTypeError(
+            f"{name} 须为 OrgGraph（用 jiceng.read_dataset 读取），而不是 {type(graph).__name__}"
+            f"（{name} must be an OrgGraph, e.g. from jiceng.read_dataset, "
+            f"not {type(graph).__name__}）")
+    return graph
+
+
+def as_ids(value: object, *, name: str = "units") -> list[str] | None:
+    """Node ids as a list: one str is one id (never iterated); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (bytes, dict)) or not isinstance(value, Iterable):
+        raise ArgumentTypeError(f"{name} 须为编号或编号列表，而不是 {type(value).__name__}"
+                                f"（{name} must be an id or a list of ids, "
+                                f"not {type(value).__name__}）")
+    ids = list(value)
+    wrong = [v for v in ids if not isinstance(v, str)]
+    if wrong:
+        raise ArgumentTypeError(f"{name} 中的编号须为字符串，而不是 {type(wrong[0]).__name__} "
+                                f"{wrong[0]!r:.40}（ids in {name} must be str, "
+                                f"not {type(wrong[0]).__name__}）")
+    return ids
+
+
+def check_ids(graph: OrgGraph, ids: Iterable[str], kind: str | None = None) -> np.ndarray:
+    """The integer codes of ``ids``; the first unknown one (or one of another kind) raises
+    :class:`UnknownNodeError` naming the closest id that exists."""
+    ids = list(ids)
+    codes = graph.codes(ids)
+    kinds = graph.nodes["kind"].to_numpy()
+    for node_id, code in zip(ids, codes):
+        if code < 0 or (kind is not None and kinds[code] != kind):
+            raise _unknown(graph, node_id, kind)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _unknown(graph: OrgGraph, node_id: str, kind: str | None) -> UnknownNodeError:
+    error = UnknownNodeError(node_id, kind)
+    candidates = graph.nodes["id"] if kind is None else \
+        graph.nodes.loc[graph.nodes["kind"] == kind, "id"]
+    candidates = candidates.astype(str)
+    close = candidates[candidates.str.len().between(len(node_id) - 2, len(node_id) + 2)]
+    match = difflib.get_close_matches(node_id, close.head(_SUGGEST_AMONG).tolist(), n=1)
+    if match:
+        name = graph.nodes["name"].iat[graph.code(match[0])]
+        error.args = (f"{error.args[0]} — 是否指 {match[0]} {name}？(did you mean {match[0]!r}?)",)
+    return error

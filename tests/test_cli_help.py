@@ -1,0 +1,70 @@
+"""``--help`` is bilingual, Chinese first, for the group, every command and every option."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+
+from jiceng.cli import COMMANDS
+from jiceng.cli import cli as group
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    """Every command as ``jiceng`` runs it, subcommands of groups included."""
+    context = click.Context(group)
+    found = []
+    for name in COMMANDS:
+        command = group.get_command(context, name)
+        assert command is not None, name
+        found.append((name, command))
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            found.append((f"{name} {sub_name}", sub))
+    return found
+
+
+def _starts_chinese(text: str | None) -> bool:
+    """Chinese comes before any English word (a name such as ``YAML`` or ``Neo4j`` may lead)."""
+    text = text or ""
+    chinese, english = CJK.search(text), re.search(r"[a-z]{3,}", text)
+    return chinese is not None and (english is None or chinese.start() < english.start())
+
+
+@pytest.mark.parametrize("name, command", _commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_help_is_chinese_first_with_an_example(cli, name, command):
+    assert _starts_chinese(command.help), f"{name}: {command.help[:40]!r}"
+    first = command.help.strip().splitlines()[0]
+    assert re.search(r"\([A-Z][^()]*\)\.?$", first), f"{name}: no English after the Chinese: {first}"
+    result = cli(*name.split(), "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    example = result.stdout.split("Example:")[1].strip().splitlines()
+    assert any(line.strip().startswith("jiceng ") for line in example), name
+
+
+@pytest.mark.parametrize("name, command", _commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_option_help_is_chinese_first(cli, name, command):
+    context = click.Context(command, info_name=name)
+    for param in command.get_params(context):
+        if isinstance(param, click.Option):
+            assert _starts_chinese(param.help), f"{name} {param.opts}: {param.help!r}"
+            assert re.search(r"[a-z]", param.help), f"{name} {param.opts}: no English"
+    shown = cli(*name.split(), "--help").stdout
+    assert "Show this message and exit." not in shown  # click's English-only default
+
+
+def test_group_help_lists_every_command_chinese_first(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    description = result.stdout.split("\n\n")[1].strip()
+    assert _starts_chinese(description)
+    listed = result.stdout.split("Commands:")[1]
+    for name in COMMANDS:
+        line = next(line for line in listed.splitlines() if line.strip().startswith(name + " "))
+        assert CJK.search(line), line
+    for option in ("--debug", "--version", "--help"):
+        line = next(line for line in result.stdout.splitlines() if option in line)
+        assert CJK.search(line), line
