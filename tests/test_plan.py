@@ -432,7 +432,7 @@ def test_apply_refuses_input_and_existing_dataset(cli, tmp_path, sample):
     data = write_city(tmp_path / "city", city({"S1": ("D1", 1)}, {"UA": "S1"}))
     before = (data / "edges.csv").read_bytes()
     run = cli("plan", data, "--apply", data, "--force")
-    assert run.exit_code == 2 and "不能覆盖输入数据集" in run.stderr
+    assert run.exit_code == 2 and "这是本次运行的输入" in run.stderr
     assert (data / "edges.csv").read_bytes() == before
     out = tmp_path / "out"
     assert cli("plan", data, "--apply", out).exit_code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import os
 import sys
@@ -70,8 +71,10 @@ def output_options(function):
 
     Before the command runs, ``--output`` is checked by :func:`check_output` against
     every input of the run (the dataset, the bundled sample when none is given, the
-    rules file, both snapshots of ``diff``).
+    rules file, both snapshots of ``diff``). A command that writes more than its report
+    (``plan --apply``) takes ``force`` as a parameter and gets the flag too.
     """
+    wants_force = "force" in inspect.signature(function).parameters
 
     @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table",
                   show_default=True,
@@ -81,10 +84,10 @@ def output_options(function):
                   help="写入此文件（原子写入）而不是标准输出；xlsx 必须给出"
                        "（write to this file, atomically, instead of stdout; required for xlsx）。")
     @click.option("--force", is_flag=True,
-                  help="允许覆盖已有的数据集文件（allow --output to replace an existing dataset）。")
+                  help="允许覆盖已有的数据集文件（allow an output to replace an existing dataset）。")
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        force = kwargs.pop("force")
+        force = kwargs["force"] if wants_force else kwargs.pop("force")
         output = kwargs.get("output")
         if output is not None:
             inputs = [value for name, value in kwargs.items()

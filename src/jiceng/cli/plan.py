@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from jiceng.cli.options import (
+    check_output,
     dataset_argument,
     emit_report,
     load_graph,
@@ -16,8 +16,8 @@ from jiceng.cli.options import (
     progress,
     say,
 )
-from jiceng.graphmodel import InvalidInputError, Problem
 from jiceng.loaders import sample_path, write_dataset
+from jiceng.loaders.dataset import EXCEL_SUFFIXES
 from jiceng.queries.plan import PlanResult, apply_plan
 from jiceng.queries.plan import plan as run_plan
 from jiceng.report import Report, Section
@@ -86,27 +86,9 @@ def _by_street(result: PlanResult) -> pd.DataFrame:
 
 
 def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
-    """Refuse to write over the input, or over an existing dataset without --force."""
-    for given in {dataset if dataset is not None else sample_path(), sample_path()}:
-        try:
-            same = out.exists() and given.exists() and os.path.samefile(out, given)
-        except OSError:
-            same = False
-        if same or out.resolve() == given.resolve() or given.resolve() in out.resolve().parents:
-            raise InvalidInputError([Problem(str(out), None, None,
-                                             "不能覆盖输入数据集（refusing to write over the "
-                                             "input dataset）")])
-    is_workbook = out.suffix.lower() in (".xlsx", ".xlsm")
-    if out.exists() and not is_workbook and not out.is_dir():
-        raise InvalidInputError([Problem(str(out), None, None,
-                                         "已存在同名文件，数据集应为文件夹或 .xlsx（a file of that "
-                                         "name exists; a dataset is a folder or an .xlsx）")])
-    existing = out.is_file() if is_workbook else any(
-        (out / name).exists() for name in ("nodes.csv", "edges.csv"))
-    if existing and not force:
-        raise InvalidInputError([Problem(str(out), None, None,
-                                         "数据集已存在，加 --force 覆盖（a dataset exists there: "
-                                         "add --force to replace it）")])
+    """Refuse to write the planned dataset over an input, or over a dataset without --force."""
+    check_output(out, [dataset if dataset is not None else sample_path(), sample_path()],
+                 force=force, folder=out.suffix.lower() not in EXCEL_SUFFIXES)
 
 
 @click.command()
@@ -133,8 +115,6 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
 @click.option("--apply", "apply_to", type=click.Path(path_type=Path), default=None, metavar="OUT",
               help="写出加入拟建关系后的数据集（文件夹或 .xlsx）(write the dataset with the "
                    "proposed edges added: a folder or an .xlsx).")
-@click.option("--force", is_flag=True, help="覆盖已有的 OUT 数据集 (replace an existing OUT "
-                                            "dataset).")
 @output_options
 def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity: int, scope: str,
          units_file: Path | None, rules_file: Path | None, apply_to: Path | None, force: bool,
