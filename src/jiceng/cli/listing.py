@@ -17,11 +17,12 @@ from jiceng.report import Report, Section
 @click.argument("what", metavar="KIND", type=click.Choice(list(LIST_KINDS)))
 @click.argument("keyword", required=False)
 @click.option("--dataset", "-d", "dataset", type=click.Path(path_type=Path), default=None,
-              help="A dataset folder or .xlsx (default: the bundled sample).")
+              help="数据集文件夹或 .xlsx，默认为内置样例（a dataset folder or .xlsx; default: the "
+                   "bundled sample）。")
 @output_options
 def list_command(what: str, keyword: str | None, dataset: Path | None, fmt: str,
                  output: Path | None) -> None:
-    """列出区、街道、社区或单位 List districts, streets, communities or units: ids and names.
+    """列出区县、街道、社区或单位的编号和名称 (List districts, streets, communities or units).
 
     KEYWORD keeps those whose id or name contains it (part of a Chinese name will do).
 

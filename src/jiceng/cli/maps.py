@@ -9,13 +9,13 @@ import click
 from jiceng.cli.options import (
     bounded,
     check_output,
+    input_paths,
     load_source,
     neo4j_option,
     progress,
     say,
     source_argument,
 )
-from jiceng.loaders import sample_path
 from jiceng.loaders.neo4j import as_graph
 from jiceng.maps import overview_map, reach_map, street_map
 from jiceng.queries._args import MAX_HOPS
@@ -76,8 +76,7 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
         raise click.UsageError("--district 和 --units 须与 --overview 合用"
                                "（--district and --units go with --overview）")
     if output is not None:
-        check_output(output, [dataset] if isinstance(dataset, Path)
-                     else [] if dataset or neo4j_uri else [sample_path()])
+        check_output(output, input_paths(dataset, neo4j_uri))
     source = load_source(dataset, neo4j_uri)
     with progress("reading the graph"):
         graph = as_graph(source)

@@ -27,7 +27,8 @@ from jiceng.loaders.neo4j import (
 )
 from jiceng.report import FORMATS, Report, emit
 
-__all__ = ["bounded", "dataset_argument", "output_options", "check_output", "is_dataset",
+__all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
+           "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
            "load_source", "source_argument", "SOURCE", "shown"]
 
@@ -91,13 +92,21 @@ def output_options(function):
         output = kwargs.get("output")
         if output is not None:
             inputs = [value for name, value in kwargs.items()
-                      if isinstance(value, Path) and name != "output"]
-            if "dataset" in kwargs and kwargs["dataset"] is None and not kwargs.get("neo4j_uri"):
-                inputs.append(sample_path())
+                      if isinstance(value, Path) and name not in ("output", "dataset")]
+            if "dataset" in kwargs:
+                inputs += input_paths(kwargs["dataset"], kwargs.get("neo4j_uri"))
             check_output(output, inputs, force=force)
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def input_paths(dataset: Path | str | None, neo4j_uri: str | None = None) -> list[Path]:
+    """The files a run reads its graph from: the DATASET, the bundled sample when neither a
+    dataset nor a server is given, nothing for a server."""
+    if isinstance(dataset, Path):
+        return [dataset]
+    return [] if dataset or neo4j_uri else [sample_path()]
 
 
 def _resolved(path: Path) -> Path:

@@ -119,8 +119,9 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
 def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity: int, scope: str,
          units_file: Path | None, rules_file: Path | None, apply_to: Path | None, force: bool,
          fmt: str, output: Path | None) -> None:
-    """配置方案：提出补足孤立、脆弱社区和兼职委员缺口的结对共建与兼职委员，并证明最优
-    (Plan: propose the pairings and part-time seats that close the gaps, optimally).
+    """配置方案：提出补足缺口的结对共建与兼职委员，并证明最优 (Plan pairings and seats, optimally).
+
+    为孤立、脆弱社区和兼职委员不足的社区、街道，提出结对共建和兼职委员人选。
 
     A community needs --min-units distinct co-building units and its rule's minimum of
     part-time members ("3+N"); a street its "1+N" part-time member and a pairing. Units

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.loaders.neo4j import Neo4jSource
 
 __all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "check_graph", "as_ids",
            "check_ids"]
@@ -54,14 +55,17 @@ def check_hops(hops: object, *, name: str = "hops") -> int:
     return int(hops)
 
 
-def check_graph(graph: object, *, name: str = "graph") -> OrgGraph:
-    """``graph`` itself when it is an :class:`OrgGraph`; :class:`ArgumentTypeError` otherwise."""
-    if not isinstance(graph, OrgGraph):
+def check_graph(source: object, *, name: str = "graph") -> OrgGraph:
+    """The source as an in-memory graph: an :class:`OrgGraph` itself, a Neo4j source's whole
+    graph (read once); :class:`ArgumentTypeError` for anything else."""
+    if isinstance(source, Neo4jSource):
+        return source.graph()
+    if not isinstance(source, OrgGraph):
         raise ArgumentTypeError(
-            f"{name} 须为 OrgGraph（用 jiceng.read_dataset 读取），而不是 {type(graph).__name__}"
-            f"（{name} must be an OrgGraph, e.g. from jiceng.read_dataset, "
-            f"not {type(graph).__name__}）")
-    return graph
+            f"{name} 须为 OrgGraph（用 jiceng.read_dataset 读取）或 Neo4jSource，而不是 "
+            f"{type(source).__name__}（{name} must be an OrgGraph, e.g. from "
+            f"jiceng.read_dataset, or a Neo4jSource, not {type(source).__name__}）")
+    return source
 
 
 def as_ids(value: object, *, name: str = "units") -> list[str] | None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.neo4j import Source, as_graph
+from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import check_graph
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import Rule
@@ -104,7 +104,7 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     >>> diff(read_sample(), read_sample()).unchanged
     True
     """
-    old, new = check_graph(as_graph(old), name="old"), check_graph(as_graph(new), name="new")
+    old, new = check_graph(old, name="old"), check_graph(new, name="new")
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
     old_ids, new_ids = set(old_nodes["id"]), set(new_nodes["id"])

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.neo4j import Neo4jSource, Source, as_graph
+from jiceng.loaders.neo4j import Neo4jSource, Source
 from jiceng.queries._args import ArgumentTypeError, as_ids, check_graph, check_hops, check_ids
 from jiceng.queries._places import describe_nodes
 from jiceng.queries.isolation import co_building_edges
@@ -221,7 +221,7 @@ def reach_from(source: Source, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
     >>> int(table["hop"].min()), table["kind"].iloc[0]
     (0, 'unit_party')
     """
-    graph, hops = check_graph(as_graph(source)), check_hops(hops)
+    graph, hops = check_graph(source), check_hops(hops)
     if not isinstance(unit_id, str):
         raise ArgumentTypeError(f"unit_id 须为一个编号（str），而不是 {type(unit_id).__name__}"
                                 f"（unit_id must be one id, a str, not {type(unit_id).__name__}）")

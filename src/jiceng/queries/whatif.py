@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
-from jiceng.loaders.neo4j import Source, as_graph
+from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import as_ids, check_graph, check_hops, check_ids
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
@@ -99,7 +99,7 @@ def whatif(source: Source, *, remove: Sequence[str] = (),
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)
     True
     """
-    graph, hops = check_graph(as_graph(source)), check_hops(hops)
+    graph, hops = check_graph(source), check_hops(hops)
     remove = as_ids(remove, name="remove") or []
     check_ids(graph, remove)  # unknown ids fail before any work
     positions = edge_positions_matching(graph, remove_edges) if remove_edges else None
