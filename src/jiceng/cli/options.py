@@ -32,8 +32,11 @@ def output_options(function):
                   help="table on screen; json/csv for programs; markdown/html/xlsx for people.")
     @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
                   help="Write to this file (atomically) instead of stdout; required for xlsx.")
+    @click.option("--section", "section", default=None, metavar="NAME",
+                  help="With --format csv: the section to print (default: the main one).")
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, section=None, **kwargs):
+        click.get_current_context().meta["jiceng.section"] = section
         return function(*args, **kwargs)
 
     return wrapper
@@ -74,9 +77,14 @@ def load_graph(dataset: Path | None) -> OrgGraph:
 
 
 def emit_report(report: Report, fmt: str, output: Path | None) -> None:
-    emit(report, fmt, output)
+    context = click.get_current_context(silent=True)
+    section = context.meta.get("jiceng.section") if context is not None else None
+    printed = emit(report, fmt, output, section=section)
+    if printed is not None and len(report.sections) > 1:
+        others = ", ".join(s.key for s in report.sections if s.key != printed)
+        say(f"CSV 为 '{printed}' 部分；其他部分 (other sections, --section NAME): {others}")
     if output is not None:
-        say(f"wrote {output}")
+        say(f"已写入 wrote {output}")
 
 
 # ---------------------------------------------------------------- Neo4j
