@@ -31,8 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -436,7 +438,10 @@ def xml_safe(text: str) -> str:
     >>> xml_safe("a\\x1bb"), xml_safe("_x0041_")
     ('a_x001B_b', '_x005F_x0041_')
     """
-    text = _XML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    if "_x" in text:
+        text = _XML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    if text.isprintable():
+        return text
     return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
@@ -444,6 +449,9 @@ _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 _LOW_FILL = PatternFill("solid", fgColor="FFC7CE")
 _THIN = Side(style="thin", color="BBBBBB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LOW_FONT = Font(color="9C0006")
 
 
 def _display_width(text: str) -> int:
@@ -484,71 +492,94 @@ def _ledger_value(column: str, value, percent: bool):
     return text
 
 
+def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -> list[float]:
+    """Column widths from the headings and the first rows (CJK characters count double)."""
+    widths = [max(6.0, _display_width(heading(c)) * 0.75) for c in columns]
+    widths[0] = 8.0
+    head = frame.head(200)
+    for j, column in enumerate(columns[1:], start=1):
+        if column in percent:
+            widths[j] = max(widths[j], 10.0)
+            continue
+        for value in head.iloc[:, j - 1]:
+            if isinstance(value, (int, float, np.number)) and not _is_missing(value):
+                text = f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:.4g}"
+            elif _is_missing(value):
+                continue
+            else:
+                text = str(_ledger_value(column, value, False))[:60]
+            widths[j] = max(widths[j], min(50.0, _display_width(text) + 2.0))
+    return widths
+
+
 def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: Section) -> None:
     sheet = workbook.create_sheet(name)
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
     frame = section.frame.reset_index(drop=True)
     columns = ["seq"] + [str(c) for c in frame.columns]
     width = len(columns)
+    percent = section.percent_columns()
+    for j, w in enumerate(_ledger_widths(frame, columns, percent), start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
     title_rows = [
         (f"{report.title} — {section.title}", Font(bold=True, size=14)),
         (_meta_line(report) + f" · 达标线 threshold {report.threshold:.1%}", Font(color="555555")),
     ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
-    row = 1
+    header_row = len(title_rows) + 2
+    sheet.freeze_panes = f"B{header_row + 1}"
     for text, font in title_rows:
-        cell = sheet.cell(row=row, column=1, value=xml_safe(text))
+        cell = WriteOnlyCell(sheet, value=xml_safe(text))
         cell.data_type = "s"
         cell.font = font
-        if width > 1:
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        row += 1
-    header_row = row + 1
-    for j, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=j, value=heading(column))
-        cell.font = Font(bold=True, color="FFFFFF")
+        sheet.append([cell])
+    sheet.append([])
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=heading(column))
+        cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
-    percent = section.percent_columns()
-    widths = [max(6, _display_width(heading(c)) * 0.75) for c in columns]
+        header.append(cell)
+    sheet.append(header)
     graded = {c for c in columns if c in GRADED_COLUMNS}
-    signed = {"delta"} & percent
+    formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
-        r = header_row + 1 + i
-        seq = sheet.cell(row=r, column=1, value=i + 1)
-        seq.border = _BORDER
-        for j, (column, value) in enumerate(zip(columns[1:], values), start=2):
-            is_percent = column in percent
-            value = _ledger_value(column, value, is_percent)
+        row: list = [i + 1]
+        for column, value in zip(columns[1:], values):
+            value = _ledger_value(column, value, column in percent)
             if isinstance(value, str):
                 value = xml_safe(value)
-            cell = sheet.cell(row=r, column=j, value=value)
-            cell.border = _BORDER
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-                widths[j - 1] = max(widths[j - 1], min(50, _display_width(value[:60]) + 1))
-            elif value is not None:
-                if is_percent:
-                    cell.number_format = "+0.0%;-0.0%;0.0%" if column in signed else "0.0%"
-                    widths[j - 1] = max(widths[j - 1], 9)
-                elif isinstance(value, int):
-                    cell.number_format = "#,##0"
-                    widths[j - 1] = max(widths[j - 1], len(f"{value:,}") + 2)
+                if value.startswith("="):  # openpyxl would write it as a formula
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # text, never a formula
+                    row.append(cell)
                 else:
-                    widths[j - 1] = max(widths[j - 1], 10)
-                if column in graded and isinstance(value, (int, float)) and value < report.threshold:
+                    row.append(value)
+            elif value is None:
+                row.append(None)
+            elif column in formats or column in graded:
+                cell = WriteOnlyCell(sheet, value=value)
+                if column in formats:
+                    cell.number_format = formats[column]
+                if column in graded and value < report.threshold:
                     cell.fill = _LOW_FILL
-                    cell.font = Font(color="9C0006")
-    for j, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
-    last_row = header_row + max(len(frame), 0)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+                    cell.font = _LOW_FONT
+                row.append(cell)
+            elif isinstance(value, int) and abs(value) >= 1000:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "#,##0"
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    last_row = header_row + len(frame)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = "9"  # A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
@@ -561,8 +592,7 @@ def write_xlsx(report: Report, path: str | os.PathLike) -> None:
     percentages as ``0.0%`` (values stay numbers), coverage below the threshold filled red,
     and a landscape A4 print set-up fitted to the page width.
     """
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
     for section in report.sections:
         _write_ledger_sheet(workbook, _sheet_title(section.sheet_name(), used), report, section)
