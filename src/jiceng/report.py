@@ -357,7 +357,7 @@ nav ol{columns:2;font-size:14px}
 .bar i{display:block;height:100%}
 .ok i{background:#2e7d32}.low i{background:#c62828}td.low{color:#b71c1c;font-weight:bold}
 @page{size:A4;margin:15mm 12mm}
-@media print{body{margin:0;max-width:none;font-size:11px}nav{page-break-after:always}
+@media print{body{margin:0;max-width:none;font-size:11px}nav ol{columns:2}
 h2{page-break-after:avoid}table{font-size:10px;page-break-inside:auto}tr{page-break-inside:avoid}
 thead{display:table-header-group}.bar{width:50px}a{color:inherit;text-decoration:none}}
 """
