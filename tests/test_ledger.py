@@ -275,3 +275,18 @@ def test_diff_table_is_short_summary_first_and_json_complete(two_cities, jiceng_
     result = diff(read_dataset(old), read_dataset(new))
     for key in ("edges_added", "edges_removed", "nodes_changed", "status", "by_street"):
         assert len(data[key]) == len(getattr(result, key)) > 0
+
+
+def test_notebook_chart_uses_the_same_bottom_five(cli, sample):
+    """The walkthrough's chart selects its streets with the line that starts ``lowest =``:
+    run that line on the sample's audit and compare with the CLI's bottom five."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "notebooks" / "walkthrough.py").read_text(
+        encoding="utf-8")
+    line = next(l for l in source.splitlines() if l.startswith("lowest = "))
+    scope = {"result": audit(sample)}
+    exec(line, scope)  # noqa: S102 - the notebook's own line
+    streets = json.loads(cli("audit", "--by", "street", "--format", "json").stdout)["streets"]
+    assert scope["lowest"]["street"].head(5).tolist() == [s["id"] for s in streets[-5:]][::-1]
+    assert "lowest[\"score\"]" in source
