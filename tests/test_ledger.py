@@ -237,7 +237,7 @@ def test_csv_section_choice_is_said_on_stderr(cli):
 def test_piped_table_is_wide_and_numbers_right_aligned(jiceng_process):
     text = jiceng_process("audit").stdout
     assert "building-group" in text and "24,805" in text
-    line = next(l for l in text.splitlines() if "building-group" in l)
+    line = next(t for t in text.splitlines() if "building-group" in t)
     assert re.search(r"│\s+24,805 │", line) and re.search(r"│\s+97\.0% │", line)
 
 
@@ -284,7 +284,7 @@ def test_notebook_chart_uses_the_same_bottom_five(cli, sample):
 
     source = (Path(__file__).resolve().parent.parent / "notebooks" / "walkthrough.py").read_text(
         encoding="utf-8")
-    line = next(l for l in source.splitlines() if l.startswith("lowest = "))
+    line = next(t for t in source.splitlines() if t.startswith("lowest = "))
     scope = {"result": audit(sample)}
     exec(line, scope)  # noqa: S102 - the notebook's own line
     streets = json.loads(cli("audit", "--by", "street", "--format", "json").stdout)["streets"]

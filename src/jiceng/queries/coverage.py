@@ -199,7 +199,7 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
     gaps = _named_places(pd.concat(gap_frames, ignore_index=True), graph)
     by_street = _finish_roll_up(roll_up.by_street(), ["rule", "street", "district"], graph, rules)
     by_district = _finish_roll_up(roll_up.by_district(), ["rule", "district"], graph, rules)
-    return AuditResult(rules, summary, gaps, by_street, by_district, _ranking(by_street),
+    return AuditResult(list(rules), summary, gaps, by_street, by_district, _ranking(by_street),
                        _ranking(by_district, "district"))
 
 

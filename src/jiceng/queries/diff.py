@@ -72,9 +72,9 @@ class DiffResult:
 
 def _plain(column: pd.Series) -> list:
     """A column as plain Python values (None for missing), fast for long columns."""
-    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column):
-        if not column.isna().any():
-            return column.to_numpy().tolist()
+    whole = pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column)
+    if whole and not column.isna().any():
+        return column.to_numpy().tolist()
     if pd.api.types.is_float_dtype(column):
         return [None if v != v else v for v in column.to_numpy(dtype=float).tolist()]
     values = column.to_numpy(dtype=object, na_value=None)
@@ -136,7 +136,7 @@ def diff(old: OrgGraph, new: OrgGraph, *, rules: Sequence[Rule] | None = None) -
         after.summary[["rule", "coverage"]], on="rule", how="outer", suffixes=("_before", "_after"))
     coverage = coverage.rename(columns={"coverage_before": "before", "coverage_after": "after"})
     coverage["delta"] = coverage["after"] - coverage["before"]
-    first = {}
+    first: dict[str, int] = {}
     for i, r in enumerate(list(before.summary["rule"]) + list(after.summary["rule"])):
         first.setdefault(r, i)
     coverage = coverage.iloc[np.argsort(coverage["rule"].map(first).to_numpy(), kind="stable")
