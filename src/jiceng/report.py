@@ -171,6 +171,7 @@ class Section:
     percent: tuple[str, ...] | None = None
     cap: int | None = None
     html: bool = True  # shown in the HTML briefing
+    keep_codes: tuple[str, ...] = ()  # columns shown as codes even to people (a label is beside)
 
     def percent_columns(self) -> set[str]:
         if self.percent is not None:
@@ -289,7 +290,8 @@ def _people_frame(section: Section, columns: list[str] | None = None,
         name = str(column)
         is_percent = name in percent
         signed = is_percent and name == "delta"
-        out[heading(name)] = [_person_cell(name, v, is_percent, signed) for v in frame[column]]
+        shown_as = "" if name in section.keep_codes else name
+        out[heading(name)] = [_person_cell(shown_as, v, is_percent, signed) for v in frame[column]]
         numeric.append(is_percent or _is_numeric(frame[column]))
     return pd.DataFrame(out, columns=[heading(str(c)) for c in frame.columns]), numeric, left_off
 
@@ -547,7 +549,8 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         row: list = [i + 1]
         for column, value in zip(columns[1:], values):
-            value = _ledger_value(column, value, column in percent)
+            value = _ledger_value("" if column in section.keep_codes else column, value,
+                                  column in percent)
             if isinstance(value, str):
                 value = xml_safe(value)
                 if value.startswith("="):  # openpyxl would write it as a formula
