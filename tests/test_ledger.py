@@ -290,3 +290,27 @@ def test_notebook_chart_uses_the_same_bottom_five(cli, sample):
     streets = json.loads(cli("audit", "--by", "street", "--format", "json").stdout)["streets"]
     assert scope["lowest"]["street"].head(5).tolist() == [s["id"] for s in streets[-5:]][::-1]
     assert "lowest[\"score\"]" in source
+
+
+def test_long_sheets_written_directly_read_back_the_same(tmp_path):
+    """Sheets longer than the direct-write threshold hold the same cells as openpyxl writes."""
+    import pandas as pd
+
+    from jiceng.report import _FAST_ROWS, Report, Section, write_xlsx
+
+    names = (HOSTILE + ["_x0041_", " lead and trail ", "<&>", "中文"]) * (_FAST_ROWS // 5)
+    frame = pd.DataFrame({"id": [f"N{i}" for i in range(len(names))], "kind": "community_party",
+                          "name": names, "count": range(len(names))})
+    out = tmp_path / "long.xlsx"
+    write_xlsx(Report("长表 Long", [Section("long", "长表 Long", frame),
+                                    Section("short", "短表 Short", frame.head(50))]), out)
+    book = load_workbook(out)
+    for title, size in (("长表", len(frame)), ("短表", 50)):
+        _, headings, data = _table(book[title])
+        assert len(data) == size and [r[0].value for r in data] == list(range(1, size + 1))
+        got = [r[headings.index("名称 (name)")] for r in data]
+        expected = [n.replace("\x1b", "_x001B_").replace("_x0041_", "_x005F_x0041_")
+                    for n in names[:size]]
+        assert [c.value for c in got] == expected and {c.data_type for c in got} == {"s"}
+        assert {r[headings.index("类型 (kind)")].value for r in data} == {"社区党组织"}
+        assert [r[headings.index("数量 (count)")].value for r in data] == list(range(size))
