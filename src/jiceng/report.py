@@ -731,8 +731,14 @@ def render_table(report: Report, console: Console) -> None:
             console.print(Text(_full_list_note(left_off), style="dim"))
 
 
+_INDENT_UP_TO = 20_000  # records; larger objects are written on one line (C encoder, ~5× faster)
+
+
 def to_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    """``data`` as JSON: indented for reading, or on one line when it is large."""
+    size = sum(len(v) for v in data.values() if isinstance(v, (list, dict)))
+    indent = 2 if size <= _INDENT_UP_TO else None
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 
 
 def _json_default(value):
