@@ -425,6 +425,34 @@ def say(message: str, end: str = "\n") -> None:
     print(message, file=sys.stderr, end=end, flush=True)
 
 
+DIFF_TARGET_S = 5.0  # issue 14: diff of two generated samples in every format
+
+
+def diff_benchmark(cache: Path, scale: float = 1.0) -> list[dict]:
+    """``jiceng diff`` of the Guiyang samples of seeds 1 and 2, once per output format, each
+    the whole command in a subprocess (wall time, reading both snapshots included)."""
+    import subprocess
+
+    old, _ = ensure_dataset(cache, 1, scale)
+    new, _ = ensure_dataset(cache, 2, scale)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="jiceng-diff-") as workdir:
+        for fmt in ("table", "json", "csv", "markdown", "html", "xlsx"):
+            out = Path(workdir) / f"diff.{fmt}"
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "jiceng", "diff", str(old), str(new),
+                                   "--format", fmt, "--output", str(out)], env=child_env(),
+                                  capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            lines = out.read_text(encoding="utf-8-sig").count("\n") if fmt != "xlsx" and \
+                out.exists() else None
+            rows.append({"format": fmt, "seconds": round(seconds, 2), "exit": done.returncode,
+                         "lines": lines, "met": seconds <= DIFF_TARGET_S})
+            say(f"  diff --format {fmt}: {seconds:.1f} s (target {DIFF_TARGET_S:g} s)"
+                + (f", {lines} lines" if lines is not None else ""))
+    return rows
+
+
 def default_json() -> Path:
     stamp = _dt.date.today().isoformat()
     return ROOT / "benchmarks" / "results" / f"{socket.gethostname()}-{stamp}.json"
@@ -446,6 +474,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"steps to run (default: all of {', '.join(STEPS)})")
     parser.add_argument("--skip-reference-above", type=float, default=None, metavar="SCALE",
                         help="run the reference only at scales up to SCALE")
+    parser.add_argument("--diff", action="store_true",
+                        help="time only `jiceng diff` of the samples of seeds 1 and 2 (at the "
+                             "first --scale) in every format, against the 5 s target")
     parser.add_argument("--force-reference", action="store_true",
                         help="run the reference even where its networkx graph would not fit "
                              "in 60%% of the available memory (about 0.17 GB per scale unit)")
@@ -463,6 +494,10 @@ def main(argv: list[str] | None = None) -> int:
     if args._step:
         run_in_child(args._step, args._side, args._dataset, args._out)
         return 0
+
+    if args.diff:
+        rows = diff_benchmark(args.cache, args.scale[0])
+        return 0 if all(r["exit"] == 0 for r in rows) else 1
 
     out_json = args.json or default_json()
     report = {"machine": machine(), "started": _dt.datetime.now().isoformat(timespec="seconds"),

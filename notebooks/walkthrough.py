@@ -121,9 +121,12 @@ summary.style.format({"coverage": "{:.1%}"}, na_rep="—")
 # %% [markdown]
 # ### Which streets fall short (街道排行)
 #
-# The same checks, added up per street (街道). The chart shows the 20 streets with the lowest
-# coverage — where a follow-up visit is most useful. The table after it is the full ranking
-# (排行榜): `score` is the street's average coverage over the rules, `rules_failing` how many
+# The same checks, per street (街道). A street's score (得分) is the mean, over the rules that check
+# at least one node in it, of that rule's coverage there: every rule weighs the same, whatever its
+# number of checks. Streets are ranked by score, ties by id — the same ranking as `jiceng audit
+# --by street`, the Excel ledger's 排行榜 and the HTML report. The chart shows the 20 streets at
+# the bottom of that ranking — where a follow-up visit is most useful. The table after it is the
+# full ranking: `worst_rule` is the rule with the lowest coverage there, `rules_failing` how many
 # rules have at least one gap there.
 
 # %%
@@ -148,14 +151,14 @@ def whole_bins(values: pd.Series) -> list[float]:
     return [b - 0.5 for b in range(top + 2)]
 
 
-lowest = result.ranking.sort_values(["coverage", "street"]).head(20)
+lowest = result.ranking.sort_values("rank", ascending=False).head(20)  # the bottom 20, worst first
 names = (lowest["street_name"] + " " + lowest["street"]) if cjk_font else lowest["street"]
 fig, ax = plt.subplots(figsize=(8, 0.3 * len(lowest) + 1.2))
-ax.barh(names, lowest["coverage"], color="#e53935")
+ax.barh(names, lowest["score"], color="#e53935")
 ax.invert_yaxis()
-ax.set_xlim(min(0.8, float(lowest["coverage"].min()) - 0.02) if len(lowest) else 0, 1)
-ax.set_xlabel(caption("覆盖率", "share of checks passing"))
-ax.set_title(caption("覆盖率最低的街道", f"The {len(lowest)} streets with the lowest coverage"))
+ax.set_xlim(min(0.8, float(lowest["score"].min()) - 0.02) if len(lowest) else 0, 1)
+ax.set_xlabel(caption("得分（各规则覆盖率的平均）", "score: mean of the rules' coverage"))
+ax.set_title(caption("得分最低的街道", f"The {len(lowest)} streets with the lowest score"))
 fig.tight_layout()
 display(fig)
 plt.close(fig)

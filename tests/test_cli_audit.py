@@ -38,6 +38,7 @@ def xss_dataset(tmp_path_factory, sample):
     nodes, edges = sample.to_tables()
     nodes = nodes.copy()
     nodes.loc[nodes["id"] == "C00017", "name"] = XSS  # an isolated community: a gap
+    nodes.loc[nodes["id"] == "S0001", "name"] = XSS  # a street: in the ranking
     folder = tmp_path_factory.mktemp("xss") / "d"
     from jiceng.graphmodel import OrgGraph
 
@@ -55,17 +56,19 @@ def test_html_report_is_self_contained_and_escaped(cli, tmp_path, xss_dataset):
     assert XSS not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
 
 
-def test_xlsx_ledger_has_summary_rule_sheets_and_roll_ups(cli, tmp_path):
+def test_xlsx_ledger_has_summary_ranking_roll_ups_and_gaps(cli, tmp_path, sample_truth):
     out = tmp_path / "ledger.xlsx"
     result = cli("audit", "--format", "xlsx", "--output", out)
     assert result.exit_code == 0 and result.stdout == ""
     book = load_workbook(out, read_only=True)
-    for sheet in ["summary", "ranking", "by_district", "by_street"] + [r.id for r in default_rules()]:
-        assert sheet in book.sheetnames, sheet
-    rows = list(book["grid-branch"].iter_rows(values_only=True))
-    header = rows[0]
-    assert "街道名称 (street_name)" in header and "区(县)名称 (district_name)" in header
-    assert len(rows) - 1 == 83
+    assert book.sheetnames == ["汇总", "排行榜", "分区县", "分街道", "分区县分规则", "问题清单"]
+    rows = list(book["问题清单"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "序号 (seq)")
+    header = rows[at]
+    assert "街道名称 (street_name)" in header and "区县名称 (district_name)" in header
+    rule = header.index("规则 (rule)")
+    assert sum(r[rule] == "grid-branch" for r in rows[at + 1:]) == len(
+        sample_truth["gaps"]["grid-branch"])
 
 
 def test_xlsx_needs_an_output_file(cli):
@@ -96,4 +99,4 @@ def test_fail_under(cli):
 
 def test_by_street(cli):
     result = cli("audit", "--by", "street", "--format", "markdown")
-    assert result.exit_code == 0 and "街道总览" in result.stdout
+    assert result.exit_code == 0 and "街道排行榜" in result.stdout and "排名 (rank)" in result.stdout

@@ -2,8 +2,17 @@
 
 A command builds a :class:`Report` (named sections of DataFrames plus the
 machine-readable JSON object of DESIGN.md §6) and hands it to :func:`emit`.
-Column headings are shown bilingually, ``覆盖率 (coverage)``, from
-:data:`COLUMN_LABELS`; JSON keeps the plain English ids.
+
+People's formats (table, Markdown, HTML, the Excel ledger 台账) lead with Chinese: column
+headings ``覆盖率 (coverage)`` from :data:`COLUMN_LABELS`, status values and kinds in Chinese
+(:data:`VALUE_LABELS`, the schema's labels), fractions as percentages with one decimal, counts
+with thousands separators. Programs' formats (JSON, CSV) keep the codes and plain numbers.
+
+Text from users' files is data in every format: CSV cells pass through
+:func:`~jiceng.graphmodel.cells.escape_formula`, xlsx text cells are typed as strings (never
+formulas) with characters illegal in XML written as Excel's ``_x001B_`` escapes, the screen
+table shows rich markup and control characters literally, Markdown escapes its own syntax
+and HTML, and HTML escapes everything.
 """
 
 from __future__ import annotations
@@ -14,22 +23,41 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from jiceng.graphmodel import JicengError
+from jiceng.graphmodel.cells import escape_formula
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders.atomic import atomic_path, write_text_atomic
-from jiceng.loaders.excel import write_sheet
 
-__all__ = ["Section", "Report", "emit", "FORMATS", "COLUMN_LABELS", "heading", "render_html"]
+__all__ = ["Section", "Report", "emit", "FORMATS", "COLUMN_LABELS", "VALUE_LABELS", "heading",
+           "render_html", "render_section_html", "render_markdown", "render_csv", "write_xlsx", "SCORE_DEFINITION",
+           "DEFAULT_THRESHOLD", "xml_safe"]
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx", "html")
+
+#: Coverage below this (a fraction) is marked red when no ``--fail-under`` is given.
+DEFAULT_THRESHOLD = 0.9
+
+#: What 得分 means, said wherever a score is shown (DESIGN.md §4).
+SCORE_DEFINITION = ("得分 = 该街道（区县）内至少检查了一个对象的各条规则覆盖率的平均值，每条规则权重相同；"
+                    "按得分排名，得分相同按编号。 Score = the mean, over the rules that check at least "
+                    "one node in the street (district), of that rule's coverage there; every rule "
+                    "weighs the same; ranked by score, ties by id.")
 
 #: Chinese labels of column ids used in reports. Unknown ids are shown as they are.
 COLUMN_LABELS: dict[str, str] = {
@@ -38,8 +66,8 @@ COLUMN_LABELS: dict[str, str] = {
     "kind": "类型",
     "rule": "规则",
     "title": "标题",
-    "title_zh": "中文标题",
-    "title_en": "英文标题",
+    "title_zh": "规则名称",
+    "title_en": "英文名称",
     "each": "检查对象",
     "checked": "检查数",
     "passing": "达标数",
@@ -49,13 +77,16 @@ COLUMN_LABELS: dict[str, str] = {
     "min": "最低要求",
     "street": "街道",
     "street_name": "街道名称",
-    "district": "区(县)",
-    "district_name": "区(县)名称",
+    "district": "区县",
+    "district_name": "区县名称",
     "rank": "排名",
-    "rules_failing": "未达标规则",
-    "score": "综合得分",
-    "source": "来源",
-    "target": "目标",
+    "rules": "适用规则数",
+    "rules_failing": "未达标规则数",
+    "score": "得分",
+    "source": "起点",
+    "source_name": "起点名称",
+    "target": "终点",
+    "target_name": "终点名称",
     "table": "表",
     "community": "社区",
     "community_name": "社区名称",
@@ -67,14 +98,24 @@ COLUMN_LABELS: dict[str, str] = {
     "inflow": "资源流入单位数",
     "isolated": "孤立社区",
     "fragile": "脆弱社区",
+    "isolated_share": "孤立占比",
+    "fragile_share": "脆弱占比",
+    "mean_inflow": "平均流入单位数",
+    "deserts": "资源荒漠数",
+    "ties": "共建关系数",
+    "single_point": "单点依赖单位",
+    "single_point_name": "单点依赖单位名称",
+    "new_gaps": "新增缺口",
+    "closed_gaps": "消除缺口",
     "component": "连通分量",
+    "size": "规模",
     "hops": "跳数",
     "gini": "基尼系数",
     "status": "状态",
     "change": "变化",
     "before": "之前",
     "after": "之后",
-    "delta": "差值",
+    "delta": "变化量",
     "value": "值",
     "what": "项目",
     "article": "文章依据",
@@ -82,7 +123,6 @@ COLUMN_LABELS: dict[str, str] = {
     # jiceng plan
     "unit_street": "单位所在街道",
     "unit_street_name": "单位所在街道名称",
-    "target_name": "目标名称",
     "target_kind": "目标类型",
     "target_street": "目标所在街道",
     "target_street_name": "目标所在街道名称",
@@ -101,7 +141,30 @@ COLUMN_LABELS: dict[str, str] = {
     "proposals": "拟建数",
     "pairings": "结对共建",
     "seats": "兼职委员",
+    "worst_rule_title": "最弱规则名称",
+    "worst_coverage": "最弱规则覆盖率",
+    "seq": "序号",
 }
+
+#: Status values shown to people in Chinese (the codes stay in JSON and CSV).
+VALUE_LABELS: dict[str, str] = {
+    "isolated": "孤立", "fragile": "脆弱", "desert": "资源荒漠", "ok": "正常", "linked": "正常",
+    "pass": "达标", "fail": "未达标", "absent": "不存在", "added": "新增", "removed": "删除",
+    "changed": "修改", "street": "本街道", "district": "跨街道",
+}
+
+#: Columns whose values are status codes (translated through VALUE_LABELS for people).
+STATUS_COLUMNS = ("status", "before_status", "after_status", "change", "scope")
+#: Columns holding fractions (shown as percentages).
+PERCENT_COLUMNS = ("coverage", "score", "worst_coverage", "share")
+#: Columns compared with the threshold (red in the ledger, coloured bars in HTML).
+GRADED_COLUMNS = ("coverage", "score", "worst_coverage")
+#: Columns holding ids or codes: always text.
+ID_COLUMNS = ("id", "source", "target", "street", "district", "community", "unit", "rule",
+              "worst_rule", "single_point")
+
+_SCREEN_CELL = 200  # characters of one cell shown on screen, Markdown and HTML
+_XLSX_CELL = 32767  # Excel's limit on a cell's text
 
 
 def heading(column: str) -> str:
@@ -112,24 +175,57 @@ def heading(column: str) -> str:
 
 @dataclass
 class Section:
-    """One table of a report: a key (used as sheet name and CSV choice), a title, the data."""
+    """One table of a report.
+
+    ``key`` names it for ``--section`` and the JSON; ``sheet`` is its Chinese sheet name in
+    the ledger (default: the Chinese part of ``title``); ``percent`` the columns holding
+    fractions (default: coverage, score and ``*_share``); ``cap`` the rows shown in table,
+    Markdown and HTML (the full list is in xlsx, JSON and CSV).
+    """
 
     key: str
     title: str
     frame: pd.DataFrame
     screen: bool = True  # shown by --format table (long gap lists are not)
     screen_columns: list[str] | None = None  # the columns shown on screen, when not all
+    sheet: str | None = None
+    percent: tuple[str, ...] | None = None
+    cap: int | None = None
+    html: bool = True  # shown in the HTML briefing
+    keep_codes: tuple[str, ...] = ()  # columns shown as codes even to people (a label is beside)
+
+    def percent_columns(self) -> set[str]:
+        if self.percent is not None:
+            return set(self.percent)
+        return {str(c) for c in self.frame.columns
+                if str(c) in PERCENT_COLUMNS or str(c).endswith("_share")}
+
+    def sheet_name(self) -> str:
+        if self.sheet:
+            return self.sheet
+        match = re.match(r"[^A-Za-z]+", self.title)
+        return (match.group(0).strip(" :：") if match else "") or self.key
 
 
 @dataclass
 class Report:
-    """What a command produces: sections for people, ``data`` for programs (JSON)."""
+    """What a command produces: sections for people, ``data`` for programs (JSON).
+
+    ``threshold`` (a fraction) marks low coverage red in the ledger and HTML;
+    ``definitions`` are said in the title block of the ledger and HTML (what 得分 means).
+    ``main`` is the section ``--format csv`` prints by default.
+    """
 
     title: str
     sections: list[Section]
     data: dict = field(default_factory=dict)
     dataset: str = ""
     notes: list[str] = field(default_factory=list)
+    rules_file: str = ""
+    threshold: float = DEFAULT_THRESHOLD
+    definitions: list[str] = field(default_factory=list)
+    main: str | None = None
+    extra_html: str = ""  # trusted HTML (built with escaping) placed after the sections
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -138,91 +234,255 @@ class Report:
         raise KeyError(key)
 
 
-def _bilingual(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns={c: heading(str(c)) for c in frame.columns})
+# ---------------------------------------------------------------- cells for people
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _cell(value) -> str:
+def visible(text: str, limit: int = _SCREEN_CELL) -> str:
+    """Text as a person should see it in a table cell: control characters shown as ``\\x1b``,
+    line breaks as ``⏎``, cut to ``limit`` characters with "…".
+
+    >>> visible("a\\x1bb\\nc"), visible("社区" * 3, limit=4)
+    ('a\\\\x1bb⏎c', '社区社区…')
+    """
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def _kind_label(value: str) -> str:
+    kind = NODE_KINDS.get(value) or EDGE_KINDS.get(value)
+    return kind.zh if kind is not None else value
+
+
+def _is_missing(value) -> bool:
     if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
-def _format_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if str(column) in ("coverage", "share", "isolated_share", "fragile_share") or str(column).endswith("_share"):
-            out[column] = [("" if pd.isna(v) else f"{v:.1%}") for v in out[column]]
-        else:
-            out[column] = [_cell(v) for v in out[column]]
-    return out
+def _number(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def _person_cell(column: str, value, percent: bool, signed: bool = False) -> str:
+    """One cell as text for people (table, Markdown, HTML); long text cut, nothing escaped."""
+    if _is_missing(value):
+        return "—" if percent else ""
+    if percent and isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        text = f"{float(value) * 100:+.1f}%" if signed else f"{float(value):.1%}"
+        return "±0.0%" if signed and text in ("+0.0%", "-0.0%") else text
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return visible("、".join(str(v) for v in value))
+    if isinstance(value, (int, float, np.number)):
+        return _number(value)
+    text = str(value)
+    if column in ("kind", "each"):
+        return "、".join(_kind_label(k) for k in text.split(","))
+    if column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
+        return VALUE_LABELS.get(text, text)
+    return visible(text)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _people_frame(section: Section, columns: list[str] | None = None,
+                  cap: int | None = None) -> tuple[pd.DataFrame, list[bool], int]:
+    """The section as strings for people: bilingual headings, which columns are numbers,
+    and how many rows were left out by ``cap``."""
+    frame = section.frame if columns is None else section.frame[columns]
+    left_off = 0
+    if cap is not None and len(frame) > cap:
+        left_off = len(frame) - cap
+        frame = frame.head(cap)
+    percent = section.percent_columns()
+    out, numeric = {}, []
+    for column in frame.columns:
+        name = str(column)
+        is_percent = name in percent
+        signed = is_percent and name == "delta"
+        shown_as = "" if name in section.keep_codes else name
+        out[heading(name)] = [_person_cell(shown_as, v, is_percent, signed) for v in frame[column]]
+        numeric.append(is_percent or _is_numeric(frame[column]))
+    return pd.DataFrame(out, columns=[heading(str(c)) for c in frame.columns]), numeric, left_off
+
+
+def _full_list_note(left_off: int) -> str:
+    return (f"……另有 {left_off:,} 行未显示。完整清单：--format xlsx/json "
+            f"(full list: {left_off:,} more rows in --format xlsx/json/csv)")
+
+
+# ---------------------------------------------------------------- Markdown
+_MD_SPECIAL = re.compile(r"([\\|*_`\[\]#~])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
-    if report.dataset:
-        lines += [f"数据集 dataset: `{report.dataset}` · 生成于 generated {dt.date.today().isoformat()}", ""]
-    for note in report.notes:
-        lines += [f"> {note}", ""]
+    lines = [f"# {_md(report.title)}", ""]
+    meta = _meta_line(report)
+    if meta:
+        lines += [_md(meta), ""]
+    for note in report.notes + report.definitions:
+        lines += [f"> {_md(visible(note, 2000))}", ""]
     for section in report.sections:
-        lines += [f"## {section.title}", ""]
-        frame = _bilingual(_format_frame(section.frame))
+        lines += [f"## {_md(section.title)}", ""]
+        frame, numeric, left_off = _people_frame(section, cap=section.cap or 50)
         if frame.empty:
             lines += ["（无 none）", ""]
             continue
-        escape = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-        lines.append("| " + " | ".join(escape(c) for c in frame.columns) + " |")
-        lines.append("|" + "---|" * len(frame.columns))
+        lines.append("| " + " | ".join(_md(c) for c in frame.columns) + " |")
+        lines.append("|" + "".join("---:|" if n else "---|" for n in numeric))
         for row in frame.itertuples(index=False, name=None):
-            lines.append("| " + " | ".join(escape(v) for v in row) + " |")
+            lines.append("| " + " | ".join(_md(v) for v in row) + " |")
+        if left_off:
+            lines += ["", _md(_full_list_note(left_off))]
         lines.append("")
     return "\n".join(lines)
 
 
+def _meta_line(report: Report) -> str:
+    parts = []
+    if report.dataset:
+        parts.append(f"数据集 dataset: {report.dataset}")
+    if report.rules_file:
+        parts.append(f"规则 rules: {report.rules_file}")
+    parts.append(f"生成于 generated {dt.date.today().isoformat()}")
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- HTML briefing
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
-margin:2em;color:#222}
-table{border-collapse:collapse;margin:0 0 2em 0;font-size:14px}
-th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f0f0f0}caption{text-align:left;font-weight:bold;margin:.5em 0}
-.meta{color:#666}
+margin:2em auto;max-width:1200px;color:#222;line-height:1.5;padding:0 1em}
+h1{font-size:26px;border-bottom:3px solid #b71c1c;padding-bottom:.3em}
+h2{font-size:20px;margin-top:1.6em;border-left:5px solid #b71c1c;padding-left:.5em}
+table{border-collapse:collapse;margin:.5em 0 1em 0;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f3e5e5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr:nth-child(even) td{background:#fafafa}
+.meta{color:#555}.note{color:#333;background:#fff8e1;padding:.5em 1em;border-left:4px solid #f9a825}
+.def{color:#444;font-size:13px}.more{color:#777;font-size:12px}
+nav ol{columns:2;font-size:14px}
+.bar{display:inline-block;width:80px;height:10px;background:#eee;margin-right:6px;vertical-align:middle}
+.bar i{display:block;height:100%}
+.ok i{background:#2e7d32}.low i{background:#c62828}td.low{color:#b71c1c;font-weight:bold}
+@page{size:A4;margin:15mm 12mm}
+@media print{body{margin:0;max-width:none;font-size:11px}nav ol{columns:2}
+h2{page-break-after:avoid}table{font-size:10px;page-break-inside:auto}tr{page-break-inside:avoid}
+thead{display:table-header-group}.bar{width:50px}a{color:inherit;text-decoration:none}}
 """
 
 
-def render_html(report: Report) -> str:
-    """A single self-contained HTML page (inline CSS, no scripts, nothing external)."""
+def _html_table(section: Section, threshold: float) -> str:
     e = html.escape
+    frame, numeric, left_off = _people_frame(section, cap=section.cap or 50)
+    if frame.empty:
+        return "<p>（无 none）</p>"
+    raw = section.frame.head(len(frame))
+    graded = [str(c) in GRADED_COLUMNS and _is_numeric(raw[c]) for c in raw.columns]
+    parts = ["<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
+             + "</tr></thead><tbody>"]
+    for i, row in enumerate(frame.itertuples(index=False, name=None)):
+        cells = []
+        for j, value in enumerate(row):
+            if graded[j] and not _is_missing(raw.iat[i, j]):
+                fraction = float(raw.iat[i, j])
+                low = fraction < threshold
+                cls = "low" if low else "ok"
+                cells.append(f'<td class="num {"low" if low else ""}"><span class="bar {cls}">'
+                             f'<i style="width:{max(0.0, min(1.0, fraction)) * 100:.1f}%"></i>'
+                             f"</span>{e(value)}</td>")
+            elif numeric[j]:
+                cells.append(f'<td class="num">{e(value)}</td>')
+            else:
+                cells.append(f"<td>{e(value)}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    if left_off:
+        parts.append(f'<p class="more">{e(_full_list_note(left_off))}</p>')
+    return "".join(parts)
+
+
+def render_section_html(section: Section, threshold: float, level: int = 2,
+                        anchor: str = "") -> str:
+    """One section as an HTML heading and table (everything escaped)."""
+    ident = f' id="{html.escape(anchor)}"' if anchor else ""
+    return (f"<h{level}{ident}>{html.escape(section.title)}</h{level}>"
+            + _html_table(section, threshold))
+
+
+def render_html(report: Report) -> str:
+    """A briefing (汇报材料): one self-contained page (inline CSS, no scripts, nothing external),
+    with contents, coverage bars coloured by the threshold and print CSS for A4."""
+    e = html.escape
+    shown = [s for s in report.sections if s.html]
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
              f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{e(report.title)}</h1>"]
-    if report.dataset:
-        parts.append(f'<p class="meta">数据集 dataset: {e(report.dataset)} · 生成于 generated '
-                     f"{dt.date.today().isoformat()}</p>")
+             f"<h1>{e(report.title)}</h1>", f'<p class="meta">{e(_meta_line(report))} · '
+             f"达标线 threshold {report.threshold:.1%}</p>"]
     for note in report.notes:
-        parts.append(f"<p>{e(note)}</p>")
-    for section in report.sections:
-        frame = _bilingual(_format_frame(section.frame))
-        parts.append(f"<h2>{e(section.title)}</h2>")
-        if frame.empty:
-            parts.append("<p>（无 none）</p>")
-            continue
-        parts.append("<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
-                     + "</tr></thead><tbody>")
-        for row in frame.itertuples(index=False, name=None):
-            parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append(f'<p class="note">{e(visible(note, 2000))}</p>')
+    for definition in report.definitions:
+        parts.append(f'<p class="def">{e(definition)}</p>')
+    contents = [f'<li><a href="#s{i}">{e(s.title)}</a></li>' for i, s in enumerate(shown)]
+    if 'id="weakest"' in report.extra_html:
+        contents.append('<li><a href="#weakest">得分最低的街道 The weakest streets</a></li>')
+    parts.append("<nav><h2>目录 Contents</h2><ol>" + "".join(contents) + "</ol></nav>")
+    for i, section in enumerate(shown):
+        parts.append(render_section_html(section, report.threshold, anchor=f"s{i}"))
+    parts.append(report.extra_html)
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _sheet_title(key: str, used: set[str]) -> str:
-    title = "".join("_" if ch in '[]:*?/\\' else ch for ch in key)[:31] or "sheet"
+# ---------------------------------------------------------------- the ledger (xlsx)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def xml_safe(text: str) -> str:
+    """Text an xlsx cell can hold: characters illegal in XML written as Excel writes them
+    (``_x001B_``), and a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_`` so that Excel
+    reads back exactly the text.
+
+    >>> xml_safe("a\\x1bb"), xml_safe("_x0041_")
+    ('a_x001B_b', '_x005F_x0041_')
+    """
+    if "_x" in text:
+        text = _XML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    if text.isprintable():
+        return text
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
+_LOW_FILL = PatternFill("solid", fgColor="FFC7CE")
+_THIN = Side(style="thin", color="BBBBBB")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LOW_FONT = Font(color="9C0006")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = "".join("_" if ch in '[]:*?/\\' else ch for ch in name)[:31] or "表"
     base, n = title, 2
     while title.lower() in used:
         suffix = f"~{n}"
@@ -232,53 +492,274 @@ def _sheet_title(key: str, used: set[str]) -> str:
     return title
 
 
+def _ledger_value(column: str, value, percent: bool):
+    """A cell value of the ledger: numbers stay numbers, text is Chinese-labelled and safe."""
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, np.ndarray)):
+        value = value.item()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        text = "、".join(str(v) for v in value)
+    else:
+        text = str(value)
+        if column in ("kind", "each"):
+            text = "、".join(_kind_label(k) for k in text.split(","))
+        elif column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
+            text = VALUE_LABELS.get(text, text)
+    if len(text) > _XLSX_CELL:
+        text = text[: _XLSX_CELL - 20] + "…（已截断 truncated）"
+    return text
+
+
+def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -> list[float]:
+    """Column widths from the headings and the first rows (CJK characters count double)."""
+    widths = [max(6.0, _display_width(heading(c)) * 0.75) for c in columns]
+    widths[0] = 8.0
+    head = frame.head(200)
+    for j, column in enumerate(columns[1:], start=1):
+        if column in percent:
+            widths[j] = max(widths[j], 10.0)
+            continue
+        for value in head.iloc[:, j - 1]:
+            if isinstance(value, (int, float, np.number)) and not _is_missing(value):
+                text = f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:.4g}"
+            elif _is_missing(value):
+                continue
+            else:
+                text = str(_ledger_value(column, value, False))[:60]
+            widths[j] = max(widths[j], min(50.0, _display_width(text) + 2.0))
+    return widths
+
+
+_FAST_ROWS = 2000  # longer sections without percentages are written by _fast_rows
+
+
+def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],
+               first_row: int) -> str:
+    """The data rows of a long plain sheet as SpreadsheetML, written directly: the same cells
+    openpyxl writes (numbers, inline strings — text, never formulas), at a fraction of its cost.
+    """
+    rows = range(first_row, first_row + len(frame))
+    cells = [[f'<c r="A{r}" t="n"><v>{r - first_row + 1}</v></c>' for r in rows]]
+    for j, column in enumerate(columns[1:], start=1):
+        letter = get_column_letter(j + 1)
+        shown = "" if column in keep_codes else column
+        cache: dict = {}
+
+        def fragment(value, r: int, cache=cache, shown=shown, letter=letter) -> str:
+            key = (type(value), value if isinstance(value, (str, int, float)) else repr(value))
+            body = cache.get(key)
+            if body is None:
+                plain = _ledger_value(shown, value, False)
+                if plain is None:
+                    body = ""
+                elif isinstance(plain, str):
+                    body = ('" t="inlineStr"><is><t xml:space="preserve">'
+                            f"{html.escape(xml_safe(plain), quote=False)}</t></is></c>")
+                else:
+                    body = f'" t="n"><v>{plain!r}</v></c>'
+                cache[key] = body
+            return f'<c r="{letter}{r}{body}' if body else ""
+
+        values = frame[frame.columns[j - 1]].to_numpy(dtype=object).tolist()
+        cells.append([fragment(v, r) for v, r in zip(values, rows)])
+    return "".join(f'<row r="{r}">' + "".join(row) + "</row>" for r, row in zip(rows, zip(*cells)))
+
+
+def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: Section
+                        ) -> str | None:
+    sheet = workbook.create_sheet(name)
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
+    frame = section.frame.reset_index(drop=True)
+    columns = ["seq"] + [str(c) for c in frame.columns]
+    width = len(columns)
+    percent = section.percent_columns()
+    for j, w in enumerate(_ledger_widths(frame, columns, percent), start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    title_rows = [
+        (f"{report.title} — {section.title}", Font(bold=True, size=14)),
+        (_meta_line(report) + f" · 达标线 threshold {report.threshold:.1%}", Font(color="555555")),
+    ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
+    header_row = len(title_rows) + 2
+    sheet.freeze_panes = f"B{header_row + 1}"
+    for text, font in title_rows:
+        cell = WriteOnlyCell(sheet, value=xml_safe(text))
+        cell.data_type = "s"
+        cell.font = font
+        sheet.append([cell])
+    sheet.append([])
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=heading(column))
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+        cell.border = _BORDER
+        header.append(cell)
+    sheet.append(header)
+    graded = {c for c in columns if c in GRADED_COLUMNS}
+    formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
+    fast = None
+    if len(frame) > _FAST_ROWS and not percent and not graded:
+        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1)
+        frame = frame.iloc[:0]
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        row: list = [i + 1]
+        for column, value in zip(columns[1:], values):
+            value = _ledger_value("" if column in section.keep_codes else column, value,
+                                  column in percent)
+            if isinstance(value, str):
+                value = xml_safe(value)
+                if value.startswith("="):  # openpyxl would write it as a formula
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # text, never a formula
+                    row.append(cell)
+                else:
+                    row.append(value)
+            elif value is None:
+                row.append(None)
+            elif column in formats or column in graded:
+                cell = WriteOnlyCell(sheet, value=value)
+                if column in formats:
+                    cell.number_format = formats[column]
+                if column in graded and value < report.threshold:
+                    cell.fill = _LOW_FILL
+                    cell.font = _LOW_FONT
+                row.append(cell)
+            elif isinstance(value, int) and abs(value) >= 1000:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "#,##0"
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    last_row = header_row + len(section.frame)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return fast
+
+
 def write_xlsx(report: Report, path: str | os.PathLike) -> None:
-    """One sheet per section, bilingual headings, ids kept as text; written atomically."""
+    """The ledger (台账): one styled sheet per section with a Chinese name, written atomically.
+
+    Each sheet has a title block (report, dataset, rules, date, threshold, definitions), a
+    序号 column, a frozen header with autofilter that is repeated on every printed page,
+    percentages as ``0.0%`` (values stay numbers), coverage below the threshold filled red,
+    and a landscape A4 print set-up fitted to the page width.
+    """
     workbook = Workbook(write_only=True)
     used: set[str] = set()
-    for section in report.sections:
-        frame = section.frame.copy()
-        for column in frame.columns:  # lists (gap ids) become text
-            if frame[column].map(lambda v: isinstance(v, (list, tuple))).any():
-                frame[column] = frame[column].map(_cell)
-        write_sheet(workbook, _sheet_title(section.key, used), _bilingual(frame),
-                    text_columns=[heading(c) for c in ("id", "source", "target", "street", "district",
-                                                      "community", "unit")])
+    fast: dict[str, str] = {}
+    for number, section in enumerate(report.sections, start=1):
+        rows = _write_ledger_sheet(workbook, _sheet_title(section.sheet_name(), used), report,
+                                   section)
+        if rows is not None:
+            fast[f"xl/worksheets/sheet{number}.xml"] = rows
     with atomic_path(path) as temporary:
         workbook.save(temporary)
+        if fast:
+            _insert_rows(Path(temporary), fast)
 
 
-def render_csv(report: Report) -> str:
-    frame = report.sections[0].frame if report.sections else pd.DataFrame()
+def _insert_rows(path: Path, rows: dict[str, str]) -> None:
+    """Put the directly written rows of long sheets at the end of their ``sheetData``."""
+    import shutil
+    import zipfile
+
+    partial = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w",
+                                                          zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in rows:
+                text = data.decode("utf-8")
+                at = text.rindex("</sheetData>")
+                data = (text[:at] + rows[item.filename] + text[at:]).encode("utf-8")
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    shutil.move(partial, path)
+
+
+# ---------------------------------------------------------------- CSV
+def _csv_cell(value):
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = ",".join(str(v) for v in value)
+    if isinstance(value, str):
+        return escape_formula(value)
+    return value
+
+
+def render_csv(report: Report, section: str | None = None) -> str:
+    """One section as CSV (codes, plain numbers; text cells formula-escaped)."""
+    chosen = _csv_section(report, section)
+    frame = chosen.frame if chosen is not None else pd.DataFrame()
     buffer = io.StringIO()
-    _bilingual(frame.map(lambda v: _cell(v) if isinstance(v, (list, tuple)) else v)).to_csv(
-        buffer, index=False)
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_csv_cell)
+    _bilingual(out).to_csv(buffer, index=False)
     return buffer.getvalue()
 
 
+def _bilingual(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={c: heading(str(c)) for c in frame.columns})
+
+
+def _csv_section(report: Report, key: str | None) -> Section | None:
+    if not report.sections:
+        return None
+    if key is None:
+        key = report.main or report.sections[0].key
+    try:
+        return report.section(key)
+    except KeyError:
+        known = ", ".join(s.key for s in report.sections)
+        raise JicengError(f"没有这一部分 '{key}'（no section '{key}'）; 可选 sections: {known}") from None
+
+
+# ---------------------------------------------------------------- the screen table
 def render_table(report: Report, console: Console) -> None:
-    console.print(f"[bold]{report.title}[/bold]" + (f"  [dim]{report.dataset}[/dim]" if report.dataset else ""))
+    console.print(Text(report.title, style="bold") + (
+        Text("  " + visible(report.dataset), style="dim") if report.dataset else Text("")))
     for note in report.notes:
-        console.print(note)
+        console.print(Text(visible(note, 2000)))
     for section in report.sections:
         if not section.screen:
             continue
-        shown = section.frame if section.screen_columns is None else \
-            section.frame[section.screen_columns]
-        frame = _bilingual(_format_frame(shown))
-        table = Table(title=section.title, title_justify="left", show_lines=False)
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False, name=None):
-            table.add_row(*(str(v) for v in row))
+        frame, numeric, left_off = _people_frame(section, section.screen_columns,
+                                                 cap=section.cap or 40)
         if frame.empty:
-            console.print(f"{section.title}: （无 none）")
-        else:
-            console.print(table)
+            console.print(Text(f"{section.title}: （无 none）"))
+            continue
+        table = Table(title=Text(section.title), title_justify="left", show_lines=False)
+        for column, is_number in zip(frame.columns, numeric):
+            table.add_column(Text(str(column)), justify="right" if is_number else "left",
+                             overflow="fold", no_wrap=is_number)
+        for row in frame.itertuples(index=False, name=None):
+            table.add_row(*(Text(str(v)) for v in row))
+        console.print(table)
+        if left_off:
+            console.print(Text(_full_list_note(left_off), style="dim"))
+
+
+_INDENT_UP_TO = 20_000  # records; larger objects are written on one line (C encoder, ~5× faster)
 
 
 def to_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    """``data`` as JSON: indented for reading, or on one line when it is large."""
+    size = sum(len(v) for v in data.values() if isinstance(v, (list, dict)))
+    indent = 2 if size <= _INDENT_UP_TO else None
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 
 
 def _json_default(value):
@@ -289,29 +770,40 @@ def _json_default(value):
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def emit(report: Report, fmt: str, output: str | os.PathLike | None) -> None:
+_PIPE_WIDTH = 200  # table width when stdout is not a terminal
+
+
+def emit(report: Report, fmt: str, output: str | os.PathLike | None,
+         section: str | None = None) -> str | None:
     """Write ``report`` in ``fmt`` to ``output`` (atomically) or to stdout.
 
     CSV written to a file is UTF-8 with BOM so Excel opens it; to stdout it is plain UTF-8.
+    For CSV, ``section`` picks the section (default: the report's main one); the key of the
+    section printed is returned so that the caller can say which one it was.
     """
     if fmt not in FORMATS:
-        raise JicengError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise JicengError(f"未知的格式 {fmt!r}（unknown format {fmt!r}; one of {', '.join(FORMATS)}）")
     if fmt == "xlsx":
         if output is None:
-            raise JicengError("--format xlsx writes a workbook: give --output FILE.xlsx")
+            raise JicengError("--format xlsx 写入工作簿，请给出 --output FILE.xlsx"
+                              "（--format xlsx writes a workbook: give --output FILE.xlsx）")
         write_xlsx(report, output)
-        return
+        return None
+    printed = None
     if fmt == "table":
-        if output is None:
+        if output is None and sys.stdout.isatty():
             render_table(report, Console(file=sys.stdout, soft_wrap=False))
-            return
+            return None
         buffer = io.StringIO()
-        render_table(report, Console(file=buffer, width=160, force_terminal=False, color_system=None))
+        render_table(report, Console(file=buffer, width=_PIPE_WIDTH, force_terminal=False,
+                                     color_system=None, soft_wrap=False))
         text = buffer.getvalue()
     elif fmt == "json":
         text = to_json(report.data) + "\n"
     elif fmt == "csv":
-        text = render_csv(report)
+        chosen = _csv_section(report, section)
+        printed = chosen.key if chosen is not None else None
+        text = render_csv(report, printed)
     elif fmt == "markdown":
         text = render_markdown(report)
     else:
@@ -321,3 +813,4 @@ def emit(report: Report, fmt: str, output: str | os.PathLike | None) -> None:
         sys.stdout.flush()
     else:
         write_text_atomic(Path(output), text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    return printed

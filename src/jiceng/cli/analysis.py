@@ -18,7 +18,7 @@ from jiceng.cli.options import (
     shown,
     source_argument,
 )
-from jiceng.loaders.neo4j import as_graph
+from jiceng.loaders.neo4j import as_graph, places_of
 from jiceng.queries._args import MAX_HOPS
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
@@ -57,9 +57,12 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
     source = load_source(dataset, neo4j_uri)
     with progress("finding isolated communities"):
         result = isolation(source)
+    graph = places_of(source)
     table = result.communities
     single = pd.DataFrame([(u, c) for u, cs in result.single_points.items() for c in cs],
                           columns=["unit", "community"])
+    single.insert(1, "unit_name", _names(graph, single["unit"]))
+    single["community_name"] = _names(graph, single["community"])
     report = Report(
         title="孤立与脆弱社区 Isolated and fragile communities",
         dataset=source.name,
@@ -69,9 +72,11 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
             Section("isolated", "孤立社区 Isolated communities", table[table["status"] == "isolated"]
                     [["id", "name", "street", "street_name", "district_name"]]),
             Section("fragile", "脆弱社区 Fragile communities (one unit only)",
-                    table[table["status"] == "fragile"]
-                    [["id", "name", "street_name", "ties", "single_point"]]),
-            Section("single_points", "单点依赖 Single points of failure", single, screen=False),
+                    _with_names(graph, table[table["status"] == "fragile"]
+                                [["id", "name", "street_name", "ties", "single_point"]],
+                                "single_point")),
+            Section("single_points", "单点依赖 Single points of failure", single, screen=False,
+                    sheet="单点依赖"),
             Section("by_street", "按街道 By street", result.by_street, screen=False),
             Section("components", "共建连通分量 Co-building components", result.components,
                     screen=False),
@@ -171,6 +176,9 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
                          "status": ["isolated"] * len(result.newly_isolated)
                          + ["fragile"] * len(result.newly_fragile)
                          + ["desert"] * len(result.new_deserts)})
+    lost.insert(1, "community_name", _names(graph, lost["community"]))
+    rules = result.rules[result.rules["new_gaps"] > 0].copy()
+    rules.insert(4, "change", [f"{b:.1%} → {a:.1%}" for b, a in zip(rules["before"], rules["after"])])
     report = Report(
         title="假设分析 What if: " + "、".join(result.removed),
         dataset=source.name,
@@ -179,8 +187,8 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
                f"{len(result.new_deserts)}"],
         sections=[
             Section("communities", "受影响社区 Communities affected", lost),
-            Section("rules", "规则变化 Rules before and after",
-                    result.rules[result.rules["new_gaps"] > 0]),
+            Section("rules", "规则变化 Rules before and after", rules,
+                    percent=("before", "after")),
             Section("new_gaps", "新增缺口 New gaps", result.new_gaps, screen=False),
         ],
         data=result.to_json(),
@@ -213,22 +221,59 @@ def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, ou
     with progress("reading both snapshots"):
         before, after = load_source(old), load_source(new)
     result = run_diff(before, after, rules=rules)
-    report = Report(
-        title=f"变化对比 Changes: {shown(old)} → {shown(new)}",
+    report = diff_report(result, f"{shown(old)} → {shown(new)}")
+    emit_report(report, fmt, output)
+
+
+def diff_report(result, what: str, cap: int = 20) -> Report:
+    """The diff, summary first: rules and streets, then pass/fail changes, then the long lists
+    (capped in people's formats; complete in JSON, CSV and xlsx)."""
+    change = ("before", "after", "delta")
+    streets = result.by_street.assign(_size=result.by_street["delta"].abs().fillna(1.0)).sort_values(
+        ["_size", "rule", "street"], ascending=[False, True, True], kind="stable").drop(
+        columns="_size").reset_index(drop=True)
+    n_changed = result.nodes_changed["id"].nunique() if len(result.nodes_changed) else 0
+    return Report(
+        title=f"变化对比 Changes: {what}",
         notes=["无变化 no change" if result.unchanged else
-               f"节点 nodes +{len(result.nodes_added)} −{len(result.nodes_removed)} "
-               f"~{result.nodes_changed['id'].nunique()} · 关系 edges "
-               f"+{int(result.edges_added['count'].sum())} −{int(result.edges_removed['count'].sum())}"],
+               f"节点 nodes 新增 +{len(result.nodes_added):,} 删除 −{len(result.nodes_removed):,} "
+               f"修改 ~{n_changed:,} · 关系 edges 新增 +{int(result.edges_added['count'].sum()):,} "
+               f"删除 −{int(result.edges_removed['count'].sum()):,} · 达标状态变化 pass/fail changes "
+               f"{len(result.status):,}"],
         sections=[
-            Section("coverage", "规则覆盖率变化 Coverage per rule", result.coverage),
-            Section("edges_added", "新增关系 Edges added", result.edges_added),
-            Section("edges_removed", "删除关系 Edges removed", result.edges_removed),
-            Section("nodes_added", "新增节点 Nodes added", result.nodes_added),
-            Section("nodes_removed", "删除节点 Nodes removed", result.nodes_removed),
-            Section("nodes_changed", "修改节点 Nodes changed", result.nodes_changed),
-            Section("status", "达标状态变化 Pass/fail changes", result.status),
-            Section("by_street", "街道覆盖率变化 Coverage moved by street", result.by_street),
+            Section("coverage", "规则覆盖率变化 Coverage per rule", result.coverage,
+                    percent=change, sheet="规则变化"),
+            Section("by_street", "街道覆盖率变化（变化最大在前）Coverage moved by street", streets,
+                    percent=change, cap=cap, sheet="街道变化"),
+            Section("status", "达标状态变化 Pass/fail changes", result.status, cap=cap,
+                    sheet="状态变化"),
+            Section("nodes_added", "新增节点 Nodes added", result.nodes_added, cap=cap),
+            Section("nodes_removed", "删除节点 Nodes removed", result.nodes_removed, cap=cap),
+            Section("nodes_changed", "修改节点 Nodes changed", result.nodes_changed, cap=cap),
+            Section("edges_added", "新增关系 Edges added", result.edges_added, cap=cap),
+            Section("edges_removed", "删除关系 Edges removed", result.edges_removed, cap=cap),
         ],
         data=result.to_json(),
     )
-    emit_report(report, fmt, output)
+
+
+def _names(graph, ids) -> list:
+    """The names of node ids (ids not in the graph get an empty name)."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return []
+    known = graph.nodes["id"].isin(ids) if len(ids) < 1000 else None
+    if known is not None:
+        table = graph.nodes.loc[known, ["id", "name"]]
+    else:
+        table = graph.nodes[["id", "name"]]
+    lookup = dict(zip(table["id"].astype(str), table["name"]))
+    return [lookup.get(i, "") for i in ids]
+
+
+def _with_names(graph, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame`` with ``<column>_name`` beside the id column."""
+    out = frame.copy()
+    out.insert(list(out.columns).index(column) + 1, f"{column}_name",
+               _names(graph, out[column].fillna("")))
+    return out

@@ -128,8 +128,8 @@ def info(dataset: Path | None, fmt: str, output: Path | None) -> None:
     report = Report(
         title=f"数据集概况 Dataset summary: {graph.name}",
         dataset=graph.name,
-        sections=[Section("nodes", "节点 Nodes", nodes.drop(columns="table")),
-                  Section("edges", "关系 Edges", edges.drop(columns="table"))],
+        sections=[Section("nodes", "节点 Nodes", nodes.drop(columns="table"), keep_codes=("kind",)),
+                  Section("edges", "关系 Edges", edges.drop(columns="table"), keep_codes=("kind",))],
         data={"dataset": graph.name, "nodes": dict(zip(nodes["kind"], nodes["count"])),
               "edges": dict(zip(edges["kind"], edges["count"])),
               "total_nodes": graph.n_nodes, "total_edges": graph.n_edges},

@@ -86,8 +86,12 @@ def output_options(function):
                        "（write to this file, atomically, instead of stdout; required for xlsx）。")
     @click.option("--force", is_flag=True,
                   help="允许覆盖已有的数据集文件（allow an output to replace an existing dataset）。")
+    @click.option("--section", "section", default=None, metavar="NAME",
+                  help="与 --format csv 合用：输出哪一部分，默认为主要部分（with --format csv: the "
+                       "section to print; default: the main one）。")
     @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, section=None, **kwargs):
+        click.get_current_context().meta["jiceng.section"] = section
         force = kwargs["force"] if wants_force else kwargs.pop("force")
         output = kwargs.get("output")
         if output is not None:
@@ -217,10 +221,15 @@ def load_graph(dataset: Path | None) -> OrgGraph:
 
 def emit_report(report: Report, fmt: str, output: Path | None) -> None:
     """Write the report; a closed stdout ends the run quietly (see ``cli.LazyGroup``)."""
+    context = click.get_current_context(silent=True)
+    section = context.meta.get("jiceng.section") if context is not None else None
     try:
-        emit(report, fmt, output)
+        printed = emit(report, fmt, output, section=section)
     except SystemExit as stop:  # rich exits on a closed stdout; say it is the pipe
         raise BrokenPipeError("stdout closed") from stop
+    if printed is not None and len(report.sections) > 1:
+        others = ", ".join(s.key for s in report.sections if s.key != printed)
+        say(f"CSV 为 '{printed}' 部分；其他部分 (other sections, --section NAME): {others}")
     if output is not None:
         say(f"已写入 wrote {output}")
 

@@ -27,7 +27,7 @@ from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
-__all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "is_server_uri",
+__all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "places_of", "is_server_uri",
            "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
            "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
 
@@ -382,3 +382,11 @@ def as_graph(source: Source) -> OrgGraph:
     if not isinstance(source, OrgGraph):
         raise TypeError(f"a source is an OrgGraph or a Neo4jSource, not {type(source).__name__}")
     return source
+
+
+def places_of(source: Source) -> OrgGraph:
+    """A graph with every node, its name and its place: the graph itself, or the server's
+    skeleton (read once). For naming and rolling up results whatever the source."""
+    if isinstance(source, Neo4jSource):
+        return source.skeleton()
+    return as_graph(source)

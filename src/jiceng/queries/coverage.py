@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from jiceng.queries._args import check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
-__all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule"]
+__all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule", "ranking_json"]
 
 
 @dataclass
@@ -38,9 +38,12 @@ class AuditResult:
         Per rule and place: ``rule, street, street_name, district, district_name,
         checked, passing, failing, coverage`` (``by_district`` without the street columns).
     ranking : DataFrame
-        Streets ranked across all rules (排行榜): ``rank, street, street_name,
-        district_name, checked, failing, coverage, score, rules_failing`` where ``score`` is
-        the mean of the street's per-rule coverage.
+        Streets ranked by their score (得分, 排行榜): ``rank, street, street_name, district,
+        district_name, score, rules, rules_failing, worst_rule, worst_coverage, checked,
+        failing``. ``score`` is the mean, over the rules that check at least one node in the
+        street, of that rule's coverage there (every rule weighs the same); ties by street id.
+    district_ranking : DataFrame
+        The same for districts (``rank, district, district_name, score, ...``).
     """
 
     rules: list[Rule]
@@ -49,13 +52,18 @@ class AuditResult:
     by_street: pd.DataFrame
     by_district: pd.DataFrame
     ranking: pd.DataFrame
+    district_ranking: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def gap_ids(self, rule_id: str) -> list[str]:
         """Sorted ids of the nodes failing one rule."""
         return sorted(self.gaps.loc[self.gaps["rule"] == rule_id, "id"].tolist())
 
-    def to_json(self) -> dict:
-        """The machine-readable form of DESIGN.md §6."""
+    def to_json(self, by: str | None = None) -> dict:
+        """The machine-readable form of DESIGN.md §6.
+
+        ``by="street"`` adds ``streets`` and ``by="district"`` adds ``districts``: the ranking,
+        ``{"id", "name", "district", "rank", "score", "coverage"}`` ordered by rank.
+        """
         out = []
         for row in self.summary.itertuples(index=False):
             coverage = None if pd.isna(row.coverage) else float(row.coverage)
@@ -64,7 +72,12 @@ class AuditResult:
                 "checked": int(row.checked), "passing": int(row.passing),
                 "failing": int(row.failing), "coverage": coverage, "gaps": self.gap_ids(row.rule),
             })
-        return {"rules": out}
+        data: dict = {"rules": out}
+        if by == "street":
+            data["streets"] = ranking_json(self.ranking, self.by_street, "street")
+        elif by == "district":
+            data["districts"] = ranking_json(self.district_ranking, self.by_district, "district")
+        return data
 
 
 def _edge_count(graph: OrgGraph, spec: EdgeCount) -> np.ndarray:
@@ -195,8 +208,8 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
     gaps = _named_places(pd.concat(gap_frames, ignore_index=True), graph)
     by_street = _finish_roll_up(roll_up.by_street(), ["rule", "street", "district"], graph, rules)
     by_district = _finish_roll_up(roll_up.by_district(), ["rule", "district"], graph, rules)
-    ranking = _ranking(by_street)
-    return AuditResult(rules, summary, gaps, by_street, by_district, ranking)
+    return AuditResult(list(rules), summary, gaps, by_street, by_district, _ranking(by_street),
+                       _ranking(by_district, "district"))
 
 
 class _RollUp:
@@ -305,19 +318,53 @@ def _finish_roll_up(grouped: pd.DataFrame, keys: list[str], graph: OrgGraph, rul
     return named.sort_values(sort, kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def _ranking(by_street: pd.DataFrame) -> pd.DataFrame:
-    """Streets ranked by the mean of their per-rule coverage, then by fewest gaps."""
-    placed = by_street[by_street["street"] != ""]
+RANKING_COLUMNS = ["rank", "score", "rules", "rules_failing", "worst_rule", "worst_coverage",
+                   "checked", "failing"]
+
+
+def _ranking(rolled: pd.DataFrame, level: str = "street") -> pd.DataFrame:
+    """Places ranked by their score (得分): the mean of their per-rule coverage (DESIGN §4).
+
+    Every rule that checks at least one node in the place weighs the same, whatever its number
+    of checks; ties are broken by the place's id. Columns: ``rank, street, street_name,
+    district, district_name, score, rules, rules_failing, worst_rule, worst_coverage, checked,
+    failing`` (``rank, district, district_name, ...`` for districts), ``rules`` being how many
+    rules checked something there and ``worst_rule`` the one with the lowest coverage (ties:
+    rule order).
+    """
+    keys = ["street", "street_name", "district", "district_name"] if level == "street" else \
+        ["district", "district_name"]
+    placed = rolled[(rolled[level] != "") & (rolled["checked"] > 0)]
     if placed.empty:
-        return pd.DataFrame(columns=["rank", "street", "street_name", "district_name", "checked",
-                                     "failing", "coverage", "score", "rules_failing"])
-    table = placed.assign(_gap=placed["failing"] > 0).groupby(
-        ["street", "street_name", "district_name"], sort=False).agg(
-        checked=("checked", "sum"), failing=("failing", "sum"), score=("coverage", "mean"),
-        rules_failing=("_gap", "sum")).reset_index()
-    table["coverage"] = _coverage(table["checked"] - table["failing"], table["checked"])
-    table = table.sort_values(["score", "failing", "street"], ascending=[False, True, True],
+        return pd.DataFrame(columns=["rank"] + keys + RANKING_COLUMNS[1:])
+    placed = placed.assign(_gap=placed["failing"] > 0, _order=np.arange(len(placed)))
+    table = placed.groupby(keys, sort=False).agg(
+        score=("coverage", "mean"), rules=("rule", "size"), rules_failing=("_gap", "sum"),
+        checked=("checked", "sum"), failing=("failing", "sum")).reset_index()
+    weakest = placed.sort_values(["coverage", "_order"], kind="stable").drop_duplicates(level)
+    weakest = weakest.set_index(level)
+    table["worst_rule"] = table[level].map(weakest["rule"])
+    table["worst_coverage"] = table[level].map(weakest["coverage"]).astype(float)
+    table = table.sort_values(["score", level], ascending=[False, True],
                               kind="stable").reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table[["rank", "street", "street_name", "district_name", "checked", "failing",
-                  "coverage", "score", "rules_failing"]]
+    return table[["rank"] + keys + RANKING_COLUMNS[1:]]
+
+
+def ranking_json(ranking: pd.DataFrame, rolled: pd.DataFrame, level: str) -> list[dict]:
+    """The ``streets``/``districts`` list of DESIGN §6, ordered by rank."""
+    placed = rolled[(rolled[level] != "") & (rolled["checked"] > 0)]
+    coverage: dict[str, dict[str, float]] = {}
+    for place, rule, value in zip(placed[level], placed["rule"], placed["coverage"]):
+        coverage.setdefault(place, {})[rule] = float(value)
+    out = []
+    for row in ranking.itertuples(index=False):
+        place = getattr(row, level)
+        out.append({"id": place, "name": getattr(row, f"{level}_name"),
+                    "district": row.district if level == "street" else None,
+                    "rank": int(row.rank), "score": float(row.score),
+                    "coverage": coverage.get(place, {})})
+    if level == "district":
+        for item in out:
+            del item["district"]
+    return out

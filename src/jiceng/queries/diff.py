@@ -56,8 +56,8 @@ class DiffResult:
 
     def to_json(self) -> dict:
         def records(frame: pd.DataFrame) -> list[dict]:
-            return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-                     for k, v in row.items()} for row in frame.to_dict(orient="records")]
+            columns = [str(c) for c in frame.columns]
+            return [dict(zip(columns, row)) for row in zip(*(_plain(frame[c]) for c in frame.columns))]
 
         return {
             "unchanged": self.unchanged,
@@ -72,6 +72,17 @@ class DiffResult:
         }
 
 
+def _plain(column: pd.Series) -> list:
+    """A column as plain Python values (None for missing), fast for long columns."""
+    whole = pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column)
+    if whole and not column.isna().any():
+        return column.to_numpy().tolist()
+    if pd.api.types.is_float_dtype(column):
+        return [None if v != v else v for v in column.to_numpy(dtype=float).tolist()]
+    values = column.to_numpy(dtype=object, na_value=None)
+    return [v.item() if hasattr(v, "item") else v for v in values.tolist()]
+
+
 def _edge_multiset(graph: OrgGraph) -> pd.DataFrame:
     _, edges = graph.to_tables()
     return edges.groupby(["source", "target", "kind"], sort=True).size().rename("count").reset_index()
@@ -80,15 +91,20 @@ def _edge_multiset(graph: OrgGraph) -> pd.DataFrame:
 def _changed_nodes(old_nodes: pd.DataFrame, new_nodes: pd.DataFrame) -> pd.DataFrame:
     common = old_nodes.merge(new_nodes, on="id", suffixes=("_old", "_new"))
     columns = sorted((set(old_nodes.columns) | set(new_nodes.columns)) - {"id"})
-    rows = []
+    parts = []
     for column in columns:
         before = common[f"{column}_old"] if f"{column}_old" in common else pd.Series(pd.NA, index=common.index)
         after = common[f"{column}_new"] if f"{column}_new" in common else pd.Series(pd.NA, index=common.index)
         b, a = before.astype("str"), after.astype("str")
-        moved = ~((b == a).fillna(False) | (b.isna() & a.isna()))
-        for i, x, y in zip(common.loc[moved, "id"], b[moved], a[moved]):
-            rows.append((i, column, None if pd.isna(x) else x, None if pd.isna(y) else y))
-    return pd.DataFrame(rows, columns=["id", "what", "before", "after"]).sort_values(
+        moved = (~((b == a).fillna(False) | (b.isna() & a.isna()))).to_numpy(dtype=bool)
+        if moved.any():
+            parts.append(pd.DataFrame({
+                "id": common["id"].to_numpy(dtype=object)[moved], "what": column,
+                "before": b.to_numpy(dtype=object, na_value=None)[moved],
+                "after": a.to_numpy(dtype=object, na_value=None)[moved]}))
+    if not parts:
+        return pd.DataFrame(columns=["id", "what", "before", "after"])
+    return pd.concat(parts, ignore_index=True).sort_values(
         ["id", "what"], kind="stable").reset_index(drop=True)
 
 
@@ -107,9 +123,10 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     old, new = check_graph(old, name="old"), check_graph(new, name="new")
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
-    old_ids, new_ids = set(old_nodes["id"]), set(new_nodes["id"])
-    nodes_added = new_nodes.loc[~new_nodes["id"].isin(old_ids), ["id", "kind", "name"]]
-    nodes_removed = old_nodes.loc[~old_nodes["id"].isin(new_ids), ["id", "kind", "name"]]
+    old_ids = pd.Index(old_nodes["id"].to_numpy(dtype=object), dtype=object)
+    new_ids = pd.Index(new_nodes["id"].to_numpy(dtype=object), dtype=object)
+    nodes_added = new_nodes.loc[~new_ids.isin(old_ids), ["id", "kind", "name"]]
+    nodes_removed = old_nodes.loc[~old_ids.isin(new_ids), ["id", "kind", "name"]]
     changed = _changed_nodes(old_nodes, new_nodes)
 
     edges = _edge_multiset(old).merge(_edge_multiset(new), on=["source", "target", "kind"],
@@ -125,6 +142,11 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
         after.summary[["rule", "coverage"]], on="rule", how="outer", suffixes=("_before", "_after"))
     coverage = coverage.rename(columns={"coverage_before": "before", "coverage_after": "after"})
     coverage["delta"] = coverage["after"] - coverage["before"]
+    first: dict[str, int] = {}
+    for i, r in enumerate(list(before.summary["rule"]) + list(after.summary["rule"])):
+        first.setdefault(r, i)
+    coverage = coverage.iloc[np.argsort(coverage["rule"].map(first).to_numpy(), kind="stable")
+                             ].reset_index(drop=True)
 
     street_keys = ["rule", "street", "street_name"]
     streets = before.by_street[street_keys + ["coverage"]].merge(
@@ -141,7 +163,7 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
                       edges_removed.reset_index(drop=True), coverage, streets, status)
 
 
-def _status_changes(before, after, old_ids: set, new_ids: set) -> pd.DataFrame:
+def _status_changes(before, after, old_ids: pd.Index, new_ids: pd.Index) -> pd.DataFrame:
     """Nodes that newly fail or newly pass a rule (gaps that appeared or closed).
 
     A gap that closed because its node was removed says ``absent`` rather than ``pass``.
@@ -152,10 +174,12 @@ def _status_changes(before, after, old_ids: set, new_ids: set) -> pd.DataFrame:
     both = b.merge(a, on=keys, how="outer", indicator=True, suffixes=("_b", "_a"))
     both = both[both["_merge"] != "both"]
     closed = (both["_merge"] == "left_only").to_numpy()
+    ids = pd.Index(both["id"].to_numpy(dtype=object), dtype=object)
+    was, is_ = ids.isin(old_ids), ids.isin(new_ids)
     return pd.DataFrame({
         "rule": both["rule"], "id": both["id"],
         "name": both["name_a"].fillna(both["name_b"]),
         "street": both["street_a"].fillna(both["street_b"]),
-        "before": np.where(closed, "fail", np.where(both["id"].isin(old_ids), "pass", "absent")),
-        "after": np.where(closed, np.where(both["id"].isin(new_ids), "pass", "absent"), "fail"),
+        "before": np.where(closed, "fail", np.where(was, "pass", "absent")),
+        "after": np.where(closed, np.where(is_, "pass", "absent"), "fail"),
     }).sort_values(keys, kind="stable").reset_index(drop=True)
