@@ -68,3 +68,28 @@ def test_group_help_lists_every_command_chinese_first(cli):
     for option in ("--debug", "--version", "--help"):
         line = next(line for line in result.stdout.splitlines() if option in line)
         assert CJK.search(line), line
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_listed_summary_is_the_commands_own_first_paragraph(name):
+    """``jiceng --help`` lists COMMANDS' summaries without importing the commands: each must
+    stay the first paragraph of the command's own help."""
+    command = group.get_command(click.Context(group), name)
+    first = " ".join((command.help or "").split("\n\n")[0].split())
+    assert COMMANDS[name][1] == first
+
+
+def test_group_help_lists_every_command_without_importing_pandas():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from jiceng.cli import cli\n"
+             "try:\n    cli(['--help'], prog_name='jiceng')\nexcept SystemExit:\n    pass\n"
+             "print('pandas' in sys.modules, 'jiceng.cli.audit' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    *listing, last = done.stdout.strip().splitlines()
+    assert last == "False False"
+    text = "\n".join(listing)
+    for name, (_, summary) in COMMANDS.items():
+        assert re.search(rf"^  {name} +{re.escape(summary[:12])}", text, re.M), name

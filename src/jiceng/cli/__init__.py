@@ -17,25 +17,42 @@ from typing import NoReturn
 
 import click
 
-from jiceng.graphmodel import JicengError
+from jiceng.graphmodel.errors import JicengError
 
 __all__ = ["main", "cli", "COMMANDS"]
 
-#: command name -> "module:attribute", in the order ``--help`` lists them.
-COMMANDS: dict[str, str] = {
-    "audit": "jiceng.cli.audit:audit",
-    "isolated": "jiceng.cli.analysis:isolated",
-    "reach": "jiceng.cli.analysis:reach",
-    "whatif": "jiceng.cli.analysis:whatif",
-    "diff": "jiceng.cli.analysis:diff",
-    "plan": "jiceng.cli.plan:plan",
-    "map": "jiceng.cli.maps:map_command",
-    "list": "jiceng.cli.listing:list_command",
-    "info": "jiceng.cli.data:info",
-    "validate": "jiceng.cli.data:validate",
-    "generate": "jiceng.cli.data:generate",
-    "template": "jiceng.cli.template:template",
-    "neo4j": "jiceng.cli.neo4j:neo4j_group",
+#: command name -> ("module:attribute", the summary ``jiceng --help`` lists), in the order
+#: ``--help`` lists them. The summary is the first paragraph of the command's own help (a test
+#: keeps them equal): listing it here lets ``jiceng --help`` answer without importing pandas.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("jiceng.cli.audit:audit",
+              "覆盖审计：逐条规则统计覆盖率、缺口，按区县/街道汇总 (Coverage audit by rule, district, "
+              "street)."),
+    "isolated": ("jiceng.cli.analysis:isolated",
+                 "孤立与脆弱社区：找出没有共建资源的社区和单点依赖 (Isolated and fragile communities)."),
+    "reach": ("jiceng.cli.analysis:reach",
+              "共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources)."),
+    "whatif": ("jiceng.cli.analysis:whatif",
+               "假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw)."),
+    "diff": ("jiceng.cli.analysis:diff",
+             "变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots)."),
+    "plan": ("jiceng.cli.plan:plan",
+             "配置方案：提出补足缺口的结对共建与兼职委员，并证明最优 (Plan pairings and seats, "
+             "optimally)."),
+    "map": ("jiceng.cli.maps:map_command",
+            "网络地图：画出可交互的网络图，单个 HTML 文件，离线可用 (Interactive network map)."),
+    "list": ("jiceng.cli.listing:list_command",
+             "列出区县、街道、社区或单位的编号和名称 (List districts, streets, communities or units)."),
+    "info": ("jiceng.cli.data:info",
+             "数据集概况：按类型统计节点和关系 (Count nodes and edges by kind)."),
+    "validate": ("jiceng.cli.data:validate",
+                 "校验数据集：对照数据格式列出所有问题 (Validate a dataset and list every problem)."),
+    "generate": ("jiceng.cli.data:generate",
+                 "生成模拟城市数据，按文章中的数字校准 (Generate a synthetic city)."),
+    "template": ("jiceng.cli.template:template",
+                 "数据模板：写出一个 Excel 工作簿，填入本地数据 (Write an Excel template to fill in)."),
+    "neo4j": ("jiceng.cli.neo4j:neo4j_group",
+              "Neo4j 图数据库：推送数据集、取回数据集 (Share a dataset through a Neo4j server)."),
 }
 
 
@@ -49,16 +66,24 @@ class LazyGroup(click.Group):
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name, target in COMMANDS.items() if _available(target)]
+        return [name for name, (target, _) in COMMANDS.items() if _available(target)]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = COMMANDS.get(name)
-        if target is None or not _available(target):
+        if name not in COMMANDS or not _available(COMMANDS[name][0]):
             return None
-        module, attribute = target.split(":")
+        module, attribute = COMMANDS[name][0].split(":")
         command = getattr(importlib.import_module(module), attribute)
         _bilingual_help_option(command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`' summaries, importing no command."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            width = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, click.utils.make_default_short_help(summary, width))
+                                    for name, summary in rows])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _bilingual_help_option(self)

@@ -1,4 +1,12 @@
-"""The graph model: schema, the in-memory graph, validation and errors."""
+"""The graph model: schema, the in-memory graph, validation and errors.
+
+The schema and the errors are light and imported at once; ``OrgGraph`` (pandas, numpy,
+pyarrow) on first use, so that ``jiceng --help`` and the CLI's error handling start fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from jiceng.graphmodel.errors import (
     BackendUnavailableError,
@@ -8,7 +16,6 @@ from jiceng.graphmodel.errors import (
     RuleError,
     UnknownNodeError,
 )
-from jiceng.graphmodel.graph import OrgGraph
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
@@ -39,3 +46,15 @@ __all__ = [
     "UnknownNodeError",
     "BackendUnavailableError",
 ]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jiceng.graphmodel.graph import OrgGraph
+
+
+def __getattr__(name: str) -> Any:
+    if name == "OrgGraph":
+        from jiceng.graphmodel.graph import OrgGraph
+
+        globals()["OrgGraph"] = OrgGraph
+        return OrgGraph
+    raise AttributeError(f"module 'jiceng.graphmodel' has no attribute {name!r}")
