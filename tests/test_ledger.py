@@ -296,7 +296,8 @@ def test_long_sheets_written_directly_read_back_the_same(tmp_path):
     """Sheets longer than the direct-write threshold hold the same cells as openpyxl writes."""
     import pandas as pd
 
-    from jiceng.report import _FAST_ROWS, Report, Section, write_xlsx
+    from jiceng.ledger import _FAST_ROWS
+    from jiceng.report import Report, Section, write_xlsx
 
     names = (HOSTILE + ["_x0041_", " lead and trail ", "<&>", "中文"]) * (_FAST_ROWS // 5)
     frame = pd.DataFrame({"id": [f"N{i}" for i in range(len(names))], "kind": "community_party",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
@@ -25,6 +25,9 @@ from jiceng.graphmodel.schema import (
     schema_version,
 )
 from jiceng.graphmodel.validate import check_tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 __all__ = ["OrgGraph", "node_kind_dtype", "edge_kind_dtype"]
 
@@ -319,7 +322,7 @@ class OrgGraph:
         return self.places["street"].to_numpy()[codes]
 
     # ------------------------------------------------------------- networkx
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> nx.MultiDiGraph:  # networkx loads here only
         """A ``networkx.MultiDiGraph`` with one node per node and one edge per edge.
 
         Nodes are keyed by id and carry ``kind``, ``name`` and their attributes;
@@ -333,6 +336,8 @@ class OrgGraph:
         True
         """
         nodes, edges = self.to_tables()
+        import networkx as nx
+
         graph = nx.MultiDiGraph(name=self.name)
         graph.add_nodes_from(zip(nodes["id"], _records(nodes.drop(columns="id"))))
         graph.add_edges_from(zip(edges["source"], edges["target"],

@@ -1,0 +1,279 @@
+"""The Excel ledger (台账): every section of a report as a sheet a clerk can file.
+
+Kept apart from :mod:`jiceng.report` so that openpyxl is imported only when a workbook is
+written.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from jiceng.loaders.atomic import atomic_path
+from jiceng.report import (
+    _XLSX_CELL,
+    GRADED_COLUMNS,
+    STATUS_COLUMNS,
+    VALUE_LABELS,
+    Report,
+    Section,
+    _is_missing,
+    _kind_label,
+    _meta_line,
+    heading,
+)
+
+__all__ = ["write_xlsx", "xml_safe"]
+
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def xml_safe(text: str) -> str:
+    """Text an xlsx cell can hold: characters illegal in XML written as Excel writes them
+    (``_x001B_``), and a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_`` so that Excel
+    reads back exactly the text.
+
+    >>> xml_safe("a\\x1bb"), xml_safe("_x0041_")
+    ('a_x001B_b', '_x005F_x0041_')
+    """
+    if "_x" in text:
+        text = _XML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    if text.isprintable():
+        return text
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+_HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
+_LOW_FILL = PatternFill("solid", fgColor="FFC7CE")
+_THIN = Side(style="thin", color="BBBBBB")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LOW_FONT = Font(color="9C0006")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = "".join("_" if ch in '[]:*?/\\' else ch for ch in name)[:31] or "表"
+    base, n = title, 2
+    while title.lower() in used:
+        suffix = f"~{n}"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def _ledger_value(column: str, value, percent: bool):
+    """A cell value of the ledger: numbers stay numbers, text is Chinese-labelled and safe."""
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, np.ndarray)):
+        value = value.item()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        text = "、".join(str(v) for v in value)
+    else:
+        text = str(value)
+        if column in ("kind", "each"):
+            text = "、".join(_kind_label(k) for k in text.split(","))
+        elif column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
+            text = VALUE_LABELS.get(text, text)
+    if len(text) > _XLSX_CELL:
+        text = text[: _XLSX_CELL - 20] + "…（已截断 truncated）"
+    return text
+
+
+def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -> list[float]:
+    """Column widths from the headings and the first rows (CJK characters count double)."""
+    widths = [max(6.0, _display_width(heading(c)) * 0.75) for c in columns]
+    widths[0] = 8.0
+    head = frame.head(200)
+    for j, column in enumerate(columns[1:], start=1):
+        if column in percent:
+            widths[j] = max(widths[j], 10.0)
+            continue
+        for value in head.iloc[:, j - 1]:
+            if isinstance(value, (int, float, np.number)) and not _is_missing(value):
+                text = f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:.4g}"
+            elif _is_missing(value):
+                continue
+            else:
+                text = str(_ledger_value(column, value, False))[:60]
+            widths[j] = max(widths[j], min(50.0, _display_width(text) + 2.0))
+    return widths
+
+
+_FAST_ROWS = 2000  # longer sections without percentages are written by _fast_rows
+
+
+def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],
+               first_row: int) -> str:
+    """The data rows of a long plain sheet as SpreadsheetML, written directly: the same cells
+    openpyxl writes (numbers, inline strings — text, never formulas), at a fraction of its cost.
+    """
+    rows = range(first_row, first_row + len(frame))
+    cells = [[f'<c r="A{r}" t="n"><v>{r - first_row + 1}</v></c>' for r in rows]]
+    for j, column in enumerate(columns[1:], start=1):
+        letter = get_column_letter(j + 1)
+        shown = "" if column in keep_codes else column
+        cache: dict = {}
+
+        def fragment(value, r: int, cache=cache, shown=shown, letter=letter) -> str:
+            key = (type(value), value if isinstance(value, (str, int, float)) else repr(value))
+            body = cache.get(key)
+            if body is None:
+                plain = _ledger_value(shown, value, False)
+                if plain is None:
+                    body = ""
+                elif isinstance(plain, str):
+                    body = ('" t="inlineStr"><is><t xml:space="preserve">'
+                            f"{html.escape(xml_safe(plain), quote=False)}</t></is></c>")
+                else:
+                    body = f'" t="n"><v>{plain!r}</v></c>'
+                cache[key] = body
+            return f'<c r="{letter}{r}{body}' if body else ""
+
+        values = frame[frame.columns[j - 1]].to_numpy(dtype=object).tolist()
+        cells.append([fragment(v, r) for v, r in zip(values, rows)])
+    return "".join(f'<row r="{r}">' + "".join(row) + "</row>" for r, row in zip(rows, zip(*cells)))
+
+
+def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: Section
+                        ) -> str | None:
+    sheet = workbook.create_sheet(name)
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
+    frame = section.frame.reset_index(drop=True)
+    columns = ["seq"] + [str(c) for c in frame.columns]
+    width = len(columns)
+    percent = section.percent_columns()
+    for j, w in enumerate(_ledger_widths(frame, columns, percent), start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    title_rows = [
+        (f"{report.title} — {section.title}", Font(bold=True, size=14)),
+        (_meta_line(report) + f" · 达标线 threshold {report.threshold:.1%}", Font(color="555555")),
+    ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
+    header_row = len(title_rows) + 2
+    sheet.freeze_panes = f"B{header_row + 1}"
+    for text, font in title_rows:
+        cell = WriteOnlyCell(sheet, value=xml_safe(text))
+        cell.data_type = "s"
+        cell.font = font
+        sheet.append([cell])
+    sheet.append([])
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=heading(column))
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+        cell.border = _BORDER
+        header.append(cell)
+    sheet.append(header)
+    graded = {c for c in columns if c in GRADED_COLUMNS}
+    formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
+    fast = None
+    if len(frame) > _FAST_ROWS and not percent and not graded:
+        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1)
+        frame = frame.iloc[:0]
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        row: list = [i + 1]
+        for column, value in zip(columns[1:], values):
+            value = _ledger_value("" if column in section.keep_codes else column, value,
+                                  column in percent)
+            if isinstance(value, str):
+                value = xml_safe(value)
+                if value.startswith("="):  # openpyxl would write it as a formula
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # text, never a formula
+                    row.append(cell)
+                else:
+                    row.append(value)
+            elif value is None:
+                row.append(None)
+            elif column in formats or column in graded:
+                cell = WriteOnlyCell(sheet, value=value)
+                if column in formats:
+                    cell.number_format = formats[column]
+                if column in graded and value < report.threshold:
+                    cell.fill = _LOW_FILL
+                    cell.font = _LOW_FONT
+                row.append(cell)
+            elif isinstance(value, int) and abs(value) >= 1000:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "#,##0"
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    last_row = header_row + len(section.frame)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return fast
+
+
+def write_xlsx(report: Report, path: str | os.PathLike) -> None:
+    """The ledger (台账): one styled sheet per section with a Chinese name, written atomically.
+
+    Each sheet has a title block (report, dataset, rules, date, threshold, definitions), a
+    序号 column, a frozen header with autofilter that is repeated on every printed page,
+    percentages as ``0.0%`` (values stay numbers), coverage below the threshold filled red,
+    and a landscape A4 print set-up fitted to the page width.
+    """
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    fast: dict[str, str] = {}
+    for number, section in enumerate(report.sections, start=1):
+        rows = _write_ledger_sheet(workbook, _sheet_title(section.sheet_name(), used), report,
+                                   section)
+        if rows is not None:
+            fast[f"xl/worksheets/sheet{number}.xml"] = rows
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+        if fast:
+            _insert_rows(Path(temporary), fast)
+
+
+def _insert_rows(path: Path, rows: dict[str, str]) -> None:
+    """Put the directly written rows of long sheets at the end of their ``sheetData``."""
+    import shutil
+    import zipfile
+
+    partial = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w",
+                                                          zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in rows:
+                text = data.decode("utf-8")
+                at = text.rindex("</sheetData>")
+                data = (text[:at] + rows[item.filename] + text[at:]).encode("utf-8")
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    shutil.move(partial, path)
+
+
+# ---------------------------------------------------------------- CSV
