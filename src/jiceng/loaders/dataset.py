@@ -155,14 +155,15 @@ def check_header(names: list[str], display: str) -> None:
 
 
 def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, display: str,
-                 *, empty_as_missing: bool, skipped: int = 0) -> pd.DataFrame:
+                 *, empty_as_missing: bool, skipped: int = 0,
+                 unescape: bool = True) -> pd.DataFrame:
     """The raw table a loader hands on: headings in the schema's words, cells checked.
 
     ``columns`` hold the cells as strings (missing or "" when empty), in header order;
     ``rows`` their spreadsheet row numbers. A column without a heading is dropped when every
     cell is empty and refused otherwise; a row whose every cell is empty is dropped (and
     counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
-    unescaped; Chinese kind labels become kind codes; numeric attributes beyond
+    unescaped (CSV: ``unescape``); a row with cells but no ``id`` is refused; Chinese kind labels become kind codes; numeric attributes beyond
     :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
     """
     check_header(names, display)
@@ -206,7 +207,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
                          for r, n in zip(rows[long], lengths[long])]
             continue
         quoted = values.str.startswith("'").to_numpy(dtype=bool, na_value=False)
-        if quoted.any():
+        if unescape and quoted.any():
             values = values.copy()
             values[quoted] = values[quoted].map(unescape_formula)
         if name == "kind":
@@ -215,6 +216,10 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
             problems += _number_problems(values, rows, name, display)
         values = values.mask(values == "") if empty_as_missing else values.fillna("")
         table[name] = values
+    if "id" in table.columns:
+        no_id = ~_present(table["id"])
+        problems += [Problem(display, int(r), "id", f"第 {r} 行有内容但没有编号 (row {r} has cells "
+                                                    "but no id)") for r in rows[no_id]]
     if problems:
         raise InvalidInputError(problems)
     table[ROW] = rows
@@ -258,7 +263,7 @@ def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: st
     if digits.any():
         too_big[digits] = exact > MAX_NUMBER
     return [Problem(display, int(rows[i]), name,
-                    f"{name} {v!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} {v!r} is beyond "
+                    f"数值 {v!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} {v!r} is beyond "
                     f"the largest whole number kept exactly, {MAX_NUMBER:,})")
             for i, v in zip(suspect.index[too_big.to_numpy()], suspect[too_big])]
 

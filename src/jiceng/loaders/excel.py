@@ -167,7 +167,7 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
             grid[column - 1, index[number]] = text
     columns = [pd.Series(grid[i], dtype="str") for i in range(width)]
     return finish_table(header, columns, np.array(order, dtype=np.int64), display,
-                        empty_as_missing=False)
+                        empty_as_missing=False, unescape=False)
 
 
 def _header_message(required: tuple[str, ...], found: int | None) -> str:
