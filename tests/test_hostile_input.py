@@ -517,7 +517,7 @@ def mutate(data: bytes, draw) -> bytes:
     return b"\n".join(lines)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_datasets_and_rules_end_cleanly(tmp_path_factory, cli, data):
     folder = tiny(tmp_path_factory.mktemp("fuzz"))
