@@ -4,7 +4,6 @@ rounded, evaluated or left running."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import time
@@ -15,16 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, kind_code
 from jiceng.loaders import read_dataset
 from jiceng.loaders.dataset import write_dataset
-from jiceng.loaders.excel import read_excel, write_excel
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import load_rules
-from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 HEADER_NODES = "id,kind,name"
 HEADER_EDGES = "source,target,kind"
@@ -159,7 +157,7 @@ def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
     lines[4] = "C1,community_party,市南路社区党委"
     lines += [",,", ",,"]  # Excel's trailing rows with empty ids
     folder = tiny(tmp_path / "ok", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    assert getattr(read_dataset(folder), "blank_rows") == 3
+    assert read_dataset(folder).blank_rows == 3
     result = cli("validate", str(folder))
     assert result.exit_code == 0 and "跳过 3 个空行 (3 blank rows skipped)" in result.stderr
 
@@ -233,7 +231,7 @@ def rewrite_member(path: Path, member: str, change) -> None:
 def test_stale_dimension_does_not_cut_rows(tmp_path, cli, ref):
     path = tiny_workbook(tmp_path / "city.xlsx")
     for member in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
-        rewrite_member(path, member, lambda d: re.sub(rb'<dimension ref="[^"]*"', 
+        rewrite_member(path, member, lambda d: re.sub(rb'<dimension ref="[^"]*"',
                                                        f'<dimension ref="{ref}"'.encode(), d))
     assert b"A1:" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     graph = read_dataset(path)

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -186,7 +185,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         raise InvalidInputError(problems)
     table = pd.DataFrame(kept) if kept else pd.DataFrame(index=range(len(rows)))
     filled = np.zeros(len(table), dtype=bool)
-    for name, values in table.items():
+    for values in kept.values():
         filled |= _present(values)
     blank = int(len(table) - filled.sum())
     if blank:

@@ -261,13 +261,12 @@ def default_rules() -> list[Rule]:
 def _check_yaml_size(text: str, file: str) -> None:
     """Refuse aliases (a 422-byte file can expand to gigabytes: "billion laughs") and
     documents of more than :data:`MAX_YAML_NODES` nodes, before building anything."""
-    nodes = 0
-    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    events = yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for nodes, event in enumerate(events, start=1):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = event.start_mark.line + 1 if event.start_mark else None
             raise RuleError(f"规则文件不能使用 YAML 锚点和别名（&/*），第 {line} 行 (YAML anchors "
                             f"and aliases are not allowed in a rule file; line {line})", file=file)
-        nodes += 1
         if nodes > MAX_YAML_NODES:
             raise RuleError(f"规则文件超过 {MAX_YAML_NODES:,} 个节点的上限 (a rule file holds at "
                             f"most {MAX_YAML_NODES:,} YAML nodes)", file=file)
