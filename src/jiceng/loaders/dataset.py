@@ -277,7 +277,7 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     """
     display = display or str(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(display, None, None, "文件不存在 (file not found)")])
+        raise InvalidInputError([Problem(display, None, None, "file not found")])
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):
