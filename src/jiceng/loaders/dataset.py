@@ -320,7 +320,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
                 header, width = record, len(record)
                 continue
             if not record or not any(c.strip() for c in record):
-                skipped += bool(record)  # a line of commas; a truly blank line is not a row
+                skipped += 1  # a blank line or a line of commas: no data, but counted
                 continue
             if line > start:
                 swallowed = _swallowed(record)
