@@ -114,6 +114,9 @@ def test_latin1_file_is_refused_with_offset_and_line(tmp_path, cli):
 def test_chinese_encodings_read_exactly(tmp_path, encoding):
     folder = tiny(tmp_path / encoding, encoding=encoding)
     assert name_of(read_dataset(folder), "C1") == "市南路社区党委"
+    text = "\ufeff编号,类型,名称\n" + csv_lines((i, NODE_KINDS[k].zh, n) for i, k, n in TINY_NODES)
+    folder = tiny(tmp_path / f"zh-{encoding}", nodes_text=text, encoding=encoding)
+    assert name_of(read_dataset(folder), "C1") == "市南路社区党委"
 
 
 @pytest.mark.parametrize("value", ["9007199254740993", "12345678901234567890", "1e30", "inf"])

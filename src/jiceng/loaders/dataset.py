@@ -294,7 +294,7 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     encoding = detect_encoding(data)
     if encoding is None:
         raise InvalidInputError([_undecodable(data, display)])
-    text = data.decode(encoding)
+    text = data.decode(encoding).removeprefix("\ufeff")  # a BOM GB18030 spells out
     del data
     return _read_text(text, display, empty_as_missing=empty_as_missing)
 
