@@ -108,22 +108,25 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
         values = []
         for cell in row:
             column, value = cell["column"], cell["value"]
-            where = f"{column_letter(column)}{number}"
-            if cell["data_type"] == "formula without value":
-                problems.append(Problem(display, number, where,
-                                        f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 "
-                                        f"(formula without cached value in {where}: open and save "
-                                        "the workbook in Excel)"))
-                continue
-            if value is None or value == "":
+            if value is None:
+                if cell["data_type"] == "formula without value":
+                    where = f"{column_letter(column)}{number}"
+                    problems.append(Problem(display, number, where,
+                                            f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 "
+                                            f"(formula without cached value in {where}: open and "
+                                            "save the workbook in Excel)"))
                 continue
             if column > MAX_SHEET_COLUMN:
+                where = f"{column_letter(column)}{number}"
                 raise InvalidInputError([Problem(
                     display, number, where,
                     f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
                     f"the limit of {MAX_SHEET_COLUMN} columns)")])
-            text = _cell_text(value)
+            text = value if type(value) is str and "_x" not in value else _cell_text(value)
+            if not text:
+                continue
             if len(text) > MAX_CELL_CHARS:
+                where = f"{column_letter(column)}{number}"
                 problems.append(Problem(display, number, where,
                                         f"单元格 {where} 有 {len(text):,} 个字符，超过 "
                                         f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
@@ -261,15 +264,19 @@ def write_sheet(workbook: Workbook, title: str, table: pd.DataFrame,
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()
-            if isinstance(value, str) or (is_text and value is not None):
+            if is_text and value is not None:
                 row.append(_text_cell(sheet, str(value), f"{column_letter(position)}{number}",
-                                      text_format=is_text))
+                                      text_format=True))
             elif is_text:
                 cell = WriteOnlyCell(sheet, value=None)
                 cell.number_format = "@"
                 row.append(cell)
+            elif isinstance(value, str) and (value.startswith("=") or len(value) > MAX_CELL_CHARS
+                                             or _ILLEGAL.search(value)):
+                row.append(_text_cell(sheet, value, f"{column_letter(position)}{number}",
+                                      text_format=False))
             else:
-                row.append(value)
+                row.append(value)  # openpyxl types any other text as text
         sheet.append(row)
 
 
