@@ -119,7 +119,8 @@ def test_chinese_encodings_read_exactly(tmp_path, encoding):
     assert name_of(read_dataset(folder), "C1") == "市南路社区党委"
 
 
-@pytest.mark.parametrize("value", ["9007199254740993", "12345678901234567890", "1e30", "inf"])
+@pytest.mark.parametrize("value", ["9007199254740993", "12345678901234567890", "1e30", "inf",
+                                   "9" * 5000, "１" * 17])
 def test_numbers_beyond_exact_range_are_refused_never_rounded(tmp_path, cli, value):
     rows = [r + ("",) for r in TINY_NODES]
     rows[2] = rows[2][:3] + (value,)
@@ -413,6 +414,22 @@ def test_chinese_labels_and_headings_audit_like_the_coded_twin(tmp_path, cli):
     one, two = json.loads(left.stdout), json.loads(right.stdout)
     one.pop("dataset", None), two.pop("dataset", None)
     assert one == two
+
+
+def test_chinese_workbook_reads_like_the_coded_twin(tmp_path):
+    workbook = Workbook()
+    nodes = workbook.active
+    nodes.title = "nodes"
+    nodes.append(["编号", "类型", "名称"])
+    for i, k, n in TINY_NODES:
+        nodes.append([i, NODE_KINDS[k].zh, n])
+    edges = workbook.create_sheet("edges")
+    edges.append(["起点", "终点", "关系"])
+    for a, b, k in TINY_EDGES:
+        edges.append([a, b, EDGE_KINDS[k].zh])
+    workbook.save(tmp_path / "zh.xlsx")
+    coded = read_dataset(write_dataset_files(tmp_path / "coded", TINY_NODES, TINY_EDGES))
+    assert audit(read_dataset(tmp_path / "zh.xlsx")).summary.equals(audit(coded).summary)
 
 
 def test_kind_code_knows_every_label():

@@ -257,10 +257,10 @@ def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: st
     normal = suspect.map(lambda v: unicodedata.normalize("NFKC", v).strip())
     number = pd.to_numeric(normal, errors="coerce")
     digits = normal.str.fullmatch(r"[0-9]+")
-    exact = normal[digits].map(int) if digits.any() else pd.Series(dtype=object)
     too_big = (number.abs() > MAX_NUMBER) | number.isin([np.inf, -np.inf])
-    if digits.any():
-        too_big[digits] = exact > MAX_NUMBER
+    if digits.any():  # exactly, without float (and without int() of thousands of digits)
+        too_big[digits] = normal[digits].map(
+            lambda v: len(v.lstrip("0")) > 16 or int(v) > MAX_NUMBER).astype(bool)
     return [Problem(display, int(rows[i]), name,
                     f"数值 {v!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} {v!r} is beyond "
                     f"the largest whole number kept exactly, {MAX_NUMBER:,})")
