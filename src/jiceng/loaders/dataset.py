@@ -567,5 +567,7 @@ def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
     with ExitStack() as stack:
         for table, filename in ((nodes, NODES_FILE), (edges, EDGES_FILE)):
             temporary = stack.enter_context(atomic_path(path / filename))
-            _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig")
+            # CRLF: a CR or LF inside a cell makes the writer quote it (Excel writes CRLF too)
+            _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig",
+                                   lineterminator="\r\n")
     return path

@@ -35,7 +35,7 @@ __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS
 #: Columns kept as text in Excel so leading zeros and long codes survive.
 ID_COLUMNS = ("id", "source", "target")
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
