@@ -72,9 +72,6 @@ def validate(dataset: Path | None) -> None:
         click.echo(f"{path}: invalid, {count} problem{'s' if count != 1 else ''}", err=True)
         raise SystemExit(2) from None
     click.echo(f"{path}: valid, {graph.n_nodes:,} nodes and {graph.n_edges:,} edges")
-    blank = getattr(graph, "blank_rows", 0)
-    if blank:
-        click.echo(f"跳过 {blank:,} 个空行 ({blank:,} blank rows skipped)", err=True)
 
 
 @click.command()

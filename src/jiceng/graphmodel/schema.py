@@ -269,8 +269,11 @@ def neo4j_type(kind: str) -> str:
     return kind.upper()
 
 
+
 def kind_code(text: str, edges: bool = False) -> str | None:
     """The kind code for a cell holding the code or the Chinese label; None if neither.
+
+    Reads the kinds as they are now, so a kind registered at run time is found too.
 
     >>> kind_code("社区党组织"), kind_code("grid"), kind_code("结对共建", edges=True), kind_code("x")
     ('community_party', 'grid', 'pairs_with', None)
@@ -278,10 +281,4 @@ def kind_code(text: str, edges: bool = False) -> str | None:
     kinds = EDGE_KINDS if edges else NODE_KINDS
     if text in kinds:
         return text
-    return _KIND_BY_LABEL[edges].get(text)
-
-
-_KIND_BY_LABEL: dict[bool, dict[str, str]] = {
-    False: {k.zh: k.id for k in _NODE_KINDS},
-    True: {k.zh: k.id for k in _EDGE_KINDS},
-}
+    return next((k.id for k in kinds.values() if k.zh == text), None)

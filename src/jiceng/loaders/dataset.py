@@ -240,10 +240,10 @@ def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
     other = values.notna() & ~values.isin(list(codes))
     if not other.any():
         return values
-    def code(text: str) -> str:
-        return kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
+    codes_of = {text: kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
+                for text in values[other].unique()}
     values = values.copy()
-    values[other] = values[other].map(code)
+    values[other] = values[other].map(codes_of)
     return values
 
 
