@@ -36,6 +36,24 @@ EDGES_FILE = "edges.csv"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def problem(file: str, row: int | None, column: str | None, message: str) -> Problem:
+    """A problem from a message written "中文 (English)": where :class:`Problem` keeps the two
+    languages apart (``message_en``), they are split at the last parenthesis group."""
+    if message.endswith(")"):
+        depth = 0
+        for at in range(len(message) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(message[at], 0)
+            if depth == 0:
+                break
+        zh, en = message[:at].rstrip(), message[at + 1:-1]
+        if at > 0 and zh:
+            try:
+                return Problem(file, row, column, zh, message_en=en)  # type: ignore[call-arg]
+            except TypeError:
+                pass
+    return Problem(file, row, column, message)
+
+
 def detect_encoding(data: bytes) -> str | None:
     """The encoding of CSV bytes: ``utf-8-sig``, ``utf-8`` or ``gb18030``; None if none fits.
 
@@ -85,7 +103,7 @@ def _undecodable(data: bytes, display: str) -> Problem:
     except UnicodeDecodeError as error:
         offset = error.start
     line = data.count(b"\n", 0, offset) + 1
-    return Problem(display, line, None,
+    return problem(display, line, None,
                    f"文件编码无法识别：第 {offset} 字节（第 {line} 行）既不是 UTF-8 也不是 GB18030，"
                    f"请另存为 UTF-8 (cannot read the text: byte {offset}, line {line}, is neither "
                    "UTF-8 nor GB18030/GBK; save the file as UTF-8)")
@@ -125,7 +143,7 @@ def check_header(names: list[str], display: str) -> None:
     Blank headings are allowed here; :func:`finish_table` drops their columns when empty.
     """
     if len(names) > MAX_COLUMNS:
-        raise InvalidInputError([Problem(
+        raise InvalidInputError([problem(
             display, 1, None,
             f"表头有 {len(names):,} 列，超过 {MAX_COLUMNS} 列的上限 (the header has "
             f"{len(names):,} columns; the limit is {MAX_COLUMNS})")])
@@ -134,7 +152,7 @@ def check_header(names: list[str], display: str) -> None:
     for position, raw in enumerate(names, start=1):
         where = f"{column_letter(position)}"
         if len(raw) > MAX_CELL_CHARS or _CONTROL.search(raw):
-            problems.append(Problem(display, 1, where,
+            problems.append(problem(display, 1, where,
                                     "表头含控制字符或过长 (a heading holds control characters "
                                     "or is too long)"))
             continue
@@ -143,7 +161,7 @@ def check_header(names: list[str], display: str) -> None:
             continue
         if name in seen:
             first = seen[name]
-            problems.append(Problem(
+            problems.append(problem(
                 display, 1, where,
                 f"表头重复：第 {first} 列（{column_letter(first)}）和第 {position} 列（{where}）都是 "
                 f"{name!r} (duplicate heading {name!r} in columns {column_letter(first)} and {where})"))
@@ -175,7 +193,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
             present = _present(values)
             if present.any():
                 first = int(rows[int(np.argmax(present))])
-                problems.append(Problem(
+                problems.append(problem(
                     display, first, column_letter(position),
                     f"第 {position} 列（{column_letter(position)}）没有表头却有内容 (column "
                     f"{column_letter(position)} has no heading but holds data)"))
@@ -192,7 +210,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         table = table[filled].reset_index(drop=True)
         rows = rows[filled]
     if len(table) > MAX_ROWS:
-        raise InvalidInputError([Problem(display, None, None,
+        raise InvalidInputError([problem(display, None, None,
                                          f"有 {len(table):,} 行，超过 {MAX_ROWS:,} 行的上限 "
                                          f"({len(table):,} rows; the limit is {MAX_ROWS:,})")])
     for name in list(table.columns):
@@ -200,7 +218,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         lengths = values.str.len()
         if lengths.max() > MAX_CELL_CHARS:
             long = (lengths > MAX_CELL_CHARS).to_numpy(dtype=bool, na_value=False)
-            problems += [Problem(display, int(r), name,
+            problems += [problem(display, int(r), name,
                                  f"单元格有 {n:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限（Excel 单元格"
                                  f"的容量）({n:,} characters; a cell holds at most {MAX_CELL_CHARS:,})")
                          for r, n in zip(rows[long], lengths[long])]
@@ -217,7 +235,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         table[name] = values
     if "id" in table.columns:
         no_id = ~_present(table["id"])
-        problems += [Problem(display, int(r), "id", f"第 {r} 行有内容但没有编号 (row {r} has cells "
+        problems += [problem(display, int(r), "id", f"第 {r} 行有内容但没有编号 (row {r} has cells "
                                                     "but no id)") for r in rows[no_id]]
     if problems:
         raise InvalidInputError(problems)
@@ -248,23 +266,34 @@ def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
 
 
 def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: str) -> list[Problem]:
-    """Numbers a numeric attribute cannot hold exactly (beyond 2**53-1, ``inf``, ``1e30``)."""
+    """Numbers a numeric attribute cannot hold exactly: whole numbers beyond 2**53-1 (refused,
+    never rounded) and ``inf``, ``nan``, ``1e30`` (not numbers a count can be)."""
     text = values.dropna().str.strip()
     plain = text.str.fullmatch(_NUMBER_TEXT.pattern)
     suspect = text[~plain & (text != "")]
     if suspect.empty:
         return []
     normal = suspect.map(lambda v: unicodedata.normalize("NFKC", v).strip())
-    number = pd.to_numeric(normal, errors="coerce")
-    digits = normal.str.fullmatch(r"[0-9]+")
-    too_big = (number.abs() > MAX_NUMBER) | number.isin([np.inf, -np.inf])
+    digits = normal.str.fullmatch(r"[0-9]+").astype(bool)
+    number = pd.to_numeric(normal.where(~digits), errors="coerce")
+    not_number = ~digits & (number.isin([np.inf, -np.inf]) | (number.abs() > MAX_NUMBER)
+                            | normal.str.lower().isin(["nan", "+nan", "-nan"]))
+    too_big = digits.copy()
     if digits.any():  # exactly, without float (and without int() of thousands of digits)
         too_big[digits] = normal[digits].map(
             lambda v: len(v.lstrip("0")) > 16 or int(v) > MAX_NUMBER).astype(bool)
-    return [Problem(display, int(rows[i]), name,
-                    f"数值 {v!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} {v!r} is beyond "
-                    f"the largest whole number kept exactly, {MAX_NUMBER:,})")
-            for i, v in zip(suspect.index[too_big.to_numpy()], suspect[too_big])]
+    found = []
+    for i, v in zip(suspect.index[too_big.to_numpy()], suspect[too_big]):
+        shown = v if len(v) <= 40 else v[:37] + "..."
+        found.append(problem(display, int(rows[i]), name,
+                             f"{name} {shown!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} "
+                             f"{shown!r} is beyond the largest whole number kept exactly, "
+                             f"{MAX_NUMBER:,})"))
+    for i, v in zip(suspect.index[not_number.to_numpy()], suspect[not_number]):
+        found.append(problem(display, int(rows[i]), name,
+                             f"{name} {v!r} 不是数字，应为 ≥ 0 的整数 ({name} {v!r} is not a number "
+                             "(expected a whole number ≥ 0))"))
+    return found
 
 
 def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.DataFrame:
@@ -277,11 +306,11 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     """
     display = display or str(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(display, None, None, "file not found")])
+        raise InvalidInputError([problem(display, None, None, "file not found")])
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):
-        raise InvalidInputError([Problem(display, None, None,
+        raise InvalidInputError([problem(display, None, None,
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     if len(head) > _PROBE:
         first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
@@ -313,7 +342,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
             start, line = line + 1, reader.line_num
             if header is None:
                 if not record or not any(c.strip() for c in record):
-                    raise InvalidInputError([Problem(display, start, None,
+                    raise InvalidInputError([problem(display, start, None,
                                                      "第一行是空的，找不到表头 (the first line is "
                                                      "blank: no header row)")])
                 check_header(record, display)
@@ -325,7 +354,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
             if line > start:
                 swallowed = _swallowed(record)
                 if swallowed is not None:
-                    problems.append(Problem(
+                    problems.append(problem(
                         display, start, header[swallowed] if swallowed < width
                         else column_letter(swallowed + 1),
                         f"第 {start} 行的引号没有闭合，吞掉了第 {start + 1}–{line} 行 (a quote opened in "
@@ -333,7 +362,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
                     continue
             if len(record) > width:
                 if any(c.strip() for c in record[width:]):
-                    problems.append(Problem(
+                    problems.append(problem(
                         display, start, column_letter(width + 1),
                         f"这一行有 {len(record)} 个单元格，表头只有 {width} 列 (the row has "
                         f"{len(record)} cells, the header only {width})"))
@@ -344,16 +373,16 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
             records.append(record)
             rows.append(start)
             if len(records) > MAX_ROWS:
-                raise InvalidInputError([Problem(display, None, None,
+                raise InvalidInputError([problem(display, None, None,
                                                  f"超过 {MAX_ROWS:,} 行的上限 (more than "
                                                  f"{MAX_ROWS:,} rows)")])
     except csv.Error as error:
-        raise InvalidInputError([Problem(display, line + 1, None,
+        raise InvalidInputError([problem(display, line + 1, None,
                                          f"不是有效的 CSV 文件 (not a valid CSV file: {error})")]) from None
     if problems:
         raise InvalidInputError(problems)
     if header is None:
-        raise InvalidInputError([Problem(display, None, None,
+        raise InvalidInputError([problem(display, None, None,
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     columns = [pd.Series([r[i] for r in records], dtype="str") for i in range(width)]
     return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
@@ -464,7 +493,7 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     True
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise InvalidInputError([Problem(repr(path)[:80], None, None,
+        raise InvalidInputError([problem(repr(path)[:80], None, None,
                                          f"不是路径 (not a path); {SUPPORTED}")])
     path = Path(path)
     suffix = path.suffix.lower()
@@ -475,7 +504,7 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     if path.is_dir():
         return _read_folder(path).build_indexes()  # once the raw tables are freed
     if not path.exists():
-        raise InvalidInputError([Problem(str(path), None, None,
+        raise InvalidInputError([problem(str(path), None, None,
                                          f"找不到这个数据集 (no such dataset); {SUPPORTED}")])
     if suffix == ".csv":
         what = "单个 CSV 文件 (a single CSV file); 请给出它所在的文件夹 (give its folder)"
@@ -485,7 +514,7 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
         what = f"{suffix} 表格，请另存为 .xlsx (a {suffix} spreadsheet: save it as .xlsx)"
     else:
         what = "不支持的文件类型 (not a supported file)"
-    raise InvalidInputError([Problem(str(path), None, None, f"{what}; {SUPPORTED}")])
+    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
 
 
 def text_problems(table: pd.DataFrame, display: str) -> list[Problem]:
@@ -498,7 +527,7 @@ def text_problems(table: pd.DataFrame, display: str) -> list[Problem]:
             continue
         text = values.dropna().astype("str")
         long = text.str.len() > MAX_CELL_CHARS
-        problems += [Problem(display, int(i) + 2, str(name),
+        problems += [problem(display, int(i) + 2, str(name),
                              f"文字超过 {MAX_CELL_CHARS:,} 个字符，无法写入 (text longer than "
                              f"{MAX_CELL_CHARS:,} characters cannot be written)")
                      for i in text.index[long.to_numpy()]]
@@ -538,7 +567,7 @@ def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
         broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
         if broken.any():
             broken[broken] = text[broken].map(lambda v: _swallowed([v]) is not None)
-        problems += [Problem(display, int(i) + 2, str(name),
+        problems += [problem(display, int(i) + 2, str(name),
                              "文字含换行后跟逗号，CSV 读回时会被当作未闭合的引号；请改用 .xlsx "
                              "(a line break followed by a comma would read back as a stray quote; "
                              "write an .xlsx workbook instead)")

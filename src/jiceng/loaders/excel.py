@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
-from jiceng.loaders.dataset import HEADINGS, column_letter, finish_table, with_blank_rows
+from jiceng.loaders.dataset import HEADINGS, column_letter, finish_table, problem, with_blank_rows
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_ROWS, MAX_SHEET_COLUMN
 
 __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
@@ -111,14 +111,14 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
             if value is None:
                 if cell["data_type"] == "formula without value":
                     where = f"{column_letter(column)}{number}"
-                    problems.append(Problem(display, number, where,
+                    problems.append(problem(display, number, where,
                                             f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 "
                                             f"(formula without cached value in {where}: open and "
                                             "save the workbook in Excel)"))
                 continue
             if column > MAX_SHEET_COLUMN:
                 where = f"{column_letter(column)}{number}"
-                raise InvalidInputError([Problem(
+                raise InvalidInputError([problem(
                     display, number, where,
                     f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
                     f"the limit of {MAX_SHEET_COLUMN} columns)")])
@@ -127,7 +127,7 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
                 continue
             if len(text) > MAX_CELL_CHARS:
                 where = f"{column_letter(column)}{number}"
-                problems.append(Problem(display, number, where,
+                problems.append(problem(display, number, where,
                                         f"单元格 {where} 有 {len(text):,} 个字符，超过 "
                                         f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
                                         f"cell holds at most {MAX_CELL_CHARS:,})"))
@@ -144,19 +144,19 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
             if number != 1 or not set(required) <= mapped:
                 if number <= _HEADER_SEARCH and not set(required) <= mapped:
                     continue  # a title block above the header: keep looking, then say where
-                raise InvalidInputError([Problem(display, 1, None, _header_message(
+                raise InvalidInputError([problem(display, 1, None, _header_message(
                     required, number if set(required) <= mapped else None))])
             header = names
             continue
         if len(cells) >= MAX_ROWS:
-            raise InvalidInputError([Problem(display, None, None,
+            raise InvalidInputError([problem(display, None, None,
                                              f"超过 {MAX_ROWS:,} 行的上限 (more than {MAX_ROWS:,} rows)")])
         cells[number] = values
         order.append(number)
     if problems:
         raise InvalidInputError(problems)
     if header is None:
-        raise InvalidInputError([Problem(display, 1, None, _header_message(required, None))])
+        raise InvalidInputError([problem(display, 1, None, _header_message(required, None))])
     width = len(header)
     for number in order:
         for column, _ in cells[number]:
@@ -194,11 +194,11 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
     """Read and validate a dataset workbook (sheets ``nodes`` and ``edges``)."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(str(path), None, None, "文件不存在 (file not found)")])
+        raise InvalidInputError([problem(str(path), None, None, "文件不存在 (file not found)")])
 
     def broken(error: BaseException) -> InvalidInputError:
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        return InvalidInputError([Problem(str(path), None, None,
+        return InvalidInputError([problem(str(path), None, None,
                                           f"不是有效的 .xlsx 工作簿 (not a valid .xlsx workbook: "
                                           f"{reason})")])
 
@@ -210,7 +210,7 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
         missing = [s for s in ("nodes", "edges") if s not in workbook.sheetnames]
         if missing:
             raise InvalidInputError([
-                Problem(str(path), None, None,
+                problem(str(path), None, None,
                         f"没有工作表 {s!r} (no sheet {s!r}; the workbook has: "
                         f"{', '.join(workbook.sheetnames)})")
                 for s in missing])
@@ -234,7 +234,7 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
 
 def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:
     if len(text) > MAX_CELL_CHARS:
-        raise InvalidInputError([Problem(sheet.title, None, where,
+        raise InvalidInputError([problem(sheet.title, None, where,
                                          f"文字有 {len(text):,} 个字符，超过 Excel 单元格 "
                                          f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; an "
                                          f"Excel cell holds at most {MAX_CELL_CHARS:,})")])
