@@ -310,7 +310,7 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):
-        raise InvalidInputError([problem(display, None, None,
+        raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     if len(head) > _PROBE:
         first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
@@ -382,7 +382,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
     if problems:
         raise InvalidInputError(problems)
     if header is None:
-        raise InvalidInputError([problem(display, None, None,
+        raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     columns = [pd.Series([r[i] for r in records], dtype="str") for i in range(width)]
     return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
