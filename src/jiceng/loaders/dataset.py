@@ -565,12 +565,12 @@ def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
             continue
         text = values.dropna().astype("str")
         broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
-        if broken.any():
-            broken[broken] = text[broken].map(lambda v: _swallowed([v]) is not None)
+        if broken.any():  # a bare CR is written unquoted, so it would end the row
+            broken[broken] = text[broken].map(lambda v: "\r" in v or _swallowed([v]) is not None)
         problems += [problem(display, int(i) + 2, str(name),
-                             "文字含换行后跟逗号，CSV 读回时会被当作未闭合的引号；请改用 .xlsx "
-                             "(a line break followed by a comma would read back as a stray quote; "
-                             "write an .xlsx workbook instead)")
+                             "文字含回车符，或换行后跟逗号，CSV 读回时会断行或被当作未闭合的引号；"
+                             "请改用 .xlsx (a carriage return, or a line break followed by a comma, "
+                             "would not read back from CSV; write an .xlsx workbook instead)")
                      for i in text.index[broken.to_numpy()]]
     return problems
 
@@ -596,7 +596,5 @@ def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
     with ExitStack() as stack:
         for table, filename in ((nodes, NODES_FILE), (edges, EDGES_FILE)):
             temporary = stack.enter_context(atomic_path(path / filename))
-            # CRLF: a CR or LF inside a cell makes the writer quote it (Excel writes CRLF too)
-            _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig",
-                                   lineterminator="\r\n")
+            _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig")
     return path
