@@ -67,7 +67,10 @@ def test_missing_sheet(tmp_path):
     workbook.save(tmp_path / "city.xlsx")
     with pytest.raises(InvalidInputError) as caught:
         read_dataset(tmp_path / "city.xlsx")
-    assert [p.message for p in caught.value.problems] == ["no sheet 'edges' (the workbook has: nodes)"]
+    [problem] = caught.value.problems
+    assert problem.message.startswith("没有工作表 'edges'")
+    text = f"{problem.message} {getattr(problem, 'message_en', '')}"
+    assert "no sheet 'edges'" in text and "has: nodes" in text
 
 
 def test_excel_problems_name_the_sheet_and_row(tmp_path):
@@ -88,7 +91,7 @@ def test_excel_problems_name_the_sheet_and_row(tmp_path):
 
 def test_not_a_workbook(tmp_path):
     (tmp_path / "fake.xlsx").write_text("hello")
-    with pytest.raises(InvalidInputError, match="not an Excel .xlsx workbook"):
+    with pytest.raises(InvalidInputError, match=r"不是有效的 \.xlsx 工作簿.{1,2}not a valid \.xlsx workbook"):
         read_dataset(tmp_path / "fake.xlsx")
 
 

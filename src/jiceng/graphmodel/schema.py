@@ -435,3 +435,18 @@ def neo4j_type(kind: str) -> str:
     if kind not in EDGE_KINDS:
         raise KeyError(f"not an edge kind: {kind!r}")
     return kind.upper()
+
+
+
+def kind_code(text: str, edges: bool = False) -> str | None:
+    """The kind code for a cell holding the code or the Chinese label; None if neither.
+
+    Reads the kinds as they are now, so a kind registered at run time is found too.
+
+    >>> kind_code("社区党组织"), kind_code("grid"), kind_code("结对共建", edges=True), kind_code("x")
+    ('community_party', 'grid', 'pairs_with', None)
+    """
+    kinds = EDGE_KINDS if edges else NODE_KINDS
+    if text in kinds:
+        return text
+    return next((k.id for k in kinds.values() if k.zh == text), None)

@@ -37,8 +37,9 @@ from jiceng.graphmodel.schema import (
 
 __all__ = ["normalize_text", "check_tables", "checks", "Check", "CheckedTables", "ROW"]
 
-#: Name of the column that carries each row's spreadsheet row number.
-ROW = "_row"
+#: Name of the column that carries each row's spreadsheet row number (a NUL in it: no heading
+#: a loader accepts can be called so, and a user's ``_row`` column stays an attribute).
+ROW = "\x00row"
 
 
 def normalize_text(table: pd.DataFrame) -> pd.DataFrame:

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
+import re
+import unicodedata
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel.cells import escape_formula, unescape_formula
+from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
+from jiceng.graphmodel.validate import ROW
 from jiceng.loaders.atomic import atomic_path
+from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
 __all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv"]
 
@@ -29,13 +36,40 @@ EDGES_FILE = "edges.csv"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def problem(file: str, row: int | None, column: str | None, message: str) -> Problem:
+    """A problem from a message written "中文 (English)": where :class:`Problem` keeps the two
+    languages apart (``message_en``), they are split at the last parenthesis group."""
+    if message.endswith(")"):
+        depth = 0
+        for at in range(len(message) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(message[at], 0)
+            if depth == 0:
+                break
+        zh, en = message[:at].rstrip(), message[at + 1:-1]
+        if at > 0 and zh:
+            try:
+                return Problem(file, row, column, zh, message_en=en)  # type: ignore[call-arg]
+            except TypeError:
+                pass
+    return Problem(file, row, column, message)
+
+
 def detect_encoding(data: bytes) -> str | None:
-    """The encoding of CSV bytes: ``utf-8-sig``, ``utf-8`` or ``gb18030``; None if neither.
+    """The encoding of CSV bytes: ``utf-8-sig``, ``utf-8`` or ``gb18030``; None if none fits.
+
+    Bytes are decoded strictly. Bytes that decode as GB18030 only by landing mostly outside
+    GB2312 (the common Chinese characters) are Latin-1 or another code page, not Chinese: None.
 
     >>> detect_encoding("网格".encode("gbk")), detect_encoding(codecs.BOM_UTF8 + b"id")
     ('gb18030', 'utf-8-sig')
+    >>> detect_encoding("Müller,Zoë".encode("latin-1")) is None
+    True
     """
     if data.startswith(codecs.BOM_UTF8):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
         return "utf-8-sig"
     try:
         data.decode("utf-8")
@@ -43,10 +77,36 @@ def detect_encoding(data: bytes) -> str | None:
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
-        return "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
+    return "gb18030" if _looks_chinese(text) else None
+
+
+def _looks_chinese(text: str) -> bool:
+    """Whether most distinct non-ASCII characters are in GB2312 (what Chinese text is made of)."""
+    wide = {c for c in set(text) if ord(c) > 127}
+    rare = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare * 2 <= len(wide)
+
+
+def _undecodable(data: bytes, display: str) -> Problem:
+    """The problem for bytes that are not UTF-8 nor GB18030, naming the first bad byte."""
+    try:
+        data.decode("utf-8")
+        offset = 0
+    except UnicodeDecodeError as error:
+        offset = error.start
+    line = data.count(b"\n", 0, offset) + 1
+    return problem(display, line, None,
+                   f"文件编码无法识别：第 {offset} 字节（第 {line} 行）既不是 UTF-8 也不是 GB18030，"
+                   f"请另存为 UTF-8 (cannot read the text: byte {offset}, line {line}, is neither "
+                   "UTF-8 nor GB18030/GBK; save the file as UTF-8)")
 
 
 def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
@@ -59,75 +119,328 @@ def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
 
 _PROBE = 1 << 16  # bytes read to detect an empty file and a BOM before parsing a large file
 
+#: Chinese headings a table may use for the columns of the schema (nodes and edges).
+HEADINGS = {"编号": "id", "类型": "kind", "名称": "name", "起点": "source", "终点": "target",
+            "关系": "kind", "关系类型": "kind", "户数": "households", "人口": "population",
+            "人数": "population", "党员数": "members"}
+
+_NUMBER_TEXT = re.compile(r"[0-9]{1,15}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def column_letter(position: int) -> str:
+    """A spreadsheet's letter for the 1-based column ``position`` (``28`` -> ``AB``)."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check_header(names: list[str], display: str) -> None:
+    """Refuse a header that cannot name its columns: too many, repeated or control characters.
+
+    Blank headings are allowed here; :func:`finish_table` drops their columns when empty.
+    """
+    if len(names) > MAX_COLUMNS:
+        raise InvalidInputError([problem(
+            display, 1, None,
+            f"表头有 {len(names):,} 列，超过 {MAX_COLUMNS} 列的上限 (the header has "
+            f"{len(names):,} columns; the limit is {MAX_COLUMNS})")])
+    problems = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(names, start=1):
+        where = f"{column_letter(position)}"
+        if len(raw) > MAX_CELL_CHARS or _CONTROL.search(raw):
+            problems.append(problem(display, 1, where,
+                                    "表头含控制字符或过长 (a heading holds control characters "
+                                    "or is too long)"))
+            continue
+        name = HEADINGS.get(raw.strip(), raw.strip())
+        if not name:
+            continue
+        if name in seen:
+            first = seen[name]
+            problems.append(problem(
+                display, 1, where,
+                f"表头重复：第 {first} 列（{column_letter(first)}）和第 {position} 列（{where}）都是 "
+                f"{name!r} (duplicate heading {name!r} in columns {column_letter(first)} and {where})"))
+        else:
+            seen[name] = position
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, display: str,
+                 *, empty_as_missing: bool, skipped: int = 0,
+                 unescape: bool = True) -> pd.DataFrame:
+    """The raw table a loader hands on: headings in the schema's words, cells checked.
+
+    ``columns`` hold the cells as strings (missing or "" when empty), in header order;
+    ``rows`` their spreadsheet row numbers. A column without a heading is dropped when every
+    cell is empty and refused otherwise; a row whose every cell is empty is dropped (and
+    counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
+    unescaped (CSV: ``unescape``); a row with cells but no ``id`` is refused; Chinese kind labels become kind codes; numeric attributes beyond
+    :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
+    """
+    check_header(names, display)
+    problems: list[Problem] = []
+    kept: dict[str, pd.Series] = {}
+    for position, (raw, values) in enumerate(zip(names, columns), start=1):
+        values = values.reset_index(drop=True)
+        name = HEADINGS.get(raw.strip(), raw.strip())
+        if not name:
+            present = _present(values)
+            if present.any():
+                first = int(rows[int(np.argmax(present))])
+                problems.append(problem(
+                    display, first, column_letter(position),
+                    f"第 {position} 列（{column_letter(position)}）没有表头却有内容 (column "
+                    f"{column_letter(position)} has no heading but holds data)"))
+            continue
+        kept[name] = values
+    if problems:
+        raise InvalidInputError(problems)
+    table = pd.DataFrame(kept) if kept else pd.DataFrame(index=range(len(rows)))
+    filled = np.zeros(len(table), dtype=bool)
+    for values in kept.values():
+        filled |= _present(values)
+    blank = int(len(table) - filled.sum())
+    if blank:
+        table = table[filled].reset_index(drop=True)
+        rows = rows[filled]
+    if len(table) > MAX_ROWS:
+        raise InvalidInputError([problem(display, None, None,
+                                         f"有 {len(table):,} 行，超过 {MAX_ROWS:,} 行的上限 "
+                                         f"({len(table):,} rows; the limit is {MAX_ROWS:,})")])
+    for name in list(table.columns):
+        values = table[name]
+        lengths = values.str.len()
+        if lengths.max() > MAX_CELL_CHARS:
+            long = (lengths > MAX_CELL_CHARS).to_numpy(dtype=bool, na_value=False)
+            problems += [problem(display, int(r), name,
+                                 f"单元格有 {n:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限（Excel 单元格"
+                                 f"的容量）({n:,} characters; a cell holds at most {MAX_CELL_CHARS:,})")
+                         for r, n in zip(rows[long], lengths[long])]
+            continue
+        quoted = values.str.startswith("'").to_numpy(dtype=bool, na_value=False)
+        if unescape and quoted.any():
+            values = values.copy()
+            values[quoted] = values[quoted].map(unescape_formula)
+        if name == "kind":
+            values = _kind_codes(values, edges="source" in table.columns)
+        if name in NUMERIC_ATTRIBUTES:
+            problems += _number_problems(values, rows, name, display)
+        values = values.mask(values == "") if empty_as_missing else values.fillna("")
+        table[name] = values
+    if "id" in table.columns:
+        no_id = ~_present(table["id"])
+        problems += [problem(display, int(r), "id", f"第 {r} 行有内容但没有编号 (row {r} has cells "
+                                                    "but no id)") for r in rows[no_id]]
+    if problems:
+        raise InvalidInputError(problems)
+    table[ROW] = rows
+    table.attrs["blank_rows"] = blank + skipped
+    return table
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """Which cells hold something but blanks."""
+    array = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else \
+        pa.array(values.astype("str").array)
+    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), ""), False) \
+        .to_numpy(zero_copy_only=False)
+
+
+def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
+    """Chinese kind labels replaced by their codes (codes and unknown text left as they are)."""
+    codes = EDGE_KINDS if edges else NODE_KINDS
+    other = values.notna() & ~values.isin(list(codes))
+    if not other.any():
+        return values
+    codes_of = {text: kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
+                for text in values[other].unique()}
+    values = values.copy()
+    values[other] = values[other].map(codes_of)
+    return values
+
+
+def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: str) -> list[Problem]:
+    """Numbers a numeric attribute cannot hold exactly: whole numbers beyond 2**53-1 (refused,
+    never rounded) and ``inf``, ``nan``, ``1e30`` (not numbers a count can be)."""
+    text = values.dropna().str.strip()
+    plain = text.str.fullmatch(_NUMBER_TEXT.pattern)
+    suspect = text[~plain & (text != "")]
+    if suspect.empty:
+        return []
+    normal = suspect.map(lambda v: unicodedata.normalize("NFKC", v).strip())
+    digits = normal.str.fullmatch(r"[0-9]+").astype(bool)
+    number = pd.to_numeric(normal.where(~digits), errors="coerce")
+    not_number = ~digits & (number.isin([np.inf, -np.inf]) | (number.abs() > MAX_NUMBER)
+                            | normal.str.lower().isin(["nan", "+nan", "-nan"]))
+    too_big = digits.copy()
+    if digits.any():  # exactly, without float (and without int() of thousands of digits)
+        too_big[digits] = normal[digits].map(
+            lambda v: len(v.lstrip("0")) > 16 or int(v) > MAX_NUMBER).astype(bool)
+    found = []
+    for i, v in zip(suspect.index[too_big.to_numpy()], suspect[too_big]):
+        shown = v if len(v) <= 40 else v[:37] + "..."
+        found.append(problem(display, int(rows[i]), name,
+                             f"{name} {shown!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} "
+                             f"{shown!r} is beyond the largest whole number kept exactly, "
+                             f"{MAX_NUMBER:,})"))
+    for i, v in zip(suspect.index[not_number.to_numpy()], suspect[not_number]):
+        found.append(problem(display, int(rows[i]), name,
+                             f"{name} {v!r} 不是数字，应为 ≥ 0 的整数 ({name} {v!r} is not a number "
+                             "(expected a whole number ≥ 0))"))
+    return found
+
 
 def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.DataFrame:
     """Read a CSV file as strings; empty cells as "" or, with ``empty_as_missing``, missing.
 
-    A large file is handed to pyarrow as UTF-8 straight away (pyarrow checks the UTF-8 and
-    skips a BOM), so its bytes are neither held twice nor decoded in Python; only when that
-    fails is the encoding detected on the whole file, as for small files.
+    Rows keep the line numbers a spreadsheet shows (blank lines and line breaks inside
+    quotes counted). A large UTF-8 file is handed to pyarrow straight away, its rows checked
+    against its lines; a small file, or one pyarrow cannot take, is decoded strictly and read
+    with Python's csv module.
     """
     display = display or str(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(display, None, None, "file not found")])
-    empty: dict[str, Any] = (dict(na_values=[""], keep_default_na=False) if empty_as_missing
-                             else dict(keep_default_na=False))
+        raise InvalidInputError([problem(display, None, None, "file not found")])
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
-    if len(head) > _PROBE and head.strip(codecs.BOM_UTF8 + b" \t\r\n"):
-        table = _read_large_utf8(path, head, empty_as_missing=empty_as_missing)
+    if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):
+        raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
+                                         "文件是空的，没有表头 (file is empty: no header row)")])
+    if len(head) > _PROBE:
+        first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+        if first_line.count(b",") >= MAX_COLUMNS:  # refused before anything else is read
+            check_header(first_line.decode("utf-8", "replace").split(","), display)
+        table = _read_large_utf8(path, head, display, empty_as_missing=empty_as_missing)
         if table is not None:
             return table
     data = path.read_bytes()
-    if not data.strip(codecs.BOM_UTF8 + b" \t\r\n"):
-        raise InvalidInputError([Problem(display, None, None, "file is empty (no header row)")])
     encoding = detect_encoding(data)
-    del data
     if encoding is None:
-        raise InvalidInputError([Problem(display, None, None,
-                                         "cannot read the text: not UTF-8 nor GB18030/GBK")])
-    options: dict[str, Any] = dict(dtype="str", encoding=encoding, **empty)
-    # the C parser: pandas' pyarrow engine ignores dtype="str" with pyarrow < 25
+        raise InvalidInputError([_undecodable(data, display)])
+    text = data.decode(encoding).removeprefix("\ufeff")  # a BOM GB18030 spells out
+    del data
+    return _read_text(text, display, empty_as_missing=empty_as_missing)
+
+
+def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFrame:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    rows: list[int] = []
+    skipped = 0
+    line = 0
+    width = 0
+    problems: list[Problem] = []
     try:
-        table = pd.read_csv(path, engine="c", na_filter=empty_as_missing, **options)
-    except (pd.errors.ParserError, ValueError) as error:
-        raise InvalidInputError([Problem(display, None, None,
-                                         f"not a valid CSV file: {error}")]) from None
-    table.columns = [str(c).strip() for c in table.columns]
-    return table
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            if header is None:
+                if not record or not any(c.strip() for c in record):
+                    raise InvalidInputError([problem(display, start, None,
+                                                     "第一行是空的，找不到表头 (the first line is "
+                                                     "blank: no header row)")])
+                check_header(record, display)
+                header, width = record, len(record)
+                continue
+            if not record or not any(c.strip() for c in record):
+                skipped += 1  # a blank line or a line of commas: no data, but counted
+                continue
+            if line > start:
+                swallowed = _swallowed(record)
+                if swallowed is not None:
+                    problems.append(problem(
+                        display, start, header[swallowed] if swallowed < width
+                        else column_letter(swallowed + 1),
+                        f"第 {start} 行的引号没有闭合，吞掉了第 {start + 1}–{line} 行 (a quote opened in "
+                        f"row {start} swallows rows {start + 1}–{line})"))
+                    continue
+            if len(record) > width:
+                if any(c.strip() for c in record[width:]):
+                    problems.append(problem(
+                        display, start, column_letter(width + 1),
+                        f"这一行有 {len(record)} 个单元格，表头只有 {width} 列 (the row has "
+                        f"{len(record)} cells, the header only {width})"))
+                    continue
+                record = record[:width]
+            elif len(record) < width:
+                record = record + [""] * (width - len(record))
+            records.append(record)
+            rows.append(start)
+            if len(records) > MAX_ROWS:
+                raise InvalidInputError([problem(display, None, None,
+                                                 f"超过 {MAX_ROWS:,} 行的上限 (more than "
+                                                 f"{MAX_ROWS:,} rows)")])
+    except csv.Error as error:
+        raise InvalidInputError([problem(display, line + 1, None,
+                                         f"不是有效的 CSV 文件 (not a valid CSV file: {error})")]) from None
+    if problems:
+        raise InvalidInputError(problems)
+    if header is None:
+        raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
+                                         "文件是空的，没有表头 (file is empty: no header row)")])
+    columns = [pd.Series([r[i] for r in records], dtype="str") for i in range(width)]
+    return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
+                        empty_as_missing=empty_as_missing, skipped=skipped)
+
+
+def _swallowed(record: list[str]) -> int | None:
+    """The position of a cell that holds line breaks followed by more cells: a stray quote."""
+    for position, cell in enumerate(record):
+        if ("\n" in cell or "\r" in cell) and "," in cell.replace("\r", "\n").split("\n", 1)[1]:
+            return position
+    return None
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype="str" reads
 
 
-def _read_large_utf8(path: Path, head: bytes, *, empty_as_missing: bool) -> pd.DataFrame | None:
-    """A large UTF-8 file read by pyarrow in big blocks, every column as text; None if that
-    fails (not UTF-8, ragged rows, quoted newlines in the header, repeated column names ...).
+def _line_count(path: Path) -> int:
+    count, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 24):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
-    The same table as ``pd.read_csv(engine="pyarrow", dtype="str")``, without its copy of
-    every column: the arrow strings are wrapped as they are.
+
+def _read_large_utf8(path: Path, head: bytes, display: str, *,
+                     empty_as_missing: bool) -> pd.DataFrame | None:
+    """A large UTF-8 file read by pyarrow in big blocks, every column as text; None if that
+    fails (not UTF-8, ragged rows, quoted line breaks, blank lines ...): then the careful reader.
+
+    The arrow strings are wrapped as they are, without a copy of every column.
     """
     first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
     try:
         names = next(csv.reader([first_line.decode("utf-8").rstrip("\r")]))
     except (UnicodeDecodeError, StopIteration, csv.Error):
         return None
-    if len(set(names)) != len(names) or any(not n for n in names):
-        return None
+    check_header(names, display)
+    internal = [f"\x00{i}" for i in range(len(names))]
     try:
         arrow = pa_csv.read_csv(
-            path, read_options=pa_csv.ReadOptions(block_size=1 << 24),
+            path, read_options=pa_csv.ReadOptions(block_size=1 << 24, column_names=internal,
+                                                  skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False,
+                                              ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.large_string() for n in names},
-                strings_can_be_null=empty_as_missing,
-                null_values=[""] if empty_as_missing else [],
-                quoted_strings_can_be_null=empty_as_missing))
+                column_types={n: pa.large_string() for n in internal},
+                strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False))
     except (pa.ArrowException, OSError):
         return None
-    if arrow.column_names != names or any(t != pa.large_string() for t in arrow.schema.types):
+    if arrow.column_names != internal or any(t != pa.large_string() for t in arrow.schema.types):
         return None
-    return pd.DataFrame({name.strip(): pd.Series(_strings(column))
-                         for name, column in zip(names, arrow.columns)})
+    if arrow.num_rows + 1 != _line_count(path):
+        return None  # lines that are not rows: let the careful reader number them
+    columns = [pd.Series(_strings(column)) for column in arrow.columns]
+    return finish_table(names, columns, np.arange(2, arrow.num_rows + 2), display,
+                        empty_as_missing=empty_as_missing)
 
 
 def _strings(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
@@ -145,9 +458,23 @@ def _read_folder(folder: Path) -> OrgGraph:
             problems += error.problems
     if problems:
         raise InvalidInputError(problems)
-    return OrgGraph.from_tables(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
-                                nodes_file=str(folder / NODES_FILE),
-                                edges_file=str(folder / EDGES_FILE))
+    blank = sum(t.attrs.get("blank_rows", 0) for t in tables.values())
+    graph = OrgGraph.from_tables(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
+                                 nodes_file=str(folder / NODES_FILE),
+                                 edges_file=str(folder / EDGES_FILE))
+    return with_blank_rows(graph, blank)
+
+
+def with_blank_rows(graph: OrgGraph, count: int) -> OrgGraph:
+    """The graph, remembering how many wholly empty rows its files had (``blank_rows``):
+    they are no data, but ``validate`` and ``info`` say "跳过 N 个空行 (N blank rows skipped)"."""
+    setattr(graph, "blank_rows", count)  # noqa: B010 - an attribute OrgGraph does not declare
+    return graph
+
+
+#: What a dataset can be, for messages about paths that are none of these.
+SUPPORTED = ("数据集是一个包含 nodes.csv 和 edges.csv 的文件夹，或一个 .xlsx 工作簿 "
+             "(a dataset is a folder holding nodes.csv and edges.csv, or an .xlsx workbook)")
 
 
 def read_dataset(path: str | os.PathLike) -> OrgGraph:
@@ -165,25 +492,87 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     >>> g.count("community_party") > 0
     True
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidInputError([problem(repr(path)[:80], None, None,
+                                         f"不是路径 (not a path); {SUPPORTED}")])
     path = Path(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
         from jiceng.loaders.excel import read_excel
 
         return read_excel(path).build_indexes()
     if path.is_dir():
         return _read_folder(path).build_indexes()  # once the raw tables are freed
-    if path.suffix.lower() == ".csv":
-        raise InvalidInputError([Problem(str(path), None, None,
-                                         "a dataset is a folder holding nodes.csv and edges.csv "
-                                         "(or an .xlsx workbook); give the folder")])
-    raise InvalidInputError([Problem(str(path), None, None,
-                                     "no such dataset folder or Excel workbook")])
+    if not path.exists():
+        raise InvalidInputError([problem(str(path), None, None,
+                                         f"找不到这个数据集 (no such dataset); {SUPPORTED}")])
+    if suffix == ".csv":
+        what = "单个 CSV 文件 (a single CSV file); 请给出它所在的文件夹 (give its folder)"
+    elif suffix in (".xls", ".et"):
+        what = "旧版 Excel 97-2003 文件，请在 Excel/WPS 中另存为 .xlsx (an old .xls workbook: save it as .xlsx)"
+    elif suffix in (".ods", ".numbers"):
+        what = f"{suffix} 表格，请另存为 .xlsx (a {suffix} spreadsheet: save it as .xlsx)"
+    else:
+        what = "不支持的文件类型 (not a supported file)"
+    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
+
+
+def text_problems(table: pd.DataFrame, display: str) -> list[Problem]:
+    """Text cells a dataset file cannot hold faithfully: longer than a spreadsheet cell, or
+    (CSV) a line break followed by a comma, which reads back as a stray quote."""
+    problems = []
+    for name in table.columns:
+        values = table[name]
+        if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
+            continue
+        text = values.dropna().astype("str")
+        long = text.str.len() > MAX_CELL_CHARS
+        problems += [problem(display, int(i) + 2, str(name),
+                             f"文字超过 {MAX_CELL_CHARS:,} 个字符，无法写入 (text longer than "
+                             f"{MAX_CELL_CHARS:,} characters cannot be written)")
+                     for i in text.index[long.to_numpy()]]
+    return problems
 
 
 def write_csv(table: pd.DataFrame, path: str | os.PathLike, *, bom: bool = True) -> None:
-    """Write a table as CSV atomically, UTF-8 with BOM by default (Excel opens it)."""
+    """Write a table as CSV atomically, UTF-8 with BOM by default (Excel opens it).
+
+    Text that a spreadsheet would evaluate (``=...``, ``+...``) is written escaped
+    (:func:`~jiceng.graphmodel.cells.escape_formula`); the readers take the escape off.
+    """
     with atomic_path(path) as temporary:
-        table.to_csv(temporary, index=False, encoding="utf-8-sig" if bom else "utf-8")
+        _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig" if bom else "utf-8")
+
+
+def _escaped(table: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for name in table.columns:
+        values = table[name]
+        if values.dtype.kind not in "biufc" and not isinstance(values.dtype, pd.CategoricalDtype):
+            text = values.astype("str")
+            risky = text.str.match(r"'*[=+\-@\t\r]").fillna(False).astype(bool)
+            if risky.any():
+                values = text.where(~risky, text.map(escape_formula, na_action="ignore"))
+        out[name] = values
+    return pd.DataFrame(out, index=table.index)
+
+
+def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
+    problems = text_problems(table, display)
+    for name in table.columns:
+        values = table[name]
+        if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
+            continue
+        text = values.dropna().astype("str")
+        broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
+        if broken.any():  # a bare CR is written unquoted, so it would end the row
+            broken[broken] = text[broken].map(lambda v: "\r" in v or _swallowed([v]) is not None)
+        problems += [problem(display, int(i) + 2, str(name),
+                             "文字含回车符，或换行后跟逗号，CSV 读回时会断行或被当作未闭合的引号；"
+                             "请改用 .xlsx (a carriage return, or a line break followed by a comma, "
+                             "would not read back from CSV; write an .xlsx workbook instead)")
+                     for i in text.index[broken.to_numpy()]]
+    return problems
 
 
 def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
@@ -198,10 +587,14 @@ def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
 
         write_excel(graph, path)
         return path
-    path.mkdir(parents=True, exist_ok=True)
     nodes, edges = graph.to_tables()
+    problems = _csv_problems(nodes, str(path / NODES_FILE)) + \
+        _csv_problems(edges, str(path / EDGES_FILE))
+    if problems:
+        raise InvalidInputError(problems)
+    path.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         for table, filename in ((nodes, NODES_FILE), (edges, EDGES_FILE)):
             temporary = stack.enter_context(atomic_path(path / filename))
-            table.to_csv(temporary, index=False, encoding="utf-8-sig")
+            _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig")
     return path

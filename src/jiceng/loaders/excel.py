@@ -1,24 +1,61 @@
-"""Read and write a dataset as an Excel workbook with sheets ``nodes`` and ``edges``."""
+"""Read and write a dataset as an Excel workbook with sheets ``nodes`` and ``edges``.
+
+Reading trusts nothing the file claims: the stored ``<dimension>`` is ignored (cells are read
+sparsely, as the sheet holds them), a formula counts by its cached value (and is refused when it
+has none), and a sheet reaching beyond the column limit or a cell beyond Excel's 32,767
+characters is refused naming the cell. Writing makes every text cell a text cell (never a
+formula) and escapes the characters XML cannot hold the way Excel does (``_x001B_``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
+from jiceng.loaders.dataset import HEADINGS, column_letter, finish_table, problem, with_blank_rows
+from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_ROWS, MAX_SHEET_COLUMN
 
-__all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS"]
+__all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
+           "escape_xml_text", "unescape_xml_text"]
 
 #: Columns kept as text in Excel so leading zeros and long codes survive.
 ID_COLUMNS = ("id", "source", "target")
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def escape_xml_text(text: str) -> str:
+    """Text an xlsx cell can hold: characters XML forbids as ``_xHHHH_``, as Excel writes them
+    (and a literal ``_x0041_`` as ``_x005F_x0041_``), so :func:`unescape_xml_text` gives it back.
+
+    >>> escape_xml_text("a\\x1bb"), escape_xml_text("_x0041_")
+    ('a_x001B_b', '_x005F_x0041_')
+    """
+    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def unescape_xml_text(text: str) -> str:
+    """The text :func:`escape_xml_text` (or Excel) escaped.
+
+    >>> unescape_xml_text("a_x001B_b"), unescape_xml_text("_x005F_x0041_")
+    ('a\\x1bb', '_x0041_')
+    """
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _cell_text(value) -> str:
@@ -26,52 +63,156 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return unescape_xml_text(value)
     return str(value)
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's sheet parser, also telling a formula without a cached value from a blank."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["data_type"] = "formula without value"
+        return cell
+
+
+def _sparse_rows(workbook, sheet: str):
+    """(row number, cells) for the rows the sheet's XML holds, whatever its ``<dimension>``."""
+    worksheet = workbook[sheet]
+    with worksheet._get_source() as source:  # the read-only sheet's XML, parsed as it streams
+        parser = _Parser(source, worksheet._shared_strings, data_only=True,
+                         epoch=workbook.epoch, date_formats=workbook._date_formats,
+                         timedelta_formats=workbook._timedelta_formats)
+        yield from parser.parse()
+
+
+_HEADER_SEARCH = 20  # rows searched for a header that is not in row 1
 
 
 def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
     """One sheet as a table of strings; the first row is the header."""
-    rows = workbook[sheet].iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None or all(v is None for v in header):
-        raise InvalidInputError([Problem(display, None, None, "sheet is empty (no header row)")])
-    width = max(i + 1 for i, v in enumerate(header) if v is not None)
-    columns = [_cell_text(v).strip() for v in header[:width]]
-    records, numbers = [], []
-    for number, row in enumerate(rows, start=2):
-        cells = [_cell_text(v) for v in row[:width]]
-        if not any(cells) and all(v is None for v in row):
-            continue  # trailing blank rows that Excel keeps
-        records.append(cells + [""] * (width - len(cells)))
-        numbers.append(number)
-    table = pd.DataFrame(records, columns=columns, dtype="str") if records else \
-        pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-    table["_row"] = numbers
-    return table
+    required = REQUIRED_EDGE_COLUMNS if sheet == "edges" else REQUIRED_NODE_COLUMNS
+    header: list[str] | None = None
+    cells: dict[int, list[tuple[int, str]]] = {}
+    order: list[int] = []
+    problems: list[Problem] = []
+    for number, row in _sparse_rows(workbook, sheet):
+        values = []
+        for cell in row:
+            column, value = cell["column"], cell["value"]
+            if value is None:
+                if cell["data_type"] == "formula without value":
+                    where = f"{column_letter(column)}{number}"
+                    problems.append(problem(display, number, where,
+                                            f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 "
+                                            f"(formula without cached value in {where}: open and "
+                                            "save the workbook in Excel)"))
+                continue
+            if column > MAX_SHEET_COLUMN:
+                where = f"{column_letter(column)}{number}"
+                raise InvalidInputError([problem(
+                    display, number, where,
+                    f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
+                    f"the limit of {MAX_SHEET_COLUMN} columns)")])
+            text = value if type(value) is str and "_x" not in value else _cell_text(value)
+            if not text:
+                continue
+            if len(text) > MAX_CELL_CHARS:
+                where = f"{column_letter(column)}{number}"
+                problems.append(problem(display, number, where,
+                                        f"单元格 {where} 有 {len(text):,} 个字符，超过 "
+                                        f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
+                                        f"cell holds at most {MAX_CELL_CHARS:,})"))
+                continue
+            values.append((column, text))
+        if not values:
+            continue
+        if header is None:
+            width = max(c for c, _ in values)
+            names = [""] * width
+            for column, text in values:
+                names[column - 1] = text
+            mapped = {HEADINGS.get(n.strip(), n.strip()) for n in names}
+            if number != 1 or not set(required) <= mapped:
+                if number <= _HEADER_SEARCH and not set(required) <= mapped:
+                    continue  # a title block above the header: keep looking, then say where
+                raise InvalidInputError([problem(display, 1, None, _header_message(
+                    required, number if set(required) <= mapped else None))])
+            header = names
+            continue
+        if len(cells) >= MAX_ROWS:
+            raise InvalidInputError([problem(display, None, None,
+                                             f"超过 {MAX_ROWS:,} 行的上限 (more than {MAX_ROWS:,} rows)")])
+        cells[number] = values
+        order.append(number)
+    if problems:
+        raise InvalidInputError(problems)
+    if header is None:
+        raise InvalidInputError([problem(display, 1, None, _header_message(required, None))])
+    width = len(header)
+    for number in order:
+        for column, _ in cells[number]:
+            if column > width:
+                header += [""] * (column - width)
+                width = column
+    index = {n: i for i, n in enumerate(order)}
+    grid = np.full((width, len(order)), "", dtype=object)
+    for number, values in cells.items():
+        for column, text in values:
+            grid[column - 1, index[number]] = text
+    columns = [pd.Series(grid[i], dtype="str") for i in range(width)]
+    return finish_table(header, columns, np.array(order, dtype=np.int64), display,
+                        empty_as_missing=False, unescape=False)
+
+
+def _header_message(required: tuple[str, ...], found: int | None) -> str:
+    zh = {"id": "编号", "kind": "类型", "name": "名称", "source": "起点", "target": "终点"}
+    if required == REQUIRED_EDGE_COLUMNS:
+        zh["kind"] = "关系"
+    names = "/".join(zh[c] for c in required)
+    codes = ", ".join(required)
+    if found is not None:
+        return (f"在第 1 行找不到表头 {names}，它在第 {found} 行：请删去上面的标题行 (header not in "
+                f"row 1 but in row {found}: delete the title rows above it; it names {codes})")
+    return f"在第 1 行找不到表头 {names} (header not in row 1: it must name {codes})"
+
+
+#: What openpyxl and the zip/XML layers raise for a file that is not a sound workbook.
+_BROKEN = (InvalidFileException, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError,
+           ValueError, TypeError, AttributeError, SyntaxError, EOFError, zlib.error, OSError)
 
 
 def read_excel(path: str | os.PathLike) -> OrgGraph:
     """Read and validate a dataset workbook (sheets ``nodes`` and ``edges``)."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(str(path), None, None, "file not found")])
+        raise InvalidInputError([problem(str(path), None, None, "文件不存在 (file not found)")])
+
+    def broken(error: BaseException) -> InvalidInputError:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        return InvalidInputError([problem(str(path), None, None,
+                                          f"不是有效的 .xlsx 工作簿 (not a valid .xlsx workbook: "
+                                          f"{reason})")])
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise InvalidInputError([Problem(str(path), None, None,
-                                         f"not an Excel .xlsx workbook ({error})")]) from None
+    except _BROKEN as error:
+        raise broken(error) from None
     try:
         missing = [s for s in ("nodes", "edges") if s not in workbook.sheetnames]
         if missing:
             raise InvalidInputError([
-                Problem(str(path), None, None,
-                        f"no sheet {s!r} (the workbook has: {', '.join(workbook.sheetnames)})")
+                problem(str(path), None, None,
+                        f"没有工作表 {s!r} (no sheet {s!r}; the workbook has: "
+                        f"{', '.join(workbook.sheetnames)})")
                 for s in missing])
         problems, tables = [], {}
         for sheet in ("nodes", "edges"):
@@ -81,31 +222,61 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
                 problems += error.problems
         if problems:
             raise InvalidInputError(problems)
+    except _BROKEN as error:
+        raise broken(error) from None
     finally:
         workbook.close()
-    return OrgGraph.from_tables(tables["nodes"], tables["edges"], name=path.stem,
-                                nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
+    blank = sum(t.attrs.get("blank_rows", 0) for t in tables.values())
+    graph = OrgGraph.from_tables(tables["nodes"], tables["edges"], name=path.stem,
+                                 nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
+    return with_blank_rows(graph, blank)
+
+
+def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:
+    if len(text) > MAX_CELL_CHARS:
+        raise InvalidInputError([problem(sheet.title, None, where,
+                                         f"文字有 {len(text):,} 个字符，超过 Excel 单元格 "
+                                         f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; an "
+                                         f"Excel cell holds at most {MAX_CELL_CHARS:,})")])
+    cell = WriteOnlyCell(sheet, value=escape_xml_text(text))
+    cell.data_type = "s"  # text, never a formula, whatever it begins with
+    if text_format:
+        cell.number_format = "@"
+    return cell
 
 
 def write_sheet(workbook: Workbook, title: str, table: pd.DataFrame,
                 text_columns=ID_COLUMNS) -> None:
-    """Append a write-only sheet holding ``table``; ``text_columns`` are text-formatted."""
+    """Append a write-only sheet holding ``table``; ``text_columns`` are text-formatted.
+
+    Every text value is written as a text cell (a name such as ``=HYPERLINK(...)`` stays text);
+    characters XML cannot hold are escaped as Excel does; a text longer than an Excel cell
+    holds is refused (:class:`InvalidInputError` naming the cell).
+    """
     sheet = workbook.create_sheet(title)
-    sheet.append([str(c) for c in table.columns])
+    sheet.append([_text_cell(sheet, str(c), f"{column_letter(i)}1", text_format=False)
+                  for i, c in enumerate(table.columns, start=1)])
     text = [c in text_columns for c in table.columns]
-    for values in table.itertuples(index=False, name=None):
-        row = []
-        for is_text, value in zip(text, values):
+    for number, values in enumerate(table.itertuples(index=False, name=None), start=2):
+        row: list = []
+        for position, (is_text, value) in enumerate(zip(text, values), start=1):
             if value is None or value is pd.NA or (isinstance(value, float) and value != value):
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()
-            if is_text:
-                cell = WriteOnlyCell(sheet, value=None if value is None else str(value))
+            if is_text and value is not None:
+                row.append(_text_cell(sheet, str(value), f"{column_letter(position)}{number}",
+                                      text_format=True))
+            elif is_text:
+                cell = WriteOnlyCell(sheet, value=None)
                 cell.number_format = "@"
                 row.append(cell)
+            elif isinstance(value, str) and (value.startswith("=") or len(value) > MAX_CELL_CHARS
+                                             or _ILLEGAL.search(value)):
+                row.append(_text_cell(sheet, value, f"{column_letter(position)}{number}",
+                                      text_format=False))
             else:
-                row.append(value)
+                row.append(value)  # openpyxl types any other text as text
         sheet.append(row)
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from jiceng.graphmodel import RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.loaders.limits import MAX_RULES_BYTES, MAX_YAML_NODES
 
 __all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
            "DEFAULT_RULES_FILE"]
@@ -94,14 +95,14 @@ def _count(value, *, rule: str, field_name: str, file: str | None) -> EdgeCount:
                         file=file)
     unknown = set(value) - _COUNT_FIELDS
     if unknown:
-        raise RuleError(f"unknown key {sorted(unknown)[0]!r} (expected {', '.join(sorted(_COUNT_FIELDS))})",
+        raise RuleError(f"unknown key {_first(unknown)!r} (expected {', '.join(sorted(_COUNT_FIELDS))})",
                         rule=rule, field=field_name, file=file)
     edge = value.get("edge")
-    if edge not in EDGE_KINDS:
+    if not isinstance(edge, str) or edge not in EDGE_KINDS:
         raise RuleError(f"unknown or missing edge kind {edge!r}", rule=rule,
                         field=f"{field_name}.edge", file=file)
     direction = value.get("direction", "in")
-    if direction not in ("in", "out"):
+    if not isinstance(direction, str) or direction not in ("in", "out"):
         raise RuleError(f"must be 'in' or 'out', not {direction!r}", rule=rule,
                         field=f"{field_name}.direction", file=file)
     other = _kinds(value["other"], rule=rule, field_name=f"{field_name}.other", file=file) \
@@ -115,12 +116,12 @@ def _rule(entry, position: int, file: str | None) -> Rule:
     if not isinstance(entry, dict):
         raise RuleError(f"rule #{position} must be a mapping", file=file)
     rule_id = entry.get("id")
-    if not isinstance(rule_id, str) or not rule_id.strip():
+    if not isinstance(rule_id, str) or not rule_id.strip() or len(rule_id) > 200:
         raise RuleError(f"rule #{position} has no id", field="id", file=file)
     unknown = set(entry) - _RULE_FIELDS
     if unknown:
         raise RuleError(f"unknown field (expected {', '.join(sorted(_RULE_FIELDS))})",
-                        rule=rule_id, field=sorted(unknown)[0], file=file)
+                        rule=rule_id, field=str(_first(unknown))[:80], file=file)
     for name in ("title_zh", "title_en", "each", "count"):
         if entry.get(name) in (None, ""):
             raise RuleError("is required", rule=rule_id, field=name, file=file)
@@ -129,7 +130,7 @@ def _rule(entry, position: int, file: str | None) -> Rule:
             raise RuleError("must be text", rule=rule_id, field=name, file=file)
     minimum = entry.get("min", 1)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
-        raise RuleError(f"must be a whole number ≥ 0, not {minimum!r}", rule=rule_id, field="min",
+        raise RuleError(f"must be a whole number ≥ 0, not {_short(minimum)}", rule=rule_id, field="min",
                         file=file)
     where = entry.get("where") or {}
     if not isinstance(where, dict) or set(where) - {"attrs", "has_edge"}:
@@ -155,7 +156,7 @@ def parse_rules(document: Any, *, file: str | None = None) -> list[Rule]:
         raise RuleError("a rule file is a mapping with a 'rules' list", file=file)
     unknown = set(document) - {"rules", "extends", "drop"}
     if unknown:
-        raise RuleError(f"unknown top-level key {sorted(unknown)[0]!r} "
+        raise RuleError(f"unknown top-level key {_first(unknown)!r} "
                         "(expected rules, extends, drop)", file=file)
     entries = document.get("rules") or []
     if not isinstance(entries, list):
@@ -174,19 +175,34 @@ def parse_rules(document: Any, *, file: str | None = None) -> list[Rule]:
             raise RuleError("the file defines no rules", file=file)
         return rules
     if extends != "default":
-        raise RuleError(f"'extends' can only be 'default', not {extends!r}", file=file)
+        raise RuleError(f"'extends' can only be 'default', not {_short(extends)}", file=file)
     base = {r.id: r for r in default_rules()}
     drop = document.get("drop") or []
     if not isinstance(drop, list):
         raise RuleError("'drop' must be a list of rule ids", file=file)
     for rule_id in drop:
-        if rule_id not in base:
-            raise RuleError(f"cannot drop unknown rule {rule_id!r} (default rules: "
+        if not isinstance(rule_id, str) or rule_id not in base:
+            raise RuleError(f"cannot drop unknown rule {_short(rule_id)} (default rules: "
                             f"{', '.join(base)})", field="drop", file=file)
         del base[rule_id]
     for rule in rules:
         base[rule.id] = rule  # same id: changed in place; new id: added at the end
+    if not base:
+        raise RuleError("规则全部被删除，没有规则可查 (every rule is dropped: no rule is left)",
+                        field="drop", file=file)
     return list(base.values())
+
+
+def _first(keys) -> Any:
+    """The first of a set of keys in a stable order, whatever their types (``1`` and ``'x'``)."""
+    return sorted(keys, key=lambda k: (type(k).__name__, str(k)))[0]
+
+
+def _short(value: Any) -> str:
+    """A value for a message, cut short (never the whole of a huge value)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
 
 
 def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
@@ -206,12 +222,19 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
         return default_rules()
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_RULES_BYTES + 1)  # /dev/zero or a huge file: read no more
+        if len(data) > MAX_RULES_BYTES:
+            raise RuleError(f"规则文件超过 {MAX_RULES_BYTES // 1024:,} KB 的上限 (a rule file holds "
+                            f"at most {MAX_RULES_BYTES // 1024:,} KB)", file=str(path))
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
-        raise RuleError("rule file not found", file=str(path)) from None
+        raise RuleError("找不到规则文件 (rule file not found)", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(f"cannot read the rule file ({error})", file=str(path)) from None
+        raise RuleError(f"无法读取规则文件 (cannot read the rule file: {error})",
+                        file=str(path)) from None
     try:
+        _check_yaml_size(text, str(path))
         document = _parse_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -233,6 +256,20 @@ def default_rules() -> list[Rule]:
     """The 13 rules of the article, from the packaged ``default_rules.yaml``."""
     text = (files("jiceng.queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
     return parse_rules(_parse_yaml(text), file=DEFAULT_RULES_FILE)
+
+
+def _check_yaml_size(text: str, file: str) -> None:
+    """Refuse aliases (a 422-byte file can expand to gigabytes: "billion laughs") and
+    documents of more than :data:`MAX_YAML_NODES` nodes, before building anything."""
+    events = yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for nodes, event in enumerate(events, start=1):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            raise RuleError(f"规则文件不能使用 YAML 锚点和别名（&/*），第 {line} 行 (YAML anchors "
+                            f"and aliases are not allowed in a rule file; line {line})", file=file)
+        if nodes > MAX_YAML_NODES:
+            raise RuleError(f"规则文件超过 {MAX_YAML_NODES:,} 个节点的上限 (a rule file holds at "
+                            f"most {MAX_YAML_NODES:,} YAML nodes)", file=file)
 
 
 def _parse_yaml(text: str):
