@@ -245,15 +245,14 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
     street_district = np.repeat(np.arange(n_districts),
                                 apportion(n_streets, np.array([b[1] for b in base], float)))
     street_ids = _ids("S", n_streets)
-    street_short = []
+    shorts: list[str] = []
     seen: dict[int, int] = {}
-    for d in street_district:
+    for d in street_district.tolist():
         k = seen.get(d, 0)
         seen[d] = k + 1
         names = base[d][2]
-        short = names[k % len(names)] + ("" if k < len(names) else str(k // len(names) + 1))
-        street_short.append(short)
-    street_short = np.array(street_short, dtype=object)
+        shorts.append(names[k % len(names)] + ("" if k < len(names) else str(k // len(names) + 1)))
+    street_short = np.array(shorts, dtype=object)
     urban = np.array([b[1] for b in base], float)[street_district]
     street_weight = urban * rng.gamma(4.0, 0.25, n_streets)
     comm_per_street = apportion(n_comm, street_weight)
@@ -648,10 +647,10 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
     for cid in open_ids:
         if distinct.get(cid, 0) >= 2:
             continue
-        c = int(np.searchsorted(comm_ids, cid))
-        s = comm_street[c]
+        row = int(np.searchsorted(comm_ids, cid))
+        street = int(comm_street[row])
         have = set(community_level.loc[community_level["community"] == cid, "unit"])
-        for unit in up_ids[unit_start[s]: unit_start[s] + units_per_street[s]]:
+        for unit in up_ids[unit_start[street]: unit_start[street] + units_per_street[street]]:
             if unit not in have:
                 reports.append((unit, cid))
                 have.add(unit)
