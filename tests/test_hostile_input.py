@@ -172,7 +172,8 @@ def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
     lines += [",,", ",,"]  # Excel's trailing rows with empty ids
     folder = tiny(tmp_path / "ok", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
     assert read_dataset(folder).blank_rows == 4
-    assert cli("validate", str(folder)).exit_code == 0
+    done = cli("validate", str(folder))
+    assert done.exit_code == 0 and "跳过 4 个空行（4 blank rows skipped）" in done.stderr
 
 
 def test_row_with_cells_but_no_id_is_named(tmp_path, cli):

@@ -100,6 +100,9 @@ def validate(dataset: Path | None) -> None:
         raise SystemExit(2) from None
     click.echo(f"{path}：有效，{graph.n_nodes:,} 个节点、{graph.n_edges:,} 条关系（valid, "
                f"{graph.n_nodes:,} nodes and {graph.n_edges:,} edges）")
+    if graph.blank_rows:
+        click.echo(f"跳过 {graph.blank_rows:,} 个空行（{graph.blank_rows:,} blank rows skipped）",
+                   err=True)
 
 
 @click.command()

@@ -84,6 +84,8 @@ class OrgGraph:
         self.nodes = nodes
         self.edges = edges
         self.name = name
+        #: wholly empty rows the files had: no data, but ``validate`` says how many it skipped
+        self.blank_rows = 0
         self._adjacency: dict[tuple, csr_matrix] = {}
         self._kind_masks: dict[tuple, np.ndarray] = {}
 

@@ -468,7 +468,7 @@ def _read_folder(folder: Path) -> OrgGraph:
 def with_blank_rows(graph: OrgGraph, count: int) -> OrgGraph:
     """The graph, remembering how many wholly empty rows its files had (``blank_rows``):
     they are no data, but ``validate`` and ``info`` say "跳过 N 个空行 (N blank rows skipped)"."""
-    setattr(graph, "blank_rows", count)  # noqa: B010 - an attribute OrgGraph does not declare
+    graph.blank_rows = count
     return graph
 
 
