@@ -179,7 +179,7 @@ def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
 def test_row_with_cells_but_no_id_is_named(tmp_path, cli):
     lines = [",".join(r) for r in TINY_NODES] + [",grid,无编号网格", ",grid,另一个"]
     folder = tiny(tmp_path / "d", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    problems = refused(cli, folder, expect="row 9 has cells but no id", row=9, column="id")
+    problems = refused(cli, folder, expect="id is empty", row=9, column="id")
     assert [p.row for p in problems] == [9, 10]
 
 

@@ -500,7 +500,7 @@ def test_diff_takes_a_server_on_either_side(cli, connected, small, tmp_path):
     backwards = json.loads(cli("diff", changed, folder, "--format", "json").stdout)
     assert json.loads(new_on_server.stdout) == backwards
     assert json.loads(local.stdout) != backwards  # the comparison can tell them apart
-    shown = cli("diff", SERVER, changed, "--format", "markdown")
+    shown = cli("diff", SERVER, changed, "--format", "html")
     assert SERVER_SHOWN in shown.stdout and SECRET not in shown.stdout + shown.stderr
 
 

@@ -124,7 +124,7 @@ def _rename(nodes, edges, i, value):
 
 CORRUPTIONS = {
     "unknown node kind": (_unknown_node_kind, ["gird", "nonsense", "社区", "GRID"]),
-    "unknown edge kind": (_unknown_edge_kind, ["pairs", "lead", "属地"]),
+    "unknown edge kind": (_unknown_edge_kind, ["pairs", "lead", "属地关系"]),
     "dangling edge": (_dangling, [None]),
     "wrong direction": (_wrong_direction, [None]),
     "duplicate id": (_duplicate_id, [None]),

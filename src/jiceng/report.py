@@ -516,9 +516,10 @@ def render_table(report: Report, console: Console) -> None:
 _INDENT_UP_TO = 20_000  # records; larger objects are written on one line (C encoder, ~5× faster)
 
 
-def to_json(data: dict) -> str:
+def to_json(data: dict | list) -> str:
     """``data`` as JSON: indented for reading, or on one line when it is large."""
-    size = sum(len(v) for v in data.values() if isinstance(v, (list, dict)))
+    parts = data.values() if isinstance(data, dict) else [data]
+    size = sum(len(v) for v in parts if isinstance(v, (list, dict)))
     indent = 2 if size <= _INDENT_UP_TO else None
     return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
 

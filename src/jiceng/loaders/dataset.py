@@ -180,7 +180,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
     ``rows`` their spreadsheet row numbers. A column without a heading is dropped when every
     cell is empty and refused otherwise; a row whose every cell is empty is dropped (and
     counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
-    unescaped (CSV: ``unescape``); a row with cells but no ``id`` is refused; Chinese kind labels become kind codes; numeric attributes beyond
+    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes; numeric attributes beyond
     :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
     """
     check_header(names, display)
@@ -233,10 +233,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
             problems += _number_problems(values, rows, name, display)
         values = values.mask(values == "") if empty_as_missing else values.fillna("")
         table[name] = values
-    if "id" in table.columns:
-        no_id = ~_present(table["id"])
-        problems += [problem(display, int(r), "id", f"第 {r} 行有内容但没有编号 (row {r} has cells "
-                                                    "but no id)") for r in rows[no_id]]
+    # a row with cells but no id is left to validation, which reports it with every other problem
     if problems:
         raise InvalidInputError(problems)
     table[ROW] = rows

@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
@@ -178,13 +177,15 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
         raise InvalidInputError([Problem(name, None, None,
                                          f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
     if path.suffix.lower() == ".csv":
+        from jiceng.graphmodel.validate import ROW
         from jiceng.loaders.dataset import read_csv_table
 
         table = read_csv_table(path)
         if "id" not in table.columns:
             raise InvalidInputError([Problem(name, 1, "id", "缺少 id 列（missing column id）")])
-        records = [(i + 2, {k: v for k, v in row.items() if str(v).strip() != ""})
-                   for i, row in enumerate(table.to_dict("records"))]
+        rows = table.pop(ROW).tolist() if ROW in table.columns else range(2, len(table) + 2)
+        records = [(int(r), {k: v for k, v in row.items() if str(v).strip() != ""})
+                   for r, row in zip(rows, table.to_dict("records"))]
     else:
         import yaml
 
@@ -521,6 +522,8 @@ def _solve_component(arcs: pd.DataFrame, unit_ids: np.ndarray, wanted: Mapping[i
     # a bypass arc carries the needs left unmet, at a cost above any plan's whole cost: the
     # cheapest flow of ``flow_max`` units is then a maximum flow through the units first
     w_unmet = flow_max * (w_cross + w_load * top + len(units) * w_tie) + 1
+    import networkx as nx  # loaded only when a plan is solved
+
     network = nx.DiGraph()
     network.add_node("source", demand=-flow_max)
     network.add_node("sink", demand=flow_max)
