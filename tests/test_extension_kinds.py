@@ -135,3 +135,15 @@ def test_cypher_carries_the_new_labels_and_types(dataset):
     assert ("VolunteerTeam", "V1") in fake.nodes
     assert any(key[0] == "VOLUNTEERS_AT" for key in fake.rels)
     assert_same_graph(graph, pull_neo4j(fake))
+
+
+def test_a_registered_co_building_kind_reaches_the_cypher():
+    from jiceng.queries.cypher import isolation_statements, reach_statements
+
+    mentors = EdgeKind("mentors", "导师帮带", "mentors", ((("unit_party",), ("community_party",)),),
+                       co_building=True)
+    assert "MENTORS" not in isolation_statements()["edges"]
+    with schema.registered(mentors):
+        assert "MENTORS" in isolation_statements()["edges"]
+        assert "MENTORS" in reach_statements(2)["units"]
+    assert "MENTORS" not in reach_statements(2)["units"]

@@ -37,7 +37,11 @@ from jiceng.queries.rules import EdgeCount, Rule, as_rules
 __all__ = ["rule_statement", "isolation_statements", "reach_statements", "skeleton",
            "audit_on_server", "isolation_on_server", "reach_on_server"]
 
-_CO_BUILDING = "|".join(neo4j_type(k) for k in CO_BUILDING_KINDS)
+
+def _co_building() -> str:
+    """The co-building relationship types as a pattern (read when a statement is built, so
+    kinds registered at run time are in it)."""
+    return "|".join(neo4j_type(k) for k in CO_BUILDING_KINDS)
 
 
 def _labels(var: str, kinds: Sequence[str]) -> str:
@@ -91,11 +95,11 @@ def isolation_statements() -> dict[str, str]:
     every co-building edge, for the components."""
     return {
         "communities": (f"MATCH (c:{neo4j_label('community_party')}) "
-                        f"OPTIONAL MATCH (c)<-[r:{_CO_BUILDING}]-(u) "
+                        f"OPTIONAL MATCH (c)<-[r:{_co_building()}]-(u) "
                         "WITH c, count(r) AS ties, collect(DISTINCT u.id) AS units "
                         "RETURN c.id AS id, ties, size(units) AS units, "
                         "CASE WHEN size(units) = 1 THEN units[0] END AS only_unit"),
-        "edges": (f"MATCH (a)-[:{_CO_BUILDING}]->(b) "
+        "edges": (f"MATCH (a)-[:{_co_building()}]->(b) "
                   "RETURN a.id AS source, b.id AS target"),
     }
 
@@ -118,7 +122,7 @@ def reach_statements(hops: int = 2) -> dict[str, str]:
     (u:UnitParty)-[:PAIRS_WITH|PART_TIME|REPORTS_TO]->()-[:LEADS*0..1]->(c:CommunityParty)
     RETURN c.id AS id, count(DISTINCT u) AS inflow
     """
-    path = (f"(u:{neo4j_label('unit_party')})-[:{_CO_BUILDING}]->()"
+    path = (f"(u:{neo4j_label('unit_party')})-[:{_co_building()}]->()"
             f"-[:{neo4j_type('leads')}*0..{_hops(hops) - 1}]->(c:{neo4j_label('community_party')})")
     return {
         "units": (f"MATCH (u:{neo4j_label('unit_party')}) OPTIONAL MATCH {path} "
