@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from jiceng.graphmodel import OrgGraph
@@ -315,3 +317,44 @@ def test_long_sheets_written_directly_read_back_the_same(tmp_path):
         assert [c.value for c in got] == expected and {c.data_type for c in got} == {"s"}
         assert {r[headings.index("类型 (kind)")].value for r in data} == {"社区党组织"}
         assert [r[headings.index("数量 (count)")].value for r in data] == list(range(size))
+
+
+# ------------------------------------------------------- any text through the report formats
+_ANY_NAME = st.one_of(
+    st.text(min_size=1, max_size=60),
+    st.sampled_from(['=HYPERLINK("http://x","y")', "@SUM(1)", "+1", "-1", "\tx", "\rx", "a\x1bb",
+                     "'=quoted", "_x0041_", "[link=https://evil.example]官网[/link]", "社" * 10_000,
+                     "a|b<i>c</i>\nd"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_ANY_NAME, min_size=1, max_size=6))
+def test_any_name_reads_back_from_the_csv_and_xlsx_reports(names):
+    """Whatever the text, the CSV report gives it back through ``unescape_formula`` and the
+    ledger as Excel reads it (``_xHHHH_`` undone), and no ledger cell is a formula."""
+    import tempfile
+    from pathlib import Path
+
+    import pandas as pd
+
+    from jiceng.loaders.excel import unescape_xml_text
+    from jiceng.report import Report, Section, render_csv, write_xlsx
+
+    frame = pd.DataFrame({"id": [f"N{i}" for i in range(len(names))], "name": names,
+                          "coverage": np.linspace(0, 1, len(names))})
+    report = Report("任意名称 Any names", [Section("names", "名称 Names", frame)], dataset="t")
+    rows = list(csv.reader(io.StringIO(render_csv(report).lstrip("\ufeff"))))
+    assert [unescape_formula(r[1]) for r in rows[1:]] == names
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "names.xlsx"
+        write_xlsx(report, path)
+        sheet = load_workbook(path).worksheets[0]
+        cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert all(c.data_type != "f" for c in cells)
+        column = next(c.column for c in cells if c.value == "名称 (name)")
+        header_row = next(c.row for c in cells if c.value == "名称 (name)")
+        got = [sheet.cell(row=r, column=column) for r in range(header_row + 1,
+                                                               header_row + 1 + len(names))]
+        assert [unescape_xml_text(c.value) for c in got] == names
+        assert all(c.data_type == "s" for c in got)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import math
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from jiceng.loaders.atomic import atomic_path
+from jiceng.loaders.excel import escape_xml_text
 from jiceng.report import (
     _XLSX_CELL,
     GRADED_COLUMNS,
@@ -34,26 +34,7 @@ from jiceng.report import (
     heading,
 )
 
-__all__ = ["write_xlsx", "xml_safe"]
-
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-
-
-def xml_safe(text: str) -> str:
-    """Text an xlsx cell can hold: characters illegal in XML written as Excel writes them
-    (``_x001B_``), and a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_`` so that Excel
-    reads back exactly the text.
-
-    >>> xml_safe("a\\x1bb"), xml_safe("_x0041_")
-    ('a_x001B_b', '_x005F_x0041_')
-    """
-    if "_x" in text:
-        text = _XML_ESCAPE_LIKE.sub(r"_x005F_\1", text)
-    if text.isprintable():
-        return text
-    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
+__all__ = ["write_xlsx"]
 
 _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 _LOW_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -146,7 +127,7 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
                     body = ""
                 elif isinstance(plain, str):
                     body = ('" t="inlineStr"><is><t xml:space="preserve">'
-                            f"{html.escape(xml_safe(plain), quote=False)}</t></is></c>")
+                            f"{html.escape(escape_xml_text(plain), quote=False)}</t></is></c>")
                 else:
                     body = f'" t="n"><v>{plain!r}</v></c>'
                 cache[key] = body
@@ -174,7 +155,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
     header_row = len(title_rows) + 2
     sheet.freeze_panes = f"B{header_row + 1}"
     for text, font in title_rows:
-        cell = WriteOnlyCell(sheet, value=xml_safe(text))
+        cell = WriteOnlyCell(sheet, value=escape_xml_text(text))
         cell.data_type = "s"
         cell.font = font
         sheet.append([cell])
@@ -200,7 +181,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
             value = _ledger_value("" if column in section.keep_codes else column, value,
                                   column in percent)
             if isinstance(value, str):
-                value = xml_safe(value)
+                value = escape_xml_text(value)
                 if value.startswith("="):  # openpyxl would write it as a formula
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"  # text, never a formula

@@ -468,7 +468,9 @@ def render_csv(report: Report, section: str | None = None) -> str:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(_csv_cell)
-    _bilingual(out).to_csv(buffer, index=False)
+    # CRLF rows, as Excel writes them: the csv module then quotes a cell holding a bare CR,
+    # which would otherwise end the row where a reader sees it
+    _bilingual(out).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue()
 
 
