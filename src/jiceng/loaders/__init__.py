@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.dataset import read_dataset, write_dataset
-from jiceng.loaders.excel import read_excel, write_excel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jiceng.loaders.excel import read_excel, write_excel
 
 __all__ = ["read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample",
            "sample_path"]
@@ -27,3 +30,12 @@ def read_sample() -> OrgGraph:
     74
     """
     return read_dataset(sample_path())
+
+
+def __getattr__(name: str) -> Any:
+    # the Excel functions load openpyxl, which a run on CSV files never needs
+    if name in ("read_excel", "write_excel"):
+        from jiceng.loaders import excel
+
+        return getattr(excel, name)
+    raise AttributeError(f"module 'jiceng.loaders' has no attribute {name!r}")
