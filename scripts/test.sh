@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 # Debian's Chromium (map tests) and CJK fonts (Chinese labels in screenshots)
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)  # (grep -q in a pipe
+# would break fc-list's pipe under pipefail and reinstall every time)
 if ((${#missing[@]})); then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
