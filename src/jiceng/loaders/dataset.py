@@ -185,6 +185,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
     """
     check_header(names, display)
     problems: list[Problem] = []
+    deferred: list[Problem] = []
     kept: dict[str, pd.Series] = {}
     for position, (raw, values) in enumerate(zip(names, columns), start=1):
         values = values.reset_index(drop=True)
@@ -229,8 +230,8 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
             values[quoted] = values[quoted].map(unescape_formula)
         if name == "kind":
             values = _kind_codes(values, edges="source" in table.columns)
-        if name in NUMERIC_ATTRIBUTES:
-            problems += _number_problems(values, rows, name, display)
+        if name in NUMERIC_ATTRIBUTES:  # reported with validation's, in one pass
+            deferred += _number_problems(values, rows, name, display)
         values = values.mask(values == "") if empty_as_missing else values.fillna("")
         table[name] = values
     # a row with cells but no id is left to validation, which reports it with every other problem
@@ -238,6 +239,7 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         raise InvalidInputError(problems)
     table[ROW] = rows
     table.attrs["blank_rows"] = blank + skipped
+    table.attrs["deferred"] = deferred
     return table
 
 
@@ -455,17 +457,33 @@ def _read_folder(folder: Path) -> OrgGraph:
             problems += error.problems
     if problems:
         raise InvalidInputError(problems)
-    blank = sum(t.attrs.get("blank_rows", 0) for t in tables.values())
-    graph = OrgGraph.from_tables(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
-                                 nodes_file=str(folder / NODES_FILE),
-                                 edges_file=str(folder / EDGES_FILE))
-    return with_blank_rows(graph, blank)
+    return build_graph(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
+                       nodes_file=str(folder / NODES_FILE), edges_file=str(folder / EDGES_FILE))
 
 
-def with_blank_rows(graph: OrgGraph, count: int) -> OrgGraph:
-    """The graph, remembering how many wholly empty rows its files had (``blank_rows``):
-    they are no data, but ``validate`` and ``info`` say "跳过 N 个空行 (N blank rows skipped)"."""
-    graph.blank_rows = count
+def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_file: str,
+                edges_file: str) -> OrgGraph:
+    """The graph of two tables :func:`finish_table` made, validated; every problem in one pass.
+
+    Numbers the loader refused (beyond the exact range, ``inf``, ``1e30``) are reported with
+    what validation finds, the loader's words standing for a cell both name. Wholly empty rows
+    are no data, but the graph remembers how many (``blank_rows``: ``validate`` says so).
+    """
+    deferred = nodes.attrs.get("deferred", []) + edges.attrs.get("deferred", [])
+    try:
+        graph = OrgGraph.from_tables(nodes, edges, name=name, nodes_file=nodes_file,
+                                     edges_file=edges_file)
+    except InvalidInputError as error:
+        named = {(p.file, p.row, p.column) for p in deferred}
+        raise InvalidInputError(deferred + [p for p in error.problems
+                                            if (p.file, p.row, p.column) not in named]) from None
+    except (ValueError, OverflowError):  # a number validation cannot hold: the loader said why
+        if not deferred:
+            raise
+        raise InvalidInputError(deferred) from None
+    if deferred:
+        raise InvalidInputError(deferred)
+    graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
     return graph
 
 

@@ -26,7 +26,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
-from jiceng.loaders.dataset import HEADINGS, column_letter, finish_table, problem, with_blank_rows
+from jiceng.loaders.dataset import HEADINGS, build_graph, column_letter, finish_table, problem
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_ROWS, MAX_SHEET_COLUMN
 
 __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
@@ -226,10 +226,8 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
         raise broken(error) from None
     finally:
         workbook.close()
-    blank = sum(t.attrs.get("blank_rows", 0) for t in tables.values())
-    graph = OrgGraph.from_tables(tables["nodes"], tables["edges"], name=path.stem,
-                                 nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
-    return with_blank_rows(graph, blank)
+    return build_graph(tables["nodes"], tables["edges"], name=path.stem,
+                       nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
 
 
 def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:
