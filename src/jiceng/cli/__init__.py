@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import unicodedata
 from typing import NoReturn
 
 import click
@@ -82,8 +83,7 @@ class LazyGroup(click.Group):
         if rows:
             width = formatter.width - 6 - max(len(name) for name, _ in rows)
             with formatter.section("Commands"):
-                formatter.write_dl([(name, click.utils.make_default_short_help(summary, width))
-                                    for name, summary in rows])
+                formatter.write_dl([(name, _shortened(summary, width)) for name, summary in rows])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _bilingual_help_option(self)
@@ -124,6 +124,17 @@ class LazyGroup(click.Group):
                 _fail(f"内部错误 internal error: {type(error).__name__}: {error}", 3)
             _fail(f"内部错误 internal error: {type(error).__name__}: {_one_line(error)} — "
                   "请加 --debug 重新运行查看详情 (rerun with --debug for the traceback)", 3)
+
+
+def _shortened(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns (a Chinese character takes two), "..." after."""
+    shown, used = "", 0
+    for character in text:
+        size = 2 if unicodedata.east_asian_width(character) in "WF" else 1
+        if used + size > width - 3:
+            return shown.rstrip() + "..."
+        shown, used = shown + character, used + size
+    return text
 
 
 def _bilingual_help_option(command: click.Command) -> None:
