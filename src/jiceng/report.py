@@ -25,6 +25,7 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,14 +214,22 @@ class Report:
 
     title: str
     sections: list[Section]
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[], dict] = field(default_factory=dict)
     dataset: str = ""
     notes: list[str] = field(default_factory=list)
     rules_file: str = ""
     threshold: float = DEFAULT_THRESHOLD
     definitions: list[str] = field(default_factory=list)
     main: str | None = None
-    extra_html: str = ""  # trusted HTML (built with escaping) placed after the sections
+    extra_html: str | Callable[[], str] = ""  # trusted HTML (built with escaping) after the sections
+
+    def json_data(self) -> dict:
+        """``data`` for programs; given as a function, it is computed only when JSON is written."""
+        return self.data() if callable(self.data) else self.data
+
+    def html_extra(self) -> str:
+        """``extra_html``; given as a function, it is built only when HTML is written."""
+        return self.extra_html() if callable(self.extra_html) else self.extra_html
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -433,12 +442,13 @@ def render_html(report: Report) -> str:
     for definition in report.definitions:
         parts.append(f'<p class="def">{e(definition)}</p>')
     contents = [f'<li><a href="#s{i}">{e(s.title)}</a></li>' for i, s in enumerate(shown)]
-    if 'id="weakest"' in report.extra_html:
+    extra = report.html_extra()
+    if 'id="weakest"' in extra:
         contents.append('<li><a href="#weakest">得分最低的街道 The weakest streets</a></li>')
     parts.append("<nav><h2>目录 Contents</h2><ol>" + "".join(contents) + "</ol></nav>")
     for i, section in enumerate(shown):
         parts.append(render_section_html(section, report.threshold, anchor=f"s{i}"))
-    parts.append(report.extra_html)
+    parts.append(extra)
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -563,7 +573,7 @@ def emit(report: Report, fmt: str, output: str | os.PathLike | None,
                                      color_system=None, soft_wrap=False))
         text = buffer.getvalue()
     elif fmt == "json":
-        text = to_json(report.data) + "\n"
+        text = to_json(report.json_data()) + "\n"
     elif fmt == "csv":
         chosen = _csv_section(report, section)
         printed = chosen.key if chosen is not None else None

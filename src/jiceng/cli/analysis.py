@@ -82,7 +82,7 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
                     screen=False),
             Section("communities", "全部社区 All communities", table, screen=False),
         ],
-        data=result.to_json() | {"components": len(result.components)},
+        data=lambda: result.to_json() | {"components": len(result.components)},
     )
     emit_report(report, fmt, output)
 
@@ -131,7 +131,7 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
                     screen=False),
             Section("by_street", "按街道 By street", result.gini_by_street, screen=False),
         ],
-        data=result.to_json(),
+        data=result.to_json,
     )
     emit_report(report, fmt, output)
 
@@ -191,7 +191,7 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
                     percent=("before", "after")),
             Section("new_gaps", "新增缺口 New gaps", result.new_gaps, screen=False),
         ],
-        data=result.to_json(),
+        data=result.to_json,
     )
     emit_report(report, fmt, output)
 
@@ -253,7 +253,7 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
             Section("edges_added", "新增关系 Edges added", result.edges_added, cap=cap),
             Section("edges_removed", "删除关系 Edges removed", result.edges_removed, cap=cap),
         ],
-        data=result.to_json(),
+        data=result.to_json,
     )
 
 

@@ -67,11 +67,11 @@ def audit_report(result: AuditResult, *, dataset: str, by: str = "district",
         notes = [f"得分前五 Top five streets: {'、'.join(top)}",
                  f"得分后五 Bottom five streets: {'、'.join(bottom)}"]
     report = Report(title="党建引领基层治理覆盖审计 Coverage audit", sections=sections,
-                    data=result.to_json(by), dataset=dataset, notes=notes, rules_file=rules_file,
+                    data=lambda: result.to_json(by), dataset=dataset, notes=notes, rules_file=rules_file,
                     definitions=[SCORE_DEFINITION], main="ranking" if by == "street" else "summary")
     if threshold is not None:
         report.threshold = threshold
-    report.extra_html = _weakest_streets_html(result, titles, report.threshold)
+    report.extra_html = lambda: _weakest_streets_html(result, titles, report.threshold)
     return report
 
 

@@ -62,7 +62,7 @@ def plan_report(result: PlanResult, *, dataset: str) -> Report:
             Section("by_street", "按街道 By street", by_street, screen=False),
             Section("needs", "全部需求 All needs", result.needs, screen=False),
         ],
-        data=result.to_json(),
+        data=result.to_json,
     )
 
 
