@@ -20,6 +20,25 @@ def test_audit_without_dataset_audits_the_sample(cli):
     assert "grid-branch" in result.stdout and "覆盖率" in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_audit_loads_only_what_it_uses(fmt):
+    """An audit of CSV files imports neither scipy nor networkx nor openpyxl (each costs start-up
+    time: ``benchmarks/startup.py``); validation's cycle check peels the hierarchy in numpy."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from jiceng.cli import cli\n"
+             f"try:\n    cli(['audit', '--format', '{fmt}'], prog_name='jiceng')\n"
+             "except SystemExit as e:\n    code = e.code\n"
+             "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'scipy', 'networkx', 'openpyxl', 'pandas'}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    *shown, last = done.stdout.strip().splitlines()
+    assert last == "0 ['pandas']"
+    assert "grid-branch" in "\n".join(shown)
+
+
 def test_json_is_the_design_shape_and_stdout_is_clean(jiceng_process, sample_truth):
     done = jiceng_process("audit", "--format", "json")
     assert done.returncode == 0

@@ -212,3 +212,62 @@ def test_many_problems_are_all_kept_and_the_message_is_cut_after_50(tmp_path):
     text = str(caught.value)
     assert len(text.splitlines()) == 51
     assert text.endswith("……另有 10 个问题（... and 10 more problems）")
+
+
+def _cycle_edges_by_definition(source, target, n):
+    """Edges on a directed cycle, by definition: the target reaches the source back."""
+    import numpy as np
+
+    out = [[] for _ in range(n)]
+    for s, t in zip(source, target):
+        out[s].append(t)
+
+    def reaches(start, goal):
+        seen, stack = {start}, [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            for nxt in out[node]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return False
+
+    return np.array([reaches(t, s) for s, t in zip(source, target)], dtype=bool)
+
+
+def _graphs():
+    from hypothesis import strategies as st
+
+    def build(n):
+        pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+        return st.tuples(st.just(n), st.lists(pair, max_size=3 * n))
+
+    chain = st.integers(1, 150).map(lambda k: (k + 1, [(i, i + 1) for i in range(k)]))
+    looped = st.integers(1, 150).map(lambda k: (k + 1, [(i, i + 1) for i in range(k)] + [(k, 0)]))
+    return st.one_of(st.integers(1, 12).flatmap(build), chain, looped)
+
+
+@pytest.mark.parametrize("rounds", [0, 2, 64])
+def test_edges_on_a_cycle_whichever_way_found(rounds, monkeypatch):
+    """The leads/within cycle check peels hierarchies in numpy and leaves the rest to scipy:
+    with no peeling, a little or enough for any chain here, it finds exactly the edges on a
+    cycle (self-loops included), chains deeper than the peeling included."""
+    import numpy as np
+    from hypothesis import given, settings
+
+    from jiceng.graphmodel import validate
+
+    monkeypatch.setattr(validate, "_PEELING_ROUNDS", rounds)
+
+    @settings(max_examples=150, deadline=None)
+    @given(_graphs())
+    def check(case):
+        n, edges = case
+        source = np.array([s for s, _ in edges], dtype=np.int64)
+        target = np.array([t for _, t in edges], dtype=np.int64)
+        found = validate._on_cycle(source, target, n)
+        assert found.tolist() == _cycle_edges_by_definition(source, target, n).tolist()
+
+    check()

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
 from jiceng.graphmodel.schema import (
@@ -28,6 +27,7 @@ from jiceng.graphmodel.validate import check_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    from scipy.sparse import csr_matrix
 
 __all__ = ["OrgGraph", "node_kind_dtype", "edge_kind_dtype"]
 
@@ -227,6 +227,8 @@ class OrgGraph:
         """
         key = tuple(sorted(kinds))
         if key not in self._adjacency:
+            from scipy.sparse import csr_matrix  # only the traversals need it
+
             src, dst, _ = self.edge_arrays
             positions = np.sort(np.concatenate([self.edge_positions(k) for k in key]))
             n = self.n_nodes

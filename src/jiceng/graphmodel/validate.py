@@ -23,8 +23,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from jiceng.graphmodel.errors import Problem
 from jiceng.graphmodel.schema import (
@@ -302,8 +300,27 @@ def _string_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     return codes, first_row
 
 
+_PEELING_ROUNDS = 64  # deeper hierarchies than this are checked by scipy
+
+
 def _on_cycle(source: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
-    """Which edges lie on a directed cycle (strongly connected components; self-loops too)."""
+    """Which edges lie on a directed cycle (strongly connected components; self-loops too).
+
+    A hierarchy is first peeled from its roots, a level per round; when nothing is left it
+    has no cycle, and scipy (slow to import) is needed only for what remains.
+    """
+    alive = np.ones(len(source), dtype=bool)
+    for _ in range(_PEELING_ROUNDS):
+        entered = np.bincount(target[alive], minlength=n) > 0
+        peeled = alive & ~entered[source]  # edges out of nodes no remaining edge enters
+        if not peeled.any():
+            break
+        alive &= ~peeled
+    if not alive.any():
+        return alive
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     matrix = csr_matrix((np.ones(len(source), dtype=np.int8), (source, target)), shape=(n, n))
     _, labels = connected_components(matrix, directed=True, connection="strong")
     sizes = np.bincount(labels, minlength=n)

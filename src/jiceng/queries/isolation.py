@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
@@ -96,6 +94,8 @@ def isolation(source: Source) -> IsolationResult:
     into[into] = communities[row[into]] == dst[into]
     row, unit = row[into], src[into]
     ties = np.bincount(row, minlength=len(communities))
+    from scipy.sparse import coo_matrix  # scipy is slow to import: only the queries load it
+
     # distinct units per community: the non-zeros of its row in the (community, unit) matrix
     pairs = coo_matrix((np.ones(len(row), dtype=np.int32), (row, unit)),
                        shape=(len(communities), graph.n_nodes)).tocsr()
@@ -118,6 +118,9 @@ def _component_labels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     touched = np.flatnonzero(on_edge)
     local = np.full(n, -1, dtype=np.int64)
     local[touched] = np.arange(len(touched))
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     matrix = coo_matrix((np.ones(len(src), dtype=np.int8), (local[src], local[dst])),
                         shape=(len(touched),) * 2)
     count, inner = connected_components(matrix, directed=False)

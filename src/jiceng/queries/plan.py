@@ -49,8 +49,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from jiceng.graphmodel import EDGE_KINDS, InvalidInputError, OrgGraph, Problem, RuleError
 from jiceng.queries._places import place_names
@@ -488,6 +486,9 @@ def _solve(arcs: pd.DataFrame, needs: pd.DataFrame, spare: np.ndarray,
 
     nodes, local = np.unique(np.concatenate([arcs["unit"], arcs["target"]]), return_inverse=True)
     m = len(arcs)
+    from scipy.sparse import coo_matrix  # scipy is slow to import: only the queries load it
+    from scipy.sparse.csgraph import connected_components
+
     graph_matrix = coo_matrix((np.ones(m), (local[:m], local[m:])), shape=(len(nodes),) * 2)
     _, label = connected_components(graph_matrix, directed=False)
     component = label[local[:m]]

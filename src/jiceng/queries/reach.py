@@ -9,16 +9,19 @@ by a directed path of at most k such edges (DESIGN.md §4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Neo4jSource, Source
 from jiceng.queries._args import ArgumentTypeError, as_ids, check_graph, check_hops, check_ids
 from jiceng.queries._places import describe_nodes
 from jiceng.queries.isolation import co_building_edges
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scipy.sparse import csr_matrix
 
 __all__ = ["ReachResult", "reach", "reach_from", "reach_matrix", "assemble_reach", "gini"]
 
@@ -78,6 +81,8 @@ def gini(values) -> float:
 
 def _leads_towards_communities(graph: OrgGraph, hops: int) -> csr_matrix:
     """The ``leads`` matrix kept only where it can still lead to a community (down the spine)."""
+    from scipy.sparse import csr_matrix  # scipy is slow to import: only the queries load it
+
     leads = graph.adjacency(["leads"]).astype(bool)
     useful = graph.is_kind("community_party")
     for _ in range(max(hops - 1, 0)):
@@ -101,6 +106,8 @@ def reach_matrix(graph: OrgGraph, hops: int = 2, units: np.ndarray | None = None
     row_of[unit_codes] = np.arange(len(unit_codes))
     src, dst = co_building_edges(graph)
     keep = row_of[src] >= 0
+    from scipy.sparse import csr_matrix
+
     frontier = csr_matrix((np.ones(keep.sum(), dtype=bool), (row_of[src[keep]], dst[keep])),
                           shape=(len(unit_codes), n))
     reached = frontier.copy()
