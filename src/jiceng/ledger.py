@@ -105,7 +105,13 @@ def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -
     return widths
 
 
-_FAST_ROWS = 2000  # longer sections without percentages are written by _fast_rows
+_FAST_ROWS = 500  # longer sections with no styled cells are written by _fast_rows
+
+
+def _has_thousands(frame: pd.DataFrame) -> bool:
+    """Whether a whole-number column holds numbers the ledger shows with separators (1,234)."""
+    return any(pd.api.types.is_integer_dtype(frame[c]) and (frame[c].abs() >= 1000).any()
+               for c in frame.columns)
 
 _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
@@ -215,7 +221,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
     graded = {c for c in columns if c in GRADED_COLUMNS}
     formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
     fast = None
-    if len(frame) > _FAST_ROWS and not percent and not graded:
+    if len(frame) > _FAST_ROWS and not percent and not graded and not _has_thousands(frame):
         fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1)
         frame = frame.iloc[:0]
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
