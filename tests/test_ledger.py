@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -344,6 +344,44 @@ def test_long_sheets_written_directly_hold_what_openpyxl_writes(tmp_path, monkey
     assert len(books["direct"]) == len(frame)
     assert books["direct"] == books["openpyxl"]
     assert {t for row in books["direct"] for _, t in row} <= {"s", "n", None}
+
+
+_JSON_TEXT = st.one_of(st.none(), st.text(max_size=12),
+                      st.sampled_from(['"', "\\", "\n", "\x00", "\x1f", "\x7f", "\u2028", "社区",
+                                       '=HYPERLINK("x")', "\\u0041"]))
+
+
+@settings(max_examples=40, deadline=None,  # 1,500-row examples: too slow to shrink
+          phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(texts=st.lists(_JSON_TEXT, min_size=1, max_size=8),
+       numbers=st.lists(st.one_of(st.integers(-2**53, 2**53), st.none()), min_size=1, max_size=8),
+       fractions=st.lists(st.one_of(st.floats(allow_infinity=False), st.none()), min_size=1,
+                          max_size=8),
+       rows=st.sampled_from([3, 1500]))
+def test_records_json_is_what_json_dumps_writes(texts, numbers, fractions, rows):
+    """Records written column by column (long tables) or value by value (short ones) are the
+    very text ``json.dumps`` writes for the plain records."""
+    import pandas as pd
+
+    from jiceng.queries._records import plain_records, records_json
+
+    def tiled(values):
+        return [values[i % len(values)] for i in range(rows)]
+
+    frame = pd.DataFrame({
+        "id": pd.Series([f"N{i}" for i in range(rows)], dtype="str"),
+        "名称": pd.Series(tiled(texts), dtype="str"),
+        "object": pd.Series(tiled(texts), dtype=object),
+        "count": np.arange(rows, dtype=np.int64) * 7,
+        "maybe": pd.Series(tiled(numbers), dtype="Int64"),
+        "share": pd.Series(tiled(fractions), dtype=float),
+        "flag": [i % 2 == 0 for i in range(rows)],
+    })
+    got, want = records_json(frame), json.dumps(plain_records(frame), ensure_ascii=False)
+    at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    assert got[max(at - 60, 0):at + 60] == want[max(at - 60, 0):at + 60]  # short: pytest's diff
+    assert len(got) == len(want)                                          # of long text is slow
+    assert records_json(frame.iloc[:0]) == "[]"
 
 
 # ------------------------------------------------------- any text through the report formats

@@ -64,3 +64,29 @@ def test_diff_after_deleting_one_pairing(tmp_path, sample, cli):
     assert streets[["rule", "street"]].values.tolist() == [["community-pairing", street]]
     cli_json = json.loads(cli("diff", tmp_path / "old", tmp_path / "new", "--format", "json").stdout)
     assert cli_json["edges_removed"][0]["target"] == community and not cli_json["unchanged"]
+
+
+def test_large_diff_json_is_the_library_result(tmp_path, sample, cli):
+    """A diff with more records than are indented (every node renamed, names with quotes,
+    backslashes, control characters and Chinese) is written on one line, column by column,
+    and reads back as exactly ``diff(...).to_json()``."""
+    write_dataset(sample, tmp_path / "old")
+    nodes, edges = sample.to_tables()
+    odd = ['引号"q"', "back\\slash", "line\nbreak", "esc\x1b[31m", "tab\tand\u2028", "平常"]
+    nodes = nodes.assign(name=[f"{odd[i % len(odd)]}{i}" for i in range(len(nodes))])
+    (tmp_path / "new").mkdir()
+    nodes.to_csv(tmp_path / "new" / "nodes.csv", index=False)
+    edges.to_csv(tmp_path / "new" / "edges.csv", index=False)
+    expected = diff(read_dataset(tmp_path / "old"), read_dataset(tmp_path / "new")).to_json()
+    assert len(expected["nodes_changed"]) == len(nodes) > 20_000
+    text = cli("diff", tmp_path / "old", tmp_path / "new", "--format", "json").stdout
+    assert text.count("\n") == 1  # one line
+    got = json.loads(text)
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():  # key by key, row by row: pytest's diff of it all is slow
+        if isinstance(value, list):
+            assert len(got[key]) == len(value), key
+            assert next((i for i, (a, b) in enumerate(zip(got[key], value)) if a != b), None) \
+                is None, key
+        else:
+            assert got[key] == value, key

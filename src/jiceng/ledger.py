@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -23,6 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import escape_xml_text
+from jiceng.queries._records import join_text
 from jiceng.report import (
     _XLSX_CELL,
     GRADED_COLUMNS,
@@ -169,22 +169,13 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
     same cells openpyxl writes (numbers, inline strings — text, never formulas), joined by
     arrow in one pass over all columns.
     """
-    text = pa.large_string()
-
-    def literal(part: str) -> pa.Scalar:
-        return pa.scalar(part, text)
-
-    refs = pa.array(np.arange(first_row, first_row + len(frame))).cast(text)
-    numbers = pa.array(np.arange(1, len(frame) + 1)).cast(text)
-    parts = [literal('<row r="'), refs, literal('"><c r="A'), refs, literal('" t="n"><v>'),
-             numbers, literal("</v></c>")]
+    refs = pa.array(np.arange(first_row, first_row + len(frame))).cast(pa.large_string())
+    numbers = pa.array(np.arange(1, len(frame) + 1)).cast(pa.large_string())
+    parts = ['<row r="', refs, '"><c r="A', refs, '" t="n"><v>', numbers, "</v></c>"]
     for j, column in enumerate(columns[1:], start=1):
-        parts += [literal(f'<c r="{get_column_letter(j + 1)}'), refs,
+        parts += [f'<c r="{get_column_letter(j + 1)}', refs,
                   _column_bodies(frame.iloc[:, j - 1], "" if column in keep_codes else column)]
-    rows = pc.binary_join_element_wise(*parts, literal("</row>"), literal(""))
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:]
-    start, end = int(offsets[0]), int(offsets[len(rows)])
-    return memoryview(rows.buffers()[2])[start:end]  # the rows' text, end to end
+    return join_text(parts + ["</row>"], len(frame))
 
 
 def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: Section

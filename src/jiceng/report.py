@@ -39,6 +39,7 @@ from jiceng.graphmodel import JicengError
 from jiceng.graphmodel.cells import escape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders.atomic import write_text_atomic
+from jiceng.queries._records import plain_records, records_json
 
 __all__ = ["Section", "Report", "emit", "FORMATS", "COLUMN_LABELS", "VALUE_LABELS", "heading",
            "render_html", "render_section_html", "render_markdown", "render_csv", "write_xlsx",
@@ -529,11 +530,24 @@ _INDENT_UP_TO = 20_000  # records; larger objects are written on one line (C enc
 
 
 def to_json(data: dict | list) -> str:
-    """``data`` as JSON: indented for reading, or on one line when it is large."""
+    """``data`` as JSON: indented for reading, or on one line when it is large.
+
+    Tables among the values of ``data`` are lists of records; large ones are written column
+    by column (:func:`jiceng.queries._records.records_json`), the same text json.dumps writes.
+    """
     parts = data.values() if isinstance(data, dict) else [data]
-    size = sum(len(v) for v in parts if isinstance(v, (list, dict)))
-    indent = 2 if size <= _INDENT_UP_TO else None
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+    size = sum(len(v) for v in parts if isinstance(v, (list, dict, pd.DataFrame)))
+    if size <= _INDENT_UP_TO or not isinstance(data, dict):
+        if isinstance(data, dict):
+            data = {k: plain_records(v) if isinstance(v, pd.DataFrame) else v
+                    for k, v in data.items()}
+        return json.dumps(data, ensure_ascii=False, indent=2 if size <= _INDENT_UP_TO else None,
+                          default=_json_default)
+    return "{" + ", ".join(
+        json.dumps(str(k), ensure_ascii=False) + ": "
+        + (records_json(v) if isinstance(v, pd.DataFrame)
+           else json.dumps(v, ensure_ascii=False, default=_json_default))
+        for k, v in data.items()) + "}"
 
 
 def _json_default(value):

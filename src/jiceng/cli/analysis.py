@@ -253,7 +253,7 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
             Section("edges_added", "新增关系 Edges added", result.edges_added, cap=cap),
             Section("edges_removed", "删除关系 Edges removed", result.edges_removed, cap=cap),
         ],
-        data=result.to_json,
+        data=lambda: result.to_json(frames=True),
     )
 
 

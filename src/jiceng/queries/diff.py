@@ -11,6 +11,7 @@ import pandas as pd
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import check_graph
+from jiceng.queries._records import plain_records
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import Rule
 
@@ -54,11 +55,10 @@ class DiffResult:
         return all(len(t) == 0 for t in (self.nodes_added, self.nodes_removed, self.nodes_changed,
                                          self.edges_added, self.edges_removed, self.status))
 
-    def to_json(self) -> dict:
-        def records(frame: pd.DataFrame) -> list[dict]:
-            columns = [str(c) for c in frame.columns]
-            return [dict(zip(columns, row)) for row in zip(*(_plain(frame[c]) for c in frame.columns))]
-
+    def to_json(self, *, frames: bool = False) -> dict:
+        """DESIGN §6's diff object. With ``frames``, its lists of records stay tables (for a
+        writer that serializes them column by column: ``jiceng.report.to_json``)."""
+        records = (lambda frame: frame) if frames else plain_records
         return {
             "unchanged": self.unchanged,
             "nodes_added": sorted(self.nodes_added["id"]),
@@ -70,17 +70,6 @@ class DiffResult:
             "by_street": records(self.by_street),
             "status": records(self.status),
         }
-
-
-def _plain(column: pd.Series) -> list:
-    """A column as plain Python values (None for missing), fast for long columns."""
-    whole = pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column)
-    if whole and not column.isna().any():
-        return column.to_numpy().tolist()
-    if pd.api.types.is_float_dtype(column):
-        return [None if v != v else v for v in column.to_numpy(dtype=float).tolist()]
-    values = column.to_numpy(dtype=object, na_value=None)
-    return [v.item() if hasattr(v, "item") else v for v in values.tolist()]
 
 
 def _edge_multiset(graph: OrgGraph) -> pd.DataFrame:
