@@ -147,3 +147,24 @@ def test_round_trip_keeps_every_node_edge_and_attribute(tmp_path_factory, ids, d
     _same(graph, read_dataset(folder / "again"))
     write_excel(graph, folder / "again.xlsx")
     _same(graph, read_dataset(folder / "again.xlsx"))
+
+
+def test_a_cell_is_blank_exactly_when_trimming_leaves_nothing():
+    """The loader's blank test (no trimming: length and "all white space") agrees with
+    trimming Unicode white space, for every character alone, doubled and beside text."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from jiceng.loaders.dataset import _present
+
+    cells = [""]
+    for code in range(0x110000):
+        if not 0xD800 <= code <= 0xDFFF:
+            ch = chr(code)
+            cells += [ch, ch * 2, "a" + ch, ch + "社"]
+    values = pd.Series(cells + [None], dtype="str")
+    trimmed = pc.utf8_trim_whitespace(pa.array(values.array))
+    expected = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
+    assert (_present(values) == expected).all()
+    assert not _present(pd.Series([" ", "\u3000", "\t\n", None, ""], dtype="str")).any()

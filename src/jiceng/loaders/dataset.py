@@ -244,11 +244,11 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
 
 
 def _present(values: pd.Series) -> np.ndarray:
-    """Which cells hold something but blanks."""
+    """Which cells hold something but blanks (Unicode white space, as trimming sees it)."""
     array = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else \
         pa.array(values.astype("str").array)
-    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), ""), False) \
-        .to_numpy(zero_copy_only=False)
+    filled = pc.and_(pc.greater(pc.binary_length(array), 0), pc.invert(pc.utf8_is_space(array)))
+    return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
 
 
 def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
@@ -267,7 +267,10 @@ def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
 def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: str) -> list[Problem]:
     """Numbers a numeric attribute cannot hold exactly: whole numbers beyond 2**53-1 (refused,
     never rounded) and ``inf``, ``nan``, ``1e30`` (not numbers a count can be)."""
-    text = values.dropna().str.strip()
+    given = values.dropna()
+    if given.str.fullmatch(_NUMBER_TEXT.pattern).all():  # plain digits: nothing to say
+        return []
+    text = given.str.strip()
     plain = text.str.fullmatch(_NUMBER_TEXT.pattern)
     suspect = text[~plain & (text != "")]
     if suspect.empty:
