@@ -446,10 +446,15 @@ def diff_benchmark(cache: Path, scale: float = 1.0) -> list[dict]:
             seconds = time.perf_counter() - start
             lines = out.read_text(encoding="utf-8-sig").count("\n") if fmt != "xlsx" and \
                 out.exists() else None
+            records = None
+            if fmt == "json" and done.returncode == 0:  # complete: every list, every record
+                data = json.loads(out.read_text(encoding="utf-8"))
+                records = {k: len(v) for k, v in data.items() if isinstance(v, list)}
             rows.append({"format": fmt, "seconds": round(seconds, 2), "exit": done.returncode,
-                         "lines": lines, "met": seconds <= DIFF_TARGET_S})
+                         "lines": lines, "records": records, "met": seconds <= DIFF_TARGET_S})
             say(f"  diff --format {fmt}: {seconds:.1f} s (target {DIFF_TARGET_S:g} s)"
-                + (f", {lines} lines" if lines is not None else ""))
+                + (f", {lines} lines" if lines is not None else "")
+                + (f", records {records}" if records else ""))
     return rows
 
 
