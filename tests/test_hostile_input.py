@@ -185,9 +185,9 @@ def test_row_with_cells_but_no_id_is_named(tmp_path, cli):
 
 def test_cell_limit_refused_naming_the_cell_and_long_names_kept(tmp_path, cli):
     rows = list(TINY_NODES)
-    rows[2] = ("C1", "community_party", "社" * 10_000)
+    rows[2] = ("C1", "community_party", "社" * 20_000)  # 60,000 bytes, 20,000 characters
     folder = tiny(tmp_path / "ok", nodes_text=HEADER_NODES + "\n" + csv_lines(rows))
-    assert name_of(read_dataset(folder), "C1") == "社" * 10_000
+    assert name_of(read_dataset(folder), "C1") == "社" * 20_000
     rows[2] = ("C1", "community_party", "社" * 40_000)
     folder = tiny(tmp_path / "bad", nodes_text=HEADER_NODES + "\n" + csv_lines(rows))
     refused(cli, folder, expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")

@@ -216,8 +216,8 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
                                          f"({len(table):,} rows; the limit is {MAX_ROWS:,})")])
     for name in list(table.columns):
         values = table[name]
-        lengths = values.str.len()
-        if lengths.max() > MAX_CELL_CHARS:
+        if _longest_bytes(values) > MAX_CELL_CHARS and \
+                (lengths := values.str.len()).max() > MAX_CELL_CHARS:  # characters ≤ bytes
             long = (lengths > MAX_CELL_CHARS).to_numpy(dtype=bool, na_value=False)
             problems += [problem(display, int(r), name,
                                  f"单元格有 {n:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限（Excel 单元格"
@@ -241,6 +241,12 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
     table.attrs["blank_rows"] = blank + skipped
     table.attrs["deferred"] = deferred
     return table
+
+
+def _longest_bytes(values: pd.Series) -> int:
+    """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets."""
+    lengths = pc.binary_length(pa.array(values.astype("str").array))
+    return int(pc.max(lengths).as_py() or 0)
 
 
 def _present(values: pd.Series) -> np.ndarray:
