@@ -3,7 +3,8 @@
     python benchmarks/startup.py [--runs 5] [--json FILE]
 
 Each command runs ``--runs`` times as a user runs it (a new process each time, the console
-script's module, output to a pipe) after one untimed warm-up run that fills the file cache;
+script's module, output to a pipe, the package byte-compiled as installed) after one untimed
+warm-up run that fills the file cache;
 the table shows the median, the fastest and the slowest wall time against the targets
 (``--help`` 0.3 s, ``audit`` on the bundled sample 0.8 s), and, for reference, the floor every
 command that reads data stands on: Python with pandas and arrow loaded. Exit code 1 when a
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from run import child_env, compile_package  # noqa: E402 - beside this script
 
 #: name -> (arguments after ``python -m jiceng``, target median in seconds)
 COMMANDS: dict[str, tuple[list[str], float]] = {
@@ -33,21 +33,13 @@ COMMANDS: dict[str, tuple[list[str], float]] = {
 FLOOR = ["-c", "import pandas, pyarrow.csv"]
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src")] + (
-        [env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return env
-
-
 def time_command(arguments: list[str], runs: int) -> list[float]:
     """Wall times of ``runs`` fresh processes of ``python ARGUMENTS`` (after one warm-up)."""
     command = [sys.executable, *arguments]
     times = []
     for attempt in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(command, check=True, env=child_env(), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE)
+        subprocess.run(command, check=True, env=child_env(), capture_output=True)
         if attempt:
             times.append(time.perf_counter() - start)
     return times
@@ -60,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= 100:
         parser.error("--runs takes 1 to 100")
+    compile_package()
     rows = []
     runs: list[tuple[str, list[str], float | None]] = [
         ("jiceng " + " ".join(arguments), ["-m", "jiceng", *arguments], target)
