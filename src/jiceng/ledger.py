@@ -117,8 +117,9 @@ _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
 #: Columns whose status codes the ledger shows by their Chinese labels.
 _RELABELLED = ("before", "after", *STATUS_COLUMNS)
-#: What escape_xml_text changes, in the regular-expression syntax arrow's strings take (RE2).
-_NEEDS_ESCAPE = r"[\x00-\x08\x0b-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+#: What escape_xml_text changes, in a pattern both arrow (RE2) and Python's re read (which
+#: pandas uses depends on its version): U+FFFE and U+FFFF are the characters themselves.
+_NEEDS_ESCAPE = "[\\x00-\\x08\\x0b-\\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
 
 
 def _cell_body(value, shown: str) -> str:
