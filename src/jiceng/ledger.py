@@ -20,9 +20,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from jiceng.graphmodel.validate import arrow_strings
 from jiceng.loaders.atomic import atomic_path
-from jiceng.loaders.excel import escape_xml_text
-from jiceng.queries._records import join_text
+from jiceng.loaders.excel import NEEDS_XML_ESCAPE, escape_xml_text
+from jiceng.queries._records import join_text, replaced
 from jiceng.report import (
     _XLSX_CELL,
     GRADED_COLUMNS,
@@ -113,13 +114,11 @@ def _has_thousands(frame: pd.DataFrame) -> bool:
     return any(pd.api.types.is_integer_dtype(frame[c]) and (frame[c].abs() >= 1000).any()
                for c in frame.columns)
 
+
 _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
 #: Columns whose status codes the ledger shows by their Chinese labels.
 _RELABELLED = ("before", "after", *STATUS_COLUMNS)
-#: What escape_xml_text changes, in a pattern both arrow (RE2) and Python's re read (which
-#: pandas uses depends on its version): U+FFFE and U+FFFF are the characters themselves.
-_NEEDS_ESCAPE = "[\\x00-\\x08\\x0b-\\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
 
 
 def _cell_body(value, shown: str) -> str:
@@ -153,15 +152,12 @@ def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
         text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
                 .str.replace(">", "&gt;", regex=False))
         bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
-        odd = raw.str.contains(_NEEDS_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
-        if odd.any():  # characters XML forbids, a literal _xHHHH_, empty, or too long
-            bodies[odd] = [_cell_body(v, shown) for v in distinct[odd]]
+        # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
+        odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
+        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown), distinct)
     bodies = pd.concat([bodies, pd.Series([_EMPTY_CELL], dtype="str")], ignore_index=True)
-    table = pa.array(bodies)
-    if isinstance(table, pa.ChunkedArray):
-        table = table.combine_chunks()
     codes[codes < 0] = len(distinct)  # missing: the empty cell, last
-    return table.cast(pa.large_string()).take(pa.array(codes))
+    return arrow_strings(bodies).combine_chunks().take(pa.array(codes))
 
 
 def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],

@@ -71,7 +71,7 @@ def normalize_text(table: pd.DataFrame) -> pd.DataFrame:
 _NFKC_SUSPECT = r"[^\x{00}-\x{7f}\x{4e00}-\x{9fff}]"
 
 
-def _arrow_strings(values: pd.Series) -> pa.ChunkedArray:
+def arrow_strings(values: pd.Series) -> pa.ChunkedArray:
     """A text column as a large_string arrow array (zero-copy when it is pyarrow-backed).
 
     Through the arrow protocol (``__arrow_array__``) of pandas' string arrays; any other
@@ -91,7 +91,7 @@ def _arrow_strings(values: pd.Series) -> pa.ChunkedArray:
 
 def _may_change_under_nfkc(values: pd.Series) -> pd.Series:
     """Boolean mask of the cells that NFKC might change (False for missing cells)."""
-    suspect = pc.fill_null(pc.match_substring_regex(_arrow_strings(values), _NFKC_SUSPECT), False)
+    suspect = pc.fill_null(pc.match_substring_regex(arrow_strings(values), _NFKC_SUSPECT), False)
     return pd.Series(suspect.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
@@ -168,12 +168,12 @@ def _normalized_arrow(values: pd.Series) -> pa.ChunkedArray:
     """
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
         values = values.astype("str")
-    array = _arrow_strings(values)
+    array = arrow_strings(values)
     chunks = []
     for chunk in _chunks(array):
         done = _normalized_chunk(chunk)
         if done is None:
-            return _arrow_strings(normalize_text(pd.DataFrame({"v": values}))["v"])
+            return arrow_strings(normalize_text(pd.DataFrame({"v": values}))["v"])
         chunks.append(done)
     return pa.chunked_array(chunks, type=pa.large_string())
 

@@ -25,7 +25,7 @@ import pyarrow.csv as pa_csv
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
-from jiceng.graphmodel.validate import ROW
+from jiceng.graphmodel.validate import ROW, arrow_strings
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
@@ -245,14 +245,13 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
 
 def _longest_bytes(values: pd.Series) -> int:
     """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets."""
-    lengths = pc.binary_length(pa.array(values.astype("str").array))
+    lengths = pc.binary_length(arrow_strings(values))
     return int(pc.max(lengths).as_py() or 0)
 
 
 def _present(values: pd.Series) -> np.ndarray:
     """Which cells hold something but blanks (Unicode white space, as trimming sees it)."""
-    array = pa.array(values.array) if isinstance(values.dtype, pd.StringDtype) else \
-        pa.array(values.astype("str").array)
+    array = arrow_strings(values)
     filled = pc.and_(pc.greater(pc.binary_length(array), 0), pc.invert(pc.utf8_is_space(array)))
     return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
 

@@ -37,6 +37,9 @@ ID_COLUMNS = ("id", "source", "target")
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: Where escape_xml_text changes text, in a pattern both arrow (RE2) and Python's re read (which
+#: pandas uses depends on its version): U+FFFE and U+FFFF are the characters themselves.
+NEEDS_XML_ESCAPE = "[\\x00-\\x08\\x0b-\\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_"
 
 
 def escape_xml_text(text: str) -> str:

@@ -8,13 +8,17 @@ two cities). Both give what ``json.dumps(plain_records(frame), ensure_ascii=Fals
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["plain_values", "plain_records", "records_json", "join_text"]
+from jiceng.graphmodel.validate import arrow_strings
+
+__all__ = ["plain_values", "plain_records", "records_json", "join_text", "replaced"]
 
 
 def plain_values(column: pd.Series) -> list:
@@ -53,13 +57,22 @@ def _literals(column: pd.Series) -> pa.Array:
     quoted = '"' + (text.str.replace("\\", "\\\\", regex=False)
                     .str.replace('"', '\\"', regex=False)) + '"'
     odd = text.str.contains(_NEEDS_JSON_ESCAPE).fillna(False)
-    if odd.any():  # control characters: json.dumps's own escapes (\n, \u001b, ...)
-        quoted[odd] = [json.dumps(v, ensure_ascii=False) for v in text[odd]]
-    quoted[missing] = "null"
-    array = pa.array(quoted)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(_TEXT)
+    # control characters: json.dumps's own escapes (\n, \u001b, ...)
+    quoted = replaced(quoted.mask(missing, "null"), odd,
+                      lambda v: json.dumps(v, ensure_ascii=False), text)
+    return arrow_strings(quoted).combine_chunks()
+
+
+def replaced(texts: pd.Series, where: pd.Series, render: Callable[[Any], str],
+             source: pd.Series) -> pd.Series:
+    """``texts`` with the rows ``where`` is true replaced by ``render`` of ``source``'s value
+    (through numpy: pandas 3.0 refuses some masked assignments of lists)."""
+    at = where.to_numpy(dtype=bool)
+    if not at.any():
+        return texts
+    values = texts.to_numpy(dtype=object)
+    values[at] = [render(v) for v in source.to_numpy(dtype=object)[at]]
+    return pd.Series(values, dtype="str")
 
 
 def join_text(parts: list, size: int) -> memoryview:
