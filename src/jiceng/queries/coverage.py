@@ -6,6 +6,7 @@ never a Python loop per node.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,8 @@ class AuditResult:
         Streets ranked by their score (得分, 排行榜): ``rank, street, street_name, district,
         district_name, score, rules, rules_failing, worst_rule, worst_coverage, checked,
         failing``. ``score`` is the mean, over the rules that check at least one node in the
-        street, of that rule's coverage there (every rule weighs the same); ties by street id.
+        street, of that rule's coverage there (every rule weighs the same; summed exactly, so
+        that equal coverages give equal scores); ties by street id.
     district_ranking : DataFrame
         The same for districts (``rank, district, district_name, score, ...``).
     """
@@ -176,7 +178,8 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
 
     Shared by the in-process engine and the Neo4j backend, which computes the counts
     in Cypher: ``graph`` need only hold the nodes and the edges that place them
-    (``within``, ``leads``, ...), for names and the roll-ups.
+    (``within``, ``leads``, ...), for names and the roll-ups. The roll-ups and rankings are
+    computed over numpy arrays of place codes; each table becomes a DataFrame once, at the end.
     """
     places = graph.places
     street_of = places["street"].to_numpy()
@@ -185,31 +188,43 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
                       np.flatnonzero(graph.is_kind("street_committee")),
                       np.flatnonzero(graph.is_kind("district_committee")))
 
-    summary_rows, gap_frames = [], []
-    for rule, (codes, counts) in zip(rules, per_rule):
+    summary_rows, failing, failing_counts = [], [], []
+    for at, (rule, (codes, counts)) in enumerate(zip(rules, per_rule)):
         codes, counts = np.asarray(codes, dtype=np.int64), np.asarray(counts, dtype=np.int64)
         passing = counts >= rule.min
         summary_rows.append((rule.id, rule.title_zh, rule.title_en, ",".join(rule.each), rule.min,
                              len(codes), int(passing.sum()), int((~passing).sum())))
-        roll_up.add(rule.id, codes, passing)
-        fail = codes[~passing]
-        fail_ids = graph.node_values("id", fail)
-        order = np.argsort(fail_ids.astype(str), kind="stable")
-        fail, fail_ids, fail_counts = fail[order], fail_ids[order], counts[~passing][order]
-        gap_frames.append(pd.DataFrame({
-            "rule": rule.id, "id": fail_ids,
-            "kind": graph.nodes["kind"].take(fail).astype(str).to_numpy(dtype=object),
-            "name": graph.node_values("name", fail), "count": fail_counts, "min": rule.min,
-            "street": street_of[fail], "district": district_of[fail]}))
+        roll_up.add(at, codes, passing)
+        failing.append(codes[~passing])
+        failing_counts.append(counts[~passing])
 
     summary = pd.DataFrame(summary_rows, columns=["rule", "title_zh", "title_en", "each", "min",
                                                   "checked", "passing", "failing"])
     summary["coverage"] = _coverage(summary["passing"], summary["checked"])
-    gaps = _named_places(pd.concat(gap_frames, ignore_index=True), graph)
-    by_street = _finish_roll_up(roll_up.by_street(), ["rule", "street", "district"], graph, rules)
-    by_district = _finish_roll_up(roll_up.by_district(), ["rule", "district"], graph, rules)
-    return AuditResult(list(rules), summary, gaps, by_street, by_district, _ranking(by_street),
-                       _ranking(by_district, "district"))
+    gaps = _gaps(graph, rules, failing, failing_counts, street_of, district_of)
+    by_street = _roll_up_table(graph, rules, roll_up.by_street())
+    by_district = _roll_up_table(graph, rules, roll_up.by_district())
+    return AuditResult(list(rules), summary, gaps, _frame(by_street), _frame(by_district),
+                       _ranking(by_street, "street"), _ranking(by_district, "district"))
+
+
+def _gaps(graph: OrgGraph, rules: Sequence[Rule], failing: list[np.ndarray],
+          counts: list[np.ndarray], street_of: np.ndarray, district_of: np.ndarray
+          ) -> pd.DataFrame:
+    """One row per failing node per rule, by rule order then id, with its places named."""
+    rule_at = np.repeat(np.arange(len(rules)), [len(f) for f in failing])
+    codes = np.concatenate(failing) if failing else np.zeros(0, dtype=np.int64)
+    count = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    ids = graph.node_values("id", codes)
+    order = np.lexsort((ids.astype(str), rule_at))  # stable: by rule, then id
+    codes, ids, count, rule_at = codes[order], ids[order], count[order], rule_at[order]
+    kinds = np.asarray(graph.nodes["kind"].cat.categories, dtype=object)
+    table = {"rule": np.array([r.id for r in rules], dtype=object)[rule_at], "id": ids,
+             "kind": kinds[graph.kind_codes[codes]], "name": graph.node_values("name", codes),
+             "count": count, "min": np.array([r.min for r in rules], dtype=np.int64)[rule_at]}
+    for level, place in (("street", street_of[codes]), ("district", district_of[codes])):
+        table[level], table[f"{level}_name"] = place_names(graph, place)
+    return pd.DataFrame(table)
 
 
 class _RollUp:
@@ -233,10 +248,10 @@ class _RollUp:
         self.district_slot[self.districts] = np.arange(len(self.districts))
         self.street_district = np.append(district_of[self.streets], -1)  # by street slot
         self.street_district_slot = self.district_slot[self.street_district]
-        self.parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        self.district_parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.district_parts: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, rule_id: str, codes: np.ndarray, passing: np.ndarray) -> None:
+    def add(self, rule_at: int, codes: np.ndarray, passing: np.ndarray) -> None:
         street = self.street_of[codes]
         district = self.district_of[codes]
         slot = self.street_slot[street]
@@ -265,64 +280,87 @@ class _RollUp:
             d_slot = self.district_slot[district[odd]]
             d_checked += np.bincount(d_slot, minlength=d_size)
             d_passed += np.bincount(d_slot, weights=passing[odd], minlength=d_size).astype(np.int64)
-        self.parts.append((rule_id, streets, districts, checked, passed))
+        self.parts.append((rule_at, streets, districts, checked, passed))
 
         seen = np.flatnonzero(d_checked)
         d_codes = np.append(self.districts, -1)[seen]
-        self.district_parts.append((rule_id, d_codes, d_checked[seen], d_passed[seen]))
+        self.district_parts.append((rule_at, d_codes, d_checked[seen], d_passed[seen]))
 
-    def by_street(self) -> pd.DataFrame:
-        return _counts_frame({"street": [p[1] for p in self.parts],
-                              "district": [p[2] for p in self.parts]},
-                             [p[0] for p in self.parts], [p[3] for p in self.parts],
-                             [p[4] for p in self.parts])
+    def by_street(self) -> dict[str, np.ndarray]:
+        return _counts({"street": [p[1] for p in self.parts], "district": [p[2] for p in self.parts]},
+                       [p[0] for p in self.parts], [p[3] for p in self.parts],
+                       [p[4] for p in self.parts])
 
-    def by_district(self) -> pd.DataFrame:
+    def by_district(self) -> dict[str, np.ndarray]:
         parts = self.district_parts
-        return _counts_frame({"district": [p[1] for p in parts]}, [p[0] for p in parts],
-                             [p[2] for p in parts], [p[3] for p in parts])
+        return _counts({"district": [p[1] for p in parts]}, [p[0] for p in parts],
+                       [p[2] for p in parts], [p[3] for p in parts])
 
 
-def _counts_frame(keys: dict[str, list[np.ndarray]], rule_ids: list[str],
-                  checked: list[np.ndarray], passing: list[np.ndarray]) -> pd.DataFrame:
-    sizes = [len(c) for c in checked]
-    frame = {"rule": np.repeat(np.array(rule_ids, dtype=object), sizes)}
-    for key, parts in keys.items():
-        frame[key] = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-    frame["checked"] = np.concatenate(checked).astype(np.int64) if checked else np.zeros(0, np.int64)
-    frame["passing"] = np.concatenate(passing).astype(np.int64) if passing else np.zeros(0, np.int64)
-    return pd.DataFrame(frame)
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
 
-def _named_places(frame: pd.DataFrame, graph: OrgGraph) -> pd.DataFrame:
-    frame = frame.copy()
-    for level in ("street", "district"):
-        if level in frame.columns:
-            frame[level], frame[f"{level}_name"] = place_names(graph, frame[level].to_numpy())
-    order = [c for c in ("rule", "id", "kind", "name", "count", "min", "street", "street_name",
-                         "district", "district_name", "checked", "passing", "failing", "coverage")
-             if c in frame.columns]
-    return frame[order]
+def _counts(keys: dict[str, list[np.ndarray]], rule_at: list[int], checked: list[np.ndarray],
+            passing: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """The roll-up's parts joined: rule positions, place codes, checked and passing counts."""
+    out = {"rule_at": np.repeat(np.array(rule_at, dtype=np.int64), [len(c) for c in checked])}
+    out.update({key: _joined(parts) for key, parts in keys.items()})
+    out["checked"], out["passing"] = _joined(checked), _joined(passing)
+    return out
 
 
-def _finish_roll_up(grouped: pd.DataFrame, keys: list[str], graph: OrgGraph, rules
-                    ) -> pd.DataFrame:
-    """Failing, coverage, place names and the order: by rule, then district and street ids."""
-    grouped["failing"] = grouped["checked"] - grouped["passing"]
-    grouped["coverage"] = _coverage(grouped["passing"], grouped["checked"])
-    rule_order = {r.id: i for i, r in enumerate(rules)}
-    grouped["_order"] = grouped["rule"].map(rule_order)
-    named = _named_places(grouped.drop(columns="_order"), graph)
-    named["_order"] = grouped["_order"].to_numpy()
-    sort = ["_order"] + [c for c in ("district", "street") if c in keys]
-    return named.sort_values(sort, kind="stable").drop(columns="_order").reset_index(drop=True)
+def _text_order(texts: list[str]) -> np.ndarray:
+    """Each text's position when the texts are sorted as Python compares them (stably): a sort
+    key that orders rows by id as the ids' characters do."""
+    position = np.empty(len(texts), dtype=np.int64)
+    position[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+    return position
+
+
+def _id_order(graph: OrgGraph, place: np.ndarray) -> np.ndarray:
+    """For each place code, a sort key by the place's id ("" for none, first)."""
+    distinct, inverse = np.unique(place, return_inverse=True)
+    return _text_order(place_names(graph, distinct)[0].tolist())[inverse.reshape(-1)]
+
+
+def _roll_up_table(graph: OrgGraph, rules: Sequence[Rule], counts: dict[str, np.ndarray]
+                   ) -> dict[str, np.ndarray]:
+    """Failing, coverage and place names added to the roll-up, ordered by rule, then district
+    and street ids. Place codes stay beside the names (``street_code``...) for the ranking."""
+    levels = [level for level in ("street", "district") if level in counts]
+    order = np.lexsort((*[_id_order(graph, counts[level]) for level in levels],
+                        counts["rule_at"]))  # stable: rule, district id, street id
+    counts = {key: values[order] for key, values in counts.items()}
+    table = {"rule": np.array([r.id for r in rules], dtype=object)[counts["rule_at"]]}
+    for level in levels:
+        table[level], table[f"{level}_name"] = place_names(graph, counts[level])
+    table["checked"], table["passing"] = counts["checked"], counts["passing"]
+    table["failing"] = counts["checked"] - counts["passing"]
+    table["coverage"] = _coverage(counts["passing"], counts["checked"])
+    table.update({f"{level}_code": counts[level] for level in levels})
+    return table
+
+
+def _frame(table: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({k: v for k, v in table.items() if not k.endswith("_code")})
 
 
 RANKING_COLUMNS = ["rank", "score", "rules", "rules_failing", "worst_rule", "worst_coverage",
                    "checked", "failing"]
 
 
-def _ranking(rolled: pd.DataFrame, level: str = "street") -> pd.DataFrame:
+def _group_mean(label: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """The mean of ``values`` per group, each sum exact (``math.fsum``): the same values give
+    the same mean in any order, so places with equal coverage tie and their ids decide."""
+    order = np.argsort(label, kind="stable")
+    bounds = np.searchsorted(label[order], np.arange(groups + 1))
+    ordered = values[order].tolist()
+    sums = np.array([math.fsum(ordered[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
+    return sums / np.diff(bounds)
+
+
+def _ranking(table: dict[str, np.ndarray], level: str) -> pd.DataFrame:
     """Places ranked by their score (得分): the mean of their per-rule coverage (DESIGN §4).
 
     Every rule that checks at least one node in the place weighs the same, whatever its number
@@ -334,21 +372,41 @@ def _ranking(rolled: pd.DataFrame, level: str = "street") -> pd.DataFrame:
     """
     keys = ["street", "street_name", "district", "district_name"] if level == "street" else \
         ["district", "district_name"]
-    placed = rolled[(rolled[level] != "") & (rolled["checked"] > 0)]
-    if placed.empty:
+    place = table[f"{level}_code"]
+    placed = np.flatnonzero((place >= 0) & (table["checked"] > 0))
+    if not len(placed):
         return pd.DataFrame(columns=["rank"] + keys + RANKING_COLUMNS[1:])
-    placed = placed.assign(_gap=placed["failing"] > 0, _order=np.arange(len(placed)))
-    table = placed.groupby(keys, sort=False).agg(
-        score=("coverage", "mean"), rules=("rule", "size"), rules_failing=("_gap", "sum"),
-        checked=("checked", "sum"), failing=("failing", "sum")).reset_index()
-    weakest = placed.sort_values(["coverage", "_order"], kind="stable").drop_duplicates(level)
-    weakest = weakest.set_index(level)
-    table["worst_rule"] = table[level].map(weakest["rule"])
-    table["worst_coverage"] = table[level].map(weakest["coverage"]).astype(float)
-    table = table.sort_values(["score", level], ascending=[False, True],
-                              kind="stable").reset_index(drop=True)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table[["rank"] + keys + RANKING_COLUMNS[1:]]
+    # a group is a street with its district (a street in two districts ranks twice)
+    key = place[placed]
+    if level == "street":
+        span = int(table["district_code"].max()) + 2  # district codes from -1
+        key = key * span + table["district_code"][placed] + 1
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    appearance = np.argsort(first, kind="stable")  # groups in order of first appearance
+    label = np.empty(len(first), dtype=np.int64)
+    label[appearance] = np.arange(len(first))
+    label = label[inverse.reshape(-1)]
+    groups = len(first)
+    coverage, failing = table["coverage"][placed], table["failing"][placed]
+    # the weakest rule of each place: lowest coverage, ties by row (rule) order
+    weakest = placed[np.lexsort((np.arange(len(placed)), coverage))]
+    codes, first_weak = np.unique(place[weakest], return_index=True)
+    representative = placed[first[appearance]]
+    worst = weakest[first_weak][np.searchsorted(codes, place[representative])]
+    ranked = {key: table[key][representative] for key in keys}
+    ranked.update({
+        "score": _group_mean(label, coverage, groups),
+        "rules": np.bincount(label, minlength=groups).astype(np.int64),
+        "rules_failing": np.bincount(label, weights=failing > 0, minlength=groups).astype(np.int64),
+        "worst_rule": table["rule"][worst],
+        "worst_coverage": table["coverage"][worst].astype(float),
+        "checked": np.bincount(label, weights=table["checked"][placed],
+                               minlength=groups).astype(np.int64),
+        "failing": np.bincount(label, weights=failing, minlength=groups).astype(np.int64)})
+    order = np.lexsort((_text_order(ranked[level].tolist()), -ranked["score"]))  # stable
+    out = {"rank": np.arange(1, groups + 1, dtype=np.int64)}
+    out.update({key: values[order] for key, values in ranked.items()})
+    return pd.DataFrame(out)
 
 
 def ranking_json(ranking: pd.DataFrame, rolled: pd.DataFrame, level: str) -> list[dict]:
