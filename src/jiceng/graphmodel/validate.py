@@ -33,7 +33,8 @@ from jiceng.graphmodel.schema import (
     REQUIRED_NODE_COLUMNS,
 )
 
-__all__ = ["normalize_text", "check_tables", "checks", "Check", "CheckedTables", "ROW"]
+__all__ = ["normalize_text", "check_tables", "checks", "Check", "CheckedTables", "ROW",
+           "arrow_strings", "plain_digits"]
 
 #: Name of the column that carries each row's spreadsheet row number (a NUL in it: no heading
 #: a loader accepts can be called so, and a user's ``_row`` column stays an attribute).
@@ -178,20 +179,28 @@ def _normalized_arrow(values: pd.Series) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, type=pa.large_string())
 
 
+def plain_digits(array: pa.ChunkedArray, *, empty: bool = True) -> bool:
+    """Whether every cell of a large_string column is at most 15 ASCII digits (missing cells
+    too; empty ones only with ``empty``), read off arrow's buffers without a regex."""
+    for chunk in _chunks(array):
+        offsets, data = _string_buffers(chunk)
+        lengths = offsets[1:] - offsets[:-1]
+        if len(lengths) and lengths.max() > 15:
+            return False
+        if not empty and np.count_nonzero(lengths) != len(chunk) - chunk.null_count:
+            return False  # an empty cell that is not missing, or bytes behind a missing one
+        if len(data) and (data.min() < 48 or data.max() > 57):
+            return False
+    return True
+
+
 def _whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
     """The column as Int64 when every present cell is 1 to 15 plain digits; None otherwise.
 
     Fifteen digits are exact in float64 too, so both paths read the same number.
     """
-    for chunk in _chunks(array):
-        offsets, data = _string_buffers(chunk)
-        lengths = offsets[1:] - offsets[:-1]
-        if len(lengths) and lengths.max() > 15:
-            return None
-        if np.count_nonzero(lengths) != len(chunk) - chunk.null_count:
-            return None  # an empty cell that is not missing, or bytes behind a missing one
-        if len(data) and (data.min() < 48 or data.max() > 57):
-            return None
+    if not plain_digits(array, empty=False):
+        return None
     numbers = pc.cast(array, pa.int64())
     values = np.empty(len(array), dtype=np.int64)
     missing = np.zeros(len(array), dtype=bool)

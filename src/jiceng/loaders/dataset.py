@@ -25,7 +25,7 @@ import pyarrow.csv as pa_csv
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
-from jiceng.graphmodel.validate import ROW, arrow_strings
+from jiceng.graphmodel.validate import ROW, plain_digits
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
@@ -171,24 +171,24 @@ def check_header(names: list[str], display: str) -> None:
         raise InvalidInputError(problems)
 
 
-def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, display: str,
-                 *, empty_as_missing: bool, skipped: int = 0,
+def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndarray,
+                 display: str, *, empty_as_missing: bool, skipped: int = 0,
                  unescape: bool = True) -> pd.DataFrame:
     """The raw table a loader hands on: headings in the schema's words, cells checked.
 
-    ``columns`` hold the cells as strings (missing or "" when empty), in header order;
-    ``rows`` their spreadsheet row numbers. A column without a heading is dropped when every
-    cell is empty and refused otherwise; a row whose every cell is empty is dropped (and
-    counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
-    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes; numeric attributes beyond
-    :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
+    ``columns`` hold the cells as large_string arrow arrays (missing or "" when empty), in
+    header order; ``rows`` their spreadsheet row numbers. A column without a heading is dropped
+    when every cell is empty and refused otherwise; a row whose every cell is empty is dropped
+    (and counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
+    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes; numeric attributes
+    beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
+    The columns stay in arrow until the table is made, each wrapped without a copy.
     """
     check_header(names, display)
     problems: list[Problem] = []
     deferred: list[Problem] = []
-    kept: dict[str, pd.Series] = {}
+    kept: dict[str, pa.ChunkedArray] = {}
     for position, (raw, values) in enumerate(zip(names, columns), start=1):
-        values = values.reset_index(drop=True)
         name = HEADINGS.get(raw.strip(), raw.strip())
         if not name:
             present = _present(values)
@@ -202,79 +202,99 @@ def finish_table(names: list[str], columns: list[pd.Series], rows: np.ndarray, d
         kept[name] = values
     if problems:
         raise InvalidInputError(problems)
-    table = pd.DataFrame(kept) if kept else pd.DataFrame(index=range(len(rows)))
-    filled = np.zeros(len(table), dtype=bool)
+    filled = np.zeros(len(rows), dtype=bool)
     for values in kept.values():
         filled |= _present(values)
-    blank = int(len(table) - filled.sum())
+    blank = int(len(rows) - filled.sum())
     if blank:
-        table = table[filled].reset_index(drop=True)
+        kept = {name: values.filter(filled) for name, values in kept.items()}
         rows = rows[filled]
-    if len(table) > MAX_ROWS:
+    if len(rows) > MAX_ROWS:
         raise InvalidInputError([problem(display, None, None,
-                                         f"有 {len(table):,} 行，超过 {MAX_ROWS:,} 行的上限 "
-                                         f"({len(table):,} rows; the limit is {MAX_ROWS:,})")])
-    for name in list(table.columns):
-        values = table[name]
-        if _longest_bytes(values) > MAX_CELL_CHARS and \
-                (lengths := values.str.len()).max() > MAX_CELL_CHARS:  # characters ≤ bytes
-            long = (lengths > MAX_CELL_CHARS).to_numpy(dtype=bool, na_value=False)
-            problems += [problem(display, int(r), name,
-                                 f"单元格有 {n:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限（Excel 单元格"
-                                 f"的容量）({n:,} characters; a cell holds at most {MAX_CELL_CHARS:,})")
-                         for r, n in zip(rows[long], lengths[long])]
-            continue
-        quoted = values.str.startswith("'").to_numpy(dtype=bool, na_value=False)
-        if unescape and quoted.any():
-            values = values.copy()
-            values[quoted] = values[quoted].map(unescape_formula)
+                                         f"有 {len(rows):,} 行，超过 {MAX_ROWS:,} 行的上限 "
+                                         f"({len(rows):,} rows; the limit is {MAX_ROWS:,})")])
+    table = {}
+    for name, values in kept.items():
+        if _longest_bytes(values) > MAX_CELL_CHARS:  # characters ≤ bytes: counted only then
+            lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+            long = np.flatnonzero(lengths > MAX_CELL_CHARS)
+            problems += [problem(display, int(rows[i]), name,
+                                 f"单元格有 {lengths[i]:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限"
+                                 f"（Excel 单元格的容量）({lengths[i]:,} characters; a cell holds at "
+                                 f"most {MAX_CELL_CHARS:,})") for i in long]
+            if len(long):
+                continue
+        if unescape:
+            values = _unescaped(values)
         if name == "kind":
-            values = _kind_codes(values, edges="source" in table.columns)
+            values = _kind_codes(values, edges="source" in kept)
         if name in NUMERIC_ATTRIBUTES:  # reported with validation's, in one pass
             deferred += _number_problems(values, rows, name, display)
-        values = values.mask(values == "") if empty_as_missing else values.fillna("")
-        table[name] = values
+        if empty_as_missing:
+            empty = pc.equal(pc.binary_length(values), 0)
+            if pc.any(empty).as_py():
+                values = pc.if_else(empty, pa.scalar(None, pa.large_string()), values)
+        else:
+            values = pc.fill_null(values, "")
+        table[name] = pd.Series(_strings(values), copy=False)
     # a row with cells but no id is left to validation, which reports it with every other problem
     if problems:
         raise InvalidInputError(problems)
-    table[ROW] = rows
-    table.attrs["blank_rows"] = blank + skipped
-    table.attrs["deferred"] = deferred
-    return table
+    frame = pd.DataFrame(table, copy=False) if table else pd.DataFrame(index=range(len(rows)))
+    frame[ROW] = rows
+    frame.attrs["blank_rows"] = blank + skipped
+    frame.attrs["deferred"] = deferred
+    return frame
 
 
-def _longest_bytes(values: pd.Series) -> int:
+def _longest_bytes(values: pa.ChunkedArray) -> int:
     """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets."""
-    lengths = pc.binary_length(arrow_strings(values))
-    return int(pc.max(lengths).as_py() or 0)
+    return int(pc.max(pc.binary_length(values)).as_py() or 0)
 
 
-def _present(values: pd.Series) -> np.ndarray:
+def _present(values: pa.ChunkedArray) -> np.ndarray:
     """Which cells hold something but blanks (Unicode white space, as trimming sees it)."""
-    array = arrow_strings(values)
-    filled = pc.and_(pc.greater(pc.binary_length(array), 0), pc.invert(pc.utf8_is_space(array)))
+    filled = pc.and_(pc.greater(pc.binary_length(values), 0), pc.invert(pc.utf8_is_space(values)))
     return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
 
 
-def _kind_codes(values: pd.Series, *, edges: bool) -> pd.Series:
+def text_column(texts: list) -> pa.ChunkedArray:
+    """Python strings (None for missing) as a large_string column."""
+    return pa.chunked_array([pa.array(texts, type=pa.large_string())], type=pa.large_string())
+
+
+def _unescaped(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Cells a spreadsheet-safe writer escaped (a leading apostrophe) read back as written."""
+    quoted = pc.fill_null(pc.starts_with(values, "'"), False)
+    if not pc.any(quoted).as_py():
+        return values
+    texts = values.to_pylist()
+    for at in np.flatnonzero(quoted.to_numpy(zero_copy_only=False)):
+        texts[at] = unescape_formula(texts[at])
+    return text_column(texts)
+
+
+def _kind_codes(values: pa.ChunkedArray, *, edges: bool) -> pa.ChunkedArray:
     """Chinese kind labels replaced by their codes (codes and unknown text left as they are)."""
     codes = EDGE_KINDS if edges else NODE_KINDS
-    other = values.notna() & ~values.isin(list(codes))
-    if not other.any():
+    known = pc.is_in(values, value_set=pa.array(list(codes), type=pa.large_string()))
+    other = pc.and_(pc.is_valid(values), pc.invert(known))
+    if not pc.any(other).as_py():
         return values
-    codes_of = {text: kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
-                for text in values[other].unique()}
-    values = values.copy()
-    values[other] = values[other].map(codes_of)
-    return values
+    texts = pc.unique(values.filter(other))
+    coded = [kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
+             for text in texts.to_pylist()]
+    replaced = pc.take(pa.array(coded, type=pa.large_string()), pc.index_in(values, value_set=texts))
+    return pc.if_else(other, replaced, values)
 
 
-def _number_problems(values: pd.Series, rows: np.ndarray, name: str, display: str) -> list[Problem]:
+def _number_problems(values: pa.ChunkedArray, rows: np.ndarray, name: str, display: str
+                     ) -> list[Problem]:
     """Numbers a numeric attribute cannot hold exactly: whole numbers beyond 2**53-1 (refused,
     never rounded) and ``inf``, ``nan``, ``1e30`` (not numbers a count can be)."""
-    given = values.dropna()
-    if given.str.fullmatch(_NUMBER_TEXT.pattern).all():  # plain digits: nothing to say
+    if plain_digits(values):  # at most 15 plain digits (or empty): nothing to say
         return []
+    given = pd.Series(_strings(values)).dropna()
     text = given.str.strip()
     plain = text.str.fullmatch(_NUMBER_TEXT.pattern)
     suspect = text[~plain & (text != "")]
@@ -391,7 +411,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
     if header is None:
         raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
                                          "文件是空的，没有表头 (file is empty: no header row)")])
-    columns = [pd.Series([r[i] for r in records], dtype="str") for i in range(width)]
+    columns = [text_column([r[i] for r in records]) for i in range(width)]
     return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
                         empty_as_missing=empty_as_missing, skipped=skipped)
 
@@ -452,8 +472,7 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
         return None
     if arrow.num_rows + 1 != _line_count(path):
         return None  # lines that are not rows: let the careful reader number them
-    columns = [pd.Series(_strings(column)) for column in arrow.columns]
-    return finish_table(names, columns, np.arange(2, arrow.num_rows + 2), display,
+    return finish_table(names, arrow.columns, np.arange(2, arrow.num_rows + 2), display,
                         empty_as_missing=empty_as_missing)
 
 

@@ -26,7 +26,14 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
-from jiceng.loaders.dataset import HEADINGS, build_graph, column_letter, finish_table, problem
+from jiceng.loaders.dataset import (
+    HEADINGS,
+    build_graph,
+    column_letter,
+    finish_table,
+    problem,
+    text_column,
+)
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_ROWS, MAX_SHEET_COLUMN
 
 __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
@@ -171,7 +178,7 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
     for number, values in cells.items():
         for column, text in values:
             grid[column - 1, index[number]] = text
-    columns = [pd.Series(grid[i], dtype="str") for i in range(width)]
+    columns = [text_column(grid[i].tolist()) for i in range(width)]
     return finish_table(header, columns, np.array(order, dtype=np.int64), display,
                         empty_as_missing=False, unescape=False)
 
