@@ -203,8 +203,12 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     if problems:
         raise InvalidInputError(problems)
     filled = np.zeros(len(rows), dtype=bool)
-    for values in kept.values():
-        filled |= _present(values)
+    for values in kept.values():  # each column looks only at the rows still blank
+        blank_so_far = np.flatnonzero(~filled)
+        if len(blank_so_far) == len(rows):
+            filled = _present(values)
+        elif len(blank_so_far):
+            filled[blank_so_far] = _present(values.take(blank_so_far))
     blank = int(len(rows) - filled.sum())
     if blank:
         kept = {name: values.filter(filled) for name, values in kept.items()}
@@ -255,7 +259,7 @@ def _longest_bytes(values: pa.ChunkedArray) -> int:
 def _present(values: pa.ChunkedArray) -> np.ndarray:
     """Which cells hold something but blanks (Unicode white space, as trimming sees it)."""
     filled = pc.and_(pc.greater(pc.binary_length(values), 0), pc.invert(pc.utf8_is_space(values)))
-    return pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+    return np.array(pc.fill_null(filled, False), dtype=bool)  # a fresh array the caller may fill
 
 
 def text_column(texts: list) -> pa.ChunkedArray:
