@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
+
 from jiceng.loaders import read_dataset, write_dataset
 from jiceng.queries.diff import diff
 from jiceng.queries.isolation import isolation
@@ -90,3 +92,25 @@ def test_large_diff_json_is_the_library_result(tmp_path, sample, cli):
                 is None, key
         else:
             assert got[key] == value, key
+
+
+def test_changed_attributes_are_named_in_chinese_for_people(tmp_path, cli):
+    """The diff's 修改节点 names each changed attribute by its heading (户数 (households)) on
+    screen, in Markdown and in the workbook; JSON and CSV keep the code."""
+    import openpyxl
+
+    columns = ("id", "kind", "name", "households")
+    old = [row + ("100",) for row in TINY_NODES]
+    new = [row[:2] + (row[2] + "（新）" if row[0] == "C1" else row[2], "120")
+           for row in TINY_NODES]
+    write_dataset_files(tmp_path / "old", old, TINY_EDGES, node_columns=columns)
+    write_dataset_files(tmp_path / "new", new, TINY_EDGES, node_columns=columns)
+    args = ("diff", tmp_path / "old", tmp_path / "new")
+    data = json.loads(cli(*args, "--format", "json").stdout)
+    assert {r["what"] for r in data["nodes_changed"]} == {"households", "name"}
+    assert "户数 (households)" in cli(*args).stdout
+    assert "名称 (name)" in cli(*args, "--format", "markdown").stdout
+    assert cli(*args, "--format", "xlsx", "--output", tmp_path / "d.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "d.xlsx")["修改节点"]
+    shown = {value for row in sheet.iter_rows(values_only=True) for value in row}
+    assert {"户数 (households)", "名称 (name)"} <= shown

@@ -32,9 +32,9 @@ from jiceng.report import (
     Report,
     Section,
     _is_missing,
-    _kind_label,
     _meta_line,
     heading,
+    people_text,
 )
 
 __all__ = ["write_xlsx"]
@@ -76,11 +76,7 @@ def _ledger_value(column: str, value, percent: bool):
     if isinstance(value, (list, tuple, np.ndarray)):
         text = "、".join(str(v) for v in value)
     else:
-        text = str(value)
-        if column in ("kind", "each"):
-            text = "、".join(_kind_label(k) for k in text.split(","))
-        elif column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
-            text = VALUE_LABELS.get(text, text)
+        text = people_text(column, str(value))
     if len(text) > _XLSX_CELL:
         text = text[: _XLSX_CELL - 20] + "…（已截断 truncated）"
     return text
@@ -142,7 +138,7 @@ def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
     except TypeError:  # lists or other unhashable cells
         return pa.array([_cell_body(v, shown) for v in values], pa.large_string())
     distinct = pd.Series(np.asarray(uniques, dtype=object))
-    if (shown in ("kind", "each") or len(distinct) < 1000
+    if (shown in ("kind", "each", "what") or len(distinct) < 1000
             or pd.api.types.infer_dtype(distinct, skipna=False) != "string"):
         bodies = pd.Series([_cell_body(v, shown) for v in distinct], dtype="str")
     else:

@@ -289,12 +289,19 @@ def _person_cell(column: str, value, percent: bool, signed: bool = False) -> str
         return visible("、".join(str(v) for v in value))
     if isinstance(value, (int, float, np.number)):
         return _number(value)
-    text = str(value)
+    return visible(people_text(column, str(value)))
+
+
+def people_text(column: str, text: str) -> str:
+    """A text cell of ``column`` as people read it: kinds by their Chinese labels, status codes
+    by :data:`VALUE_LABELS`, the attribute a diff names (``what``) by its heading."""
     if column in ("kind", "each"):
         return "、".join(_kind_label(k) for k in text.split(","))
     if column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
         return VALUE_LABELS.get(text, text)
-    return visible(text)
+    if column == "what":
+        return heading(text)
+    return text
 
 
 def _is_numeric(series: pd.Series) -> bool:
