@@ -493,6 +493,7 @@ def _read_folder(folder: Path) -> OrgGraph:
                                          empty_as_missing=True)
         except InvalidInputError as error:
             problems += error.problems
+        pa.default_memory_pool().release_unused()  # the parser's freed blocks, back to the system
     if problems:
         raise InvalidInputError(problems)
     return build_graph(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
