@@ -27,8 +27,6 @@ from jiceng.queries._records import join_text, replaced
 from jiceng.report import (
     _XLSX_CELL,
     GRADED_COLUMNS,
-    STATUS_COLUMNS,
-    VALUE_LABELS,
     Report,
     Section,
     _is_missing,
@@ -113,8 +111,6 @@ def _has_thousands(frame: pd.DataFrame) -> bool:
 
 _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
-#: Columns whose status codes the ledger shows by their Chinese labels.
-_RELABELLED = ("before", "after", *STATUS_COLUMNS)
 
 
 def _cell_body(value, shown: str) -> str:
@@ -138,13 +134,10 @@ def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
     except TypeError:  # lists or other unhashable cells
         return pa.array([_cell_body(v, shown) for v in values], pa.large_string())
     distinct = pd.Series(np.asarray(uniques, dtype=object))
-    if (shown in ("kind", "each", "what") or len(distinct) < 1000
-            or pd.api.types.infer_dtype(distinct, skipna=False) != "string"):
+    if len(distinct) < 1000 or pd.api.types.infer_dtype(distinct, skipna=False) != "string":
         bodies = pd.Series([_cell_body(v, shown) for v in distinct], dtype="str")
-    else:
-        raw = distinct.astype("str")
-        if shown in _RELABELLED:  # status codes among other text: their Chinese labels
-            raw = raw.map(VALUE_LABELS).fillna(raw)
+    else:  # the text people read (kind and status labels ...), escaped column-wide
+        raw = pd.Series([people_text(shown, text) for text in distinct], dtype="str")
         text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
                 .str.replace(">", "&gt;", regex=False))
         bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
