@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
+import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -181,7 +182,8 @@ def _ranking_by_definition(rolled, level):
     rows = []
     for key, members in groups.items():
         worst = min(members, key=lambda r: r.coverage)  # the first of the lowest
-        rows.append(dict(zip(keys, key), score=statistics.fmean(r.coverage for r in members),
+        exact = sum((Fraction(r.passing, r.checked) for r in members), Fraction(0)) / len(members)
+        rows.append(dict(zip(keys, key), score=exact,
                          rules=len(members), rules_failing=sum(r.failing > 0 for r in members),
                          worst_rule=worst.rule, worst_coverage=worst.coverage,
                          checked=sum(r.checked for r in members),
@@ -199,12 +201,23 @@ def test_rankings_are_their_definition(seed):
     result = audit(graph)
     for ranking, rolled, level in ((result.ranking, result.by_street, "street"),
                                    (result.district_ranking, result.by_district, "district")):
-        assert ranking.to_dict("records") == _ranking_by_definition(rolled, level)
+        got, expected = ranking.to_dict("records"), _ranking_by_definition(rolled, level)
+        assert [{**r, "score": None} for r in got] == [{**r, "score": None} for r in expected]
+        for mine, theirs in zip(got, expected):  # the float nearest the exact mean, or next to it
+            assert math.isclose(mine["score"], theirs["score"], rel_tol=1e-15, abs_tol=1e-15)
+        scores = {}  # equal means are equal floats
+        for mine, theirs in zip(got, expected):
+            assert scores.setdefault(theirs["score"], mine["score"]) == mine["score"]
 
 
 def test_equal_coverages_give_equal_scores_in_any_order():
-    from jiceng.queries.coverage import _group_mean
+    """Places whose coverages have the same exact mean get the same score, however the floats
+    of their coverages round: 0.1+0.2+0.3 != 0.3+0.2+0.1, and 1/3+1+1 = 2/3+1+2/3."""
+    from jiceng.queries.coverage import _exact_means
 
-    values = np.array([0.1, 0.2, 0.3, 0.3, 0.2, 0.1])  # 0.1+0.2+0.3 != 0.3+0.2+0.1 in floats
-    means = _group_mean(np.array([0, 0, 0, 1, 1, 1]), values, 2)
-    assert means[0] == means[1] == statistics.fmean(values[:3])
+    passing, checked = np.array([1, 2, 3, 3, 2, 1]), np.array([10] * 6)
+    means = _exact_means(np.array([0, 0, 0, 1, 1, 1]), passing, checked, 2)
+    assert means[0] == means[1] == 0.2
+    passing, checked = np.array([1, 5, 7, 2, 1, 2]), np.array([3, 5, 7, 3, 1, 3])
+    means = _exact_means(np.array([0, 0, 0, 1, 1, 1]), passing, checked, 2)
+    assert means[0] == means[1] == 7 / 9

@@ -10,6 +10,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -350,14 +351,32 @@ RANKING_COLUMNS = ["rank", "score", "rules", "rules_failing", "worst_rule", "wor
                    "checked", "failing"]
 
 
-def _group_mean(label: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    """The mean of ``values`` per group, each sum exact (``math.fsum``): the same values give
-    the same mean in any order, so places with equal coverage tie and their ids decide."""
+def _exact_means(label: np.ndarray, passing: np.ndarray, checked: np.ndarray, groups: int
+                 ) -> np.ndarray:
+    """The mean of ``passing / checked`` per group, as the float nearest its exact value: equal
+    means are equal floats, so places with equal coverage tie and their ids decide (§4).
+
+    Coverages are summed as floats (``math.fsum``); a group whose sum may be off by a rounding
+    (a coverage that is not a binary fraction, such as 1/3) and that lands within rounding of
+    another group's mean is summed again in fractions.
+    """
     order = np.argsort(label, kind="stable")
     bounds = np.searchsorted(label[order], np.arange(groups + 1))
-    ordered = values[order].tolist()
-    sums = np.array([math.fsum(ordered[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
-    return sums / np.diff(bounds)
+    sizes = np.diff(bounds)
+    values = (passing / checked)[order].tolist()
+    means = np.array([math.fsum(values[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]) / sizes
+    denominator = checked // np.gcd(passing, checked)
+    rounded = np.bincount(label, weights=(denominator & (denominator - 1)) != 0,
+                          minlength=groups) > 0
+    by_mean = np.argsort(means, kind="stable")
+    close = np.diff(means[by_mean]) <= 1e-12
+    near = np.zeros(groups, dtype=bool)
+    near[by_mean[:-1][close]] = near[by_mean[1:][close]] = True
+    for g in np.flatnonzero(near & rounded):
+        rows = order[bounds[g]:bounds[g + 1]]
+        exact = sum(map(Fraction, passing[rows].tolist(), checked[rows].tolist()), Fraction(0))
+        means[g] = float(exact / int(sizes[g]))
+    return means
 
 
 def _ranking(table: dict[str, np.ndarray], level: str) -> pd.DataFrame:
@@ -395,7 +414,7 @@ def _ranking(table: dict[str, np.ndarray], level: str) -> pd.DataFrame:
     worst = weakest[first_weak][np.searchsorted(codes, place[representative])]
     ranked = {key: table[key][representative] for key in keys}
     ranked.update({
-        "score": _group_mean(label, coverage, groups),
+        "score": _exact_means(label, table["passing"][placed], table["checked"][placed], groups),
         "rules": np.bincount(label, minlength=groups).astype(np.int64),
         "rules_failing": np.bincount(label, weights=failing > 0, minlength=groups).astype(np.int64),
         "worst_rule": table["rule"][worst],
