@@ -317,12 +317,14 @@ def _long_frame(size: int):
 
 
 def _cell_read(cell):
-    """(value, type) of a cell as compared: an empty cell has no type, and a fraction is taken
-    to Excel's 15 significant digits (openpyxl rounds to them, the direct path does not)."""
+    """(value, type, number format) of a cell as compared: an empty cell has no type, a
+    fraction is taken to Excel's 15 significant digits (openpyxl rounds to them, the direct
+    path does not), and a number's format is what shows it (1,234)."""
     value = cell.value
     if isinstance(value, float):
         value = float(f"{value:.15g}")
-    return value, cell.data_type if value is not None else None
+    number_format = cell.number_format if isinstance(value, (int, float)) else None
+    return value, cell.data_type if value is not None else None, number_format
 
 
 @pytest.mark.parametrize("column", ["id", "kind", "name", "before", "after", "count", "weight",
@@ -343,7 +345,10 @@ def test_long_sheets_written_directly_hold_what_openpyxl_writes(tmp_path, monkey
         books[path] = [[_cell_read(c) for c in row] for row in _table(load_workbook(out)["长表"])[2]]
     assert len(books["direct"]) == len(frame)
     assert books["direct"] == books["openpyxl"]
-    assert {t for row in books["direct"] for _, t in row} <= {"s", "n", None}
+    assert {t for row in books["direct"] for _, t, _ in row} <= {"s", "n", None}
+    if column == "count":  # whole numbers of 1,000 or more show separators on both paths
+        assert {f for row in books["direct"] for value, _, f in row[2:]
+                if isinstance(value, int) and value >= 1000} == {"#,##0"}
 
 
 _JSON_TEXT = st.one_of(st.none(), st.text(max_size=12),

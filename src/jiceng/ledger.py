@@ -69,6 +69,8 @@ def _ledger_value(column: str, value, percent: bool):
         value = value.item()
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # a count in a column with gaps: shown as the whole number it is
     if isinstance(value, (int, float)):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -100,30 +102,31 @@ def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -
     return widths
 
 
-_FAST_ROWS = 500  # longer sections with no styled cells are written by _fast_rows
+_FAST_ROWS = 500  # longer sections with no percentages or grades are written by _fast_rows
+_THOUSANDS = "#,##0"  # whole numbers of 1,000 or more: 1,234
 
 
-def _has_thousands(frame: pd.DataFrame) -> bool:
-    """Whether a whole-number column holds numbers the ledger shows with separators (1,234)."""
-    return any(pd.api.types.is_integer_dtype(frame[c]) and (frame[c].abs() >= 1000).any()
-               for c in frame.columns)
+def _thousands(value) -> bool:
+    return isinstance(value, int) and abs(value) >= 1000
 
 
 _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
 
 
-def _cell_body(value, shown: str) -> str:
-    """What follows ``<c r="B7`` for one value: the rest of the cell."""
+def _cell_body(value, shown: str, thousands: int) -> str:
+    """What follows ``<c r="B7`` for one value: the rest of the cell (``thousands``: the
+    workbook's style number of :data:`_THOUSANDS`)."""
     plain = _ledger_value(shown, value, False)
     if plain is None or plain == "":  # as openpyxl writes both: no value
         return _EMPTY_CELL
     if isinstance(plain, str):
         return f"{_TEXT_CELL[0]}{html.escape(escape_xml_text(plain), quote=False)}{_TEXT_CELL[1]}"
-    return f'" t="n"><v>{plain!r}</v></c>'
+    style = f' s="{thousands}"' if _thousands(plain) else ""
+    return f'"{style} t="n"><v>{plain!r}</v></c>'
 
 
-def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
+def _column_bodies(values: pd.Series, shown: str, thousands: int) -> pa.Array:
     """Every row's cell body (:func:`_cell_body`), as arrow strings.
 
     Each distinct value is rendered once; a column of distinct plain texts (ids, names) is
@@ -132,10 +135,10 @@ def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # lists or other unhashable cells
-        return pa.array([_cell_body(v, shown) for v in values], pa.large_string())
+        return pa.array([_cell_body(v, shown, thousands) for v in values], pa.large_string())
     distinct = pd.Series(np.asarray(uniques, dtype=object))
     if len(distinct) < 1000 or pd.api.types.infer_dtype(distinct, skipna=False) != "string":
-        bodies = pd.Series([_cell_body(v, shown) for v in distinct], dtype="str")
+        bodies = pd.Series([_cell_body(v, shown, thousands) for v in distinct], dtype="str")
     else:  # the text people read (kind and status labels ...), escaped column-wide
         raw = pd.Series([people_text(shown, text) for text in distinct], dtype="str")
         text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
@@ -143,14 +146,14 @@ def _column_bodies(values: pd.Series, shown: str) -> pa.Array:
         bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
         # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
         odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
-        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown), distinct)
+        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown, thousands), distinct)
     bodies = pd.concat([bodies, pd.Series([_EMPTY_CELL], dtype="str")], ignore_index=True)
     codes[codes < 0] = len(distinct)  # missing: the empty cell, last
     return arrow_strings(bodies).combine_chunks().take(pa.array(codes))
 
 
 def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],
-               first_row: int) -> memoryview:
+               first_row: int, thousands: int) -> memoryview:
     """The data rows of a long plain sheet as SpreadsheetML (UTF-8), written directly: the
     same cells openpyxl writes (numbers, inline strings — text, never formulas), joined by
     arrow in one pass over all columns.
@@ -160,7 +163,8 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
     parts = ['<row r="', refs, '"><c r="A', refs, '" t="n"><v>', numbers, "</v></c>"]
     for j, column in enumerate(columns[1:], start=1):
         parts += [f'<c r="{get_column_letter(j + 1)}', refs,
-                  _column_bodies(frame.iloc[:, j - 1], "" if column in keep_codes else column)]
+                  _column_bodies(frame.iloc[:, j - 1], "" if column in keep_codes else column,
+                                 thousands)]
     return join_text(parts + ["</row>"], len(frame))
 
 
@@ -168,7 +172,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
                         ) -> memoryview | None:
     sheet = workbook.create_sheet(name)
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
-    frame = section.frame.reset_index(drop=True)
+    frame = section.people_rows().reset_index(drop=True)
     columns = ["seq"] + [str(c) for c in frame.columns]
     width = len(columns)
     percent = section.percent_columns()
@@ -198,8 +202,11 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
     graded = {c for c in columns if c in GRADED_COLUMNS}
     formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
     fast = None
-    if len(frame) > _FAST_ROWS and not percent and not graded and not _has_thousands(frame):
-        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1)
+    if len(frame) > _FAST_ROWS and not percent and not graded:
+        separated = WriteOnlyCell(sheet)
+        separated.number_format = _THOUSANDS
+        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1,
+                          separated.style_id)
         frame = frame.iloc[:0]
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         row: list = [i + 1]
@@ -224,14 +231,14 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
                     cell.fill = _LOW_FILL
                     cell.font = _LOW_FONT
                 row.append(cell)
-            elif isinstance(value, int) and abs(value) >= 1000:
+            elif _thousands(value):
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "#,##0"
+                cell.number_format = _THOUSANDS
                 row.append(cell)
             else:
                 row.append(value)
         sheet.append(row)
-    last_row = header_row + len(section.frame)
+    last_row = header_row + len(section.people_rows())
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
