@@ -112,6 +112,10 @@ def _empty(nodes, edges, i, value):
         edges[i % len(edges)][i % 3] = value
 
 
+def _name(nodes, edges, i, value):
+    nodes[i % len(nodes)][2] = value
+
+
 def _rename(nodes, edges, i, value):
     """Rename one node everywhere (a long id, full-width forms, spaces around it)."""
     old = nodes[i % len(nodes)][0]
@@ -134,6 +138,7 @@ CORRUPTIONS = {
     "bad number": (_number, ["-3", "2.5", "many", "1e30", "inf", "-0.5", " 12 ", "１２", "007", "1.0"]),
     "station type": (_station_type, [None]),
     "empty cell": (_empty, ["", "   ", "\u3000"]),
+    "name text": (_name, ["（南校区）", "\u3000①号楼 ", "Ｇ８", "ｶﾀｶﾅ", "e\u0301"]),
     "rename": (_rename, [*LONG_IDS, " G7 ", "Ｇ８", "C1"]),
 }
 
@@ -157,10 +162,14 @@ def write(folder: Path, nodes, edges) -> Path:
 
 
 # ------------------------------------------------------------------ the reference
-def _clean(value):
+#: what is matched or read, where full-width "００７" means 007; names keep "（南校区）"
+NFKC_COLUMNS = {"id", "kind", "source", "target", "households", "members", "type"}
+
+
+def _clean(column, value):
     if value is None:
         return None
-    value = unicodedata.normalize("NFKC", value).strip()
+    value = (unicodedata.normalize("NFKC", value) if column in NFKC_COLUMNS else value).strip()
     return value or None
 
 
@@ -197,8 +206,8 @@ def _reaches(adjacent: dict, start: str, goal: str) -> bool:
 
 def reference(nodes_file: str, edges_file: str, raw_nodes, raw_edges):
     """Problems as {(file, row, column, English message)}, and the accepted tables (or None)."""
-    nodes = [dict(zip(NODE_COLUMNS, map(_clean, r))) for r in raw_nodes]
-    edges = [dict(zip(EDGE_COLUMNS, map(_clean, r))) for r in raw_edges]
+    nodes = [dict(zip(NODE_COLUMNS, map(_clean, NODE_COLUMNS, r))) for r in raw_nodes]
+    edges = [dict(zip(EDGE_COLUMNS, map(_clean, EDGE_COLUMNS, r))) for r in raw_edges]
     problems = set()
 
     def add(file, row, column, message):
@@ -307,10 +316,10 @@ PATHS = {
     "usual": {},
     "no packed ids": {"_packed_codes": lambda ids, references: None},
     "hash collision": {"_hash_words": _colliding_hash(validate._hash_words)},
-    "no arrow normalization": {"_normalized_chunk": lambda chunk: None},
+    "no arrow normalization": {"_normalized_chunk": lambda chunk, nfkc: None},
     "no digit-only numbers": {"_whole_numbers": lambda array: None},
     "every slow part": {"_packed_codes": lambda ids, references: None,
-                        "_normalized_chunk": lambda chunk: None,
+                        "_normalized_chunk": lambda chunk, nfkc: None,
                         "_whole_numbers": lambda array: None},
 }
 

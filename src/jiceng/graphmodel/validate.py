@@ -3,8 +3,8 @@
 The raw tables are what a loader read: every cell a string or missing, plus (optionally) a
 ``_row`` column with the row number as a spreadsheet shows it.
 
-:func:`check_tables` normalizes every column once (NFKC, trim, empty -> missing; in arrow
-for plain text), reads numeric attributes once, codes kinds and node ids once, then runs
+:func:`check_tables` normalizes every column once (trim, empty -> missing, and NFKC for the
+columns that are matched or read: :func:`nfkc_columns`; in arrow for plain text), reads numeric attributes once, codes kinds and node ids once, then runs
 every :class:`Check` of :func:`checks`. A check's ``find`` is a vectorized boolean mask over
 one table's rows, and its ``say`` writes the messages of the masked rows only; valid data
 never reaches a message, and invalid data gets every problem in one pass. The parts with a
@@ -33,7 +33,7 @@ from jiceng.graphmodel.schema import (
     REQUIRED_NODE_COLUMNS,
 )
 
-__all__ = ["normalize_text", "check_tables", "checks", "Check", "CheckedTables", "ROW",
+__all__ = ["normalize_text", "nfkc_columns", "check_tables", "checks", "Check", "CheckedTables", "ROW",
            "arrow_strings", "plain_digits"]
 
 #: Name of the column that carries each row's spreadsheet row number (a NUL in it: no heading
@@ -41,15 +41,28 @@ __all__ = ["normalize_text", "check_tables", "checks", "Check", "CheckedTables",
 ROW = "\x00row"
 
 
+def nfkc_columns() -> set[str]:
+    """The columns whose text is NFKC-normalized: what is matched or read as a number (ids,
+    kinds, numeric and enumerated attributes), where Excel's full-width ``"００７"`` means the
+    id ``007``. Names and other attributes keep their characters: ``（南校区）`` stays."""
+    return {*REQUIRED_NODE_COLUMNS, *REQUIRED_EDGE_COLUMNS, *NUMERIC_ATTRIBUTES,
+            *(attribute for kind in NODE_KINDS.values() for attribute in kind.enums)} - {"name"}
+
+
 def normalize_text(table: pd.DataFrame) -> pd.DataFrame:
-    """NFKC-normalize and trim every text cell; empty cells become missing.
+    """Trim every text cell, NFKC-normalize those of :func:`nfkc_columns`; empty cells
+    become missing.
 
-    Full-width digits, letters and spaces that Excel on Chinese systems produces
-    become their plain forms, so ``"００７　"`` reads as ``"007"``.
+    Full-width digits, letters and spaces that Excel on Chinese systems produces become
+    their plain forms in ids, kinds and numbers, so ``"００７　"`` reads as ``"007"``.
 
-    >>> normalize_text(pd.DataFrame({"id": ["００７　", " ", "a"]}))["id"].tolist()
-    ['007', nan, 'a']
+    >>> normalize_text(pd.DataFrame({"id": ["００７　", " ", "a"], "name": ["（南）", "", "b "]}))
+        id name
+    0  007  （南）
+    1  NaN  NaN
+    2    a    b
     """
+    keys = nfkc_columns()
     out = {}
     for column in table.columns:
         values = table[column]
@@ -57,8 +70,8 @@ def normalize_text(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = values
             continue
         values = values.astype("str")
-        wide = _may_change_under_nfkc(values)
-        if wide.any():
+        wide = _may_change_under_nfkc(values) if column in keys else None
+        if wide is not None and wide.any():
             values = values.copy()
             values[wide] = values[wide].str.normalize("NFKC")
         values = values.str.strip()
@@ -144,14 +157,16 @@ def _needs_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
     return bool(_TRIMMED[first].any() or _TRIMMED[last].any())
 
 
-def _normalized_chunk(chunk: pa.Array) -> pa.Array | None:
-    """Trim and empty -> null for one chunk; None when NFKC might change a cell."""
+def _normalized_chunk(chunk: pa.Array, nfkc: bool) -> pa.Array | None:
+    """Trim and empty -> null for one chunk; None when it is to be NFKC-normalized and NFKC
+    might change a cell."""
     if chunk.null_count == len(chunk):
         return chunk
     offsets, data = _string_buffers(chunk)
-    if _has_nfkc_suspects(data):
+    other = _has_nfkc_suspects(data)  # a character besides ASCII and common ideographs
+    if other and nfkc:
         return None
-    if _needs_trim(offsets, data):
+    if other or _needs_trim(offsets, data):  # other: it may be a space _needs_trim can't see
         chunk = pc.utf8_trim_whitespace(chunk)
         offsets, data = _string_buffers(chunk)
     if np.count_nonzero(offsets[1:] != offsets[:-1]) != len(chunk) - chunk.null_count:
@@ -160,21 +175,23 @@ def _normalized_chunk(chunk: pa.Array) -> pa.Array | None:
     return chunk
 
 
-def _normalized_arrow(values: pd.Series) -> pa.ChunkedArray:
-    """What :func:`normalize_text` does to a column, in arrow: NFKC, trim, empty -> null.
+def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
+    """What :func:`normalize_text` does to a column, in arrow: trim, empty -> null, NFKC.
 
     Text of ASCII and common CJK ideographs only (all of a generated or typical dataset)
     is unchanged by NFKC and only needs trimming where a cell starts or ends with a space;
-    a column with any other character goes through :func:`normalize_text` itself.
+    a column of :func:`nfkc_columns` with any other character goes through
+    :func:`normalize_text` itself.
     """
+    nfkc = column in nfkc_columns()
     if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
         values = values.astype("str")
     array = arrow_strings(values)
     chunks = []
     for chunk in _chunks(array):
-        done = _normalized_chunk(chunk)
+        done = _normalized_chunk(chunk, nfkc)
         if done is None:
-            return arrow_strings(normalize_text(pd.DataFrame({"v": values}))["v"])
+            return arrow_strings(normalize_text(pd.DataFrame({column: values}))[column])
         chunks.append(done)
     return pa.chunked_array(chunks, type=pa.large_string())
 
@@ -721,7 +738,7 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
     text: dict[str, dict[str, pa.ChunkedArray]] = {}
     numbers: dict[str, dict[str, _Numbers]] = {}
     for table, frame in (("nodes", nodes), ("edges", edges)):
-        text[table] = {c: _normalized_arrow(frame[c]) for c in frame.columns if c != ROW}
+        text[table] = {c: _normalized_arrow(frame[c], c) for c in frame.columns if c != ROW}
         numbers[table] = {c: _read_numbers(a) for c, a in text[table].items()
                           if c in NUMERIC_ATTRIBUTES}
     ids, references = text["nodes"]["id"], [text["edges"]["source"], text["edges"]["target"]]
