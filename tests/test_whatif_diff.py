@@ -114,3 +114,70 @@ def test_changed_attributes_are_named_in_chinese_for_people(tmp_path, cli):
     sheet = openpyxl.load_workbook(tmp_path / "d.xlsx")["修改节点"]
     shown = {value for row in sheet.iter_rows(values_only=True) for value in row}
     assert {"户数 (households)", "名称 (name)"} <= shown
+
+
+def test_people_see_names_labels_and_numbers_in_the_diff(tmp_path, cli):
+    """Every id a person sees in the diff has its name beside it (a changed node, both ends of
+    an edge, the street of a pass/fail change, the rule), a changed kind reads as its Chinese
+    labels and a changed number stays a number; JSON and CSV keep the codes."""
+    import openpyxl
+
+    from jiceng.graphmodel.schema import NODE_KINDS
+
+    columns = ("id", "kind", "name", "households")
+    old = [row + ("100",) for row in TINY_NODES] + [("X1", "unit", "新单位", "")]
+    new = [row + ("1200" if row[0] == "C1" else "100",) for row in TINY_NODES] + [
+        ("X1", "property_company", "新单位", "")]
+    write_dataset_files(tmp_path / "old", old, TINY_EDGES, node_columns=columns)
+    write_dataset_files(tmp_path / "new", new, [e for e in TINY_EDGES if e[2] != "pairs_with"],
+                        node_columns=columns)
+    args = ("diff", tmp_path / "old", tmp_path / "new")
+    data = json.loads(cli(*args, "--format", "json").stdout)
+    assert data["nodes_changed"] == [
+        {"id": "C1", "name": "市南路社区党委", "what": "households", "before": 100, "after": 1200},
+        {"id": "X1", "name": "新单位", "what": "kind", "before": "unit",
+         "after": "property_company"}]
+    assert data["edges_removed"] == [
+        {"source": "UP1", "source_name": "贵阳市第一中学党委", "target": "C1",
+         "target_name": "市南路社区党委", "kind": "pairs_with", "count": 1}]
+    status = {(r["rule"], r["id"]): r for r in data["status"]}
+    assert status["community-pairing", "C1"]["street_name"] == "油榨街道党工委"
+    assert "property_company" in cli(*args, "--format", "csv", "--section", "nodes_changed").stdout
+
+    unit, company = NODE_KINDS["unit"].zh, NODE_KINDS["property_company"].zh
+    table = cli(*args).stdout
+    assert unit in table and company in table and "1,200" in table
+    assert "贵阳市第一中学党委" in table and "社区党组织有结对共建单位" in table
+    assert cli(*args, "--format", "xlsx", "--output", tmp_path / "d.xlsx").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    rows = {row[1].value: row for row in book["修改节点"].iter_rows() if row[1].value in ("C1", "X1")}
+    assert [c.value for c in rows["X1"][2:]] == ["新单位", "类型 (kind)", unit, company]
+    households = rows["C1"][5]
+    assert households.value == 1200 and households.number_format == "#,##0"
+
+
+def test_a_renamed_street_is_one_street_in_the_diff(tmp_path):
+    """Coverage moved by street pairs the snapshots by street id: a street renamed between
+    them is one row with its new name and its change, not two half rows."""
+    nodes = TINY_NODES + [("C2", "community_party", "新社区")]
+    renamed = [(i, k, "油榨街道党工委（更名）" if i == "S1" else n) for i, k, n in nodes]
+    edges = TINY_EDGES + [("S1", "C2", "leads")]
+    old = read_dataset(write_dataset_files(tmp_path / "old", nodes, edges))
+    new = read_dataset(write_dataset_files(tmp_path / "new", renamed,
+                                           edges + [("UP1", "C2", "pairs_with")]))
+    moved = diff(old, new).by_street
+    pairing = moved[moved["rule"] == "community-pairing"]
+    assert pairing[["street", "street_name", "before", "after", "delta"]].values.tolist() == [
+        ["S1", "油榨街道党工委（更名）", 0.5, 1.0, 0.5]]
+
+
+def test_whatif_takes_edges_as_people_type_them(tmp_path, cli):
+    """--remove-edge takes names and full-width ids for its ends and the Chinese label for its
+    kind, and the title names what was removed by name, with the id and kind beside it."""
+    folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)
+    typed = cli("whatif", folder, "--remove-edge", "ＵＰ１", "市南路社区党委", "结对共建")
+    assert typed.exit_code == 0, typed.stderr
+    plain = cli("whatif", folder, "--remove-edge", "UP1", "C1", "pairs_with", "--format", "json")
+    assert json.loads(plain.stdout)["newly_isolated"] == ["C1"]
+    assert "贵阳市第一中学党委 UP1 → 市南路社区党委 C1（结对共建 pairs_with）" in typed.stdout
+    assert "市南路社区党委" in typed.stdout.split("\n", 3)[-1]  # the community lost, by name

@@ -190,6 +190,11 @@ class Section:
     cap: int | None = None
     html: bool = True  # shown in the HTML briefing
     keep_codes: tuple[str, ...] = ()  # columns shown as codes even to people (a label is beside)
+    people: pd.DataFrame | None = None  # the rows as people read them, where a cell's label
+    # depends on its row (a diff's kind change); table, Markdown, HTML and xlsx show these
+
+    def people_rows(self) -> pd.DataFrame:
+        return self.frame if self.people is None else self.people
 
     def percent_columns(self) -> set[str]:
         if self.percent is not None:
@@ -312,7 +317,7 @@ def _people_frame(section: Section, columns: list[str] | None = None,
                   cap: int | None = None) -> tuple[pd.DataFrame, list[bool], int]:
     """The section as strings for people: bilingual headings, which columns are numbers,
     and how many rows were left out by ``cap``."""
-    frame = section.frame if columns is None else section.frame[columns]
+    frame = section.people_rows() if columns is None else section.people_rows()[columns]
     left_off = 0
     if cap is not None and len(frame) > cap:
         left_off = len(frame) - cap
@@ -403,7 +408,7 @@ def _html_table(section: Section, threshold: float) -> str:
     frame, numeric, left_off = _people_frame(section, cap=section.cap or 50)
     if frame.empty:
         return "<p>（无 none）</p>"
-    raw = section.frame.head(len(frame))
+    raw = section.people_rows().head(len(frame))
     graded = [str(c) in GRADED_COLUMNS and _is_numeric(raw[c]) for c in raw.columns]
     parts = ["<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
              + "</tr></thead><tbody>"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import numpy as np
 import pandas as pd
 
 from jiceng.cli.options import (
@@ -18,6 +19,7 @@ from jiceng.cli.options import (
     shown,
     source_argument,
 )
+from jiceng.graphmodel.schema import kind_code
 from jiceng.loaders.neo4j import as_graph, places_of
 from jiceng.queries._args import MAX_HOPS
 from jiceng.queries.diff import diff as run_diff
@@ -26,7 +28,7 @@ from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
-from jiceng.report import Report, Section
+from jiceng.report import Report, Section, people_text
 
 _hops_option = click.option(
     "--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
@@ -143,8 +145,9 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
                    "a unit Party organization, by id or name; repeatable）。")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
               metavar="SOURCE TARGET KIND",
-              help="移除这条关系（所有平行副本），可重复（remove this edge, every parallel copy; "
-                   "repeatable）。")
+              help="移除这条关系（所有平行副本），两端为编号或名称，类型为代码或中文名，可重复"
+                   "（remove this edge, every parallel copy: ends by id or name, the kind by code "
+                   "or Chinese label; repeatable）。")
 @_hops_option
 @neo4j_option
 @output_options
@@ -169,8 +172,10 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
     source = load_source(dataset, neo4j_uri)
     with progress("comparing before and after"):
         graph = as_graph(source)  # names are resolved, and what-if counted, on the whole graph
-        result = run_whatif(graph, remove=[resolve_node(graph, r) for r in remove],
-                            remove_edges=list(remove_edges), hops=hops)
+        nodes = [resolve_node(graph, r) for r in remove]
+        edges = [(resolve_node(graph, s), resolve_node(graph, t), kind_code(k, edges=True) or k)
+                 for s, t, k in remove_edges]
+        result = run_whatif(graph, remove=nodes, remove_edges=edges, hops=hops)
     lost = pd.DataFrame({"community": result.newly_isolated + result.newly_fragile
                          + result.new_deserts,
                          "status": ["isolated"] * len(result.newly_isolated)
@@ -180,7 +185,10 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
     rules = result.rules[result.rules["new_gaps"] > 0].copy()
     rules.insert(4, "change", [f"{b:.1%} → {a:.1%}" for b, a in zip(rules["before"], rules["after"])])
     report = Report(
-        title="假设分析 What if: " + "、".join(result.removed),
+        title="假设分析 What if: " + "、".join(
+            [_named(graph, n) for n in nodes]
+            + [f"{_named(graph, s)} → {_named(graph, t)}（{people_text('kind', k)} {k}）"
+               for s, t, k in edges]),
         dataset=source.name,
         notes=[f"新增孤立社区 newly isolated: {len(result.newly_isolated)} · 新增脆弱社区 newly "
                f"fragile: {len(result.newly_fragile)} · 新增资源荒漠 new deserts: "
@@ -229,7 +237,13 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
     """The diff, summary first: rules and streets, then pass/fail changes, then the long lists
     (capped in people's formats; complete in JSON, CSV and xlsx)."""
     change = ("before", "after", "delta")
-    streets = result.by_street.assign(_size=result.by_street["delta"].abs().fillna(1.0)).sort_values(
+    titles = dict(zip(result.coverage["rule"], result.coverage["title_zh"]))
+
+    def titled(frame: pd.DataFrame) -> pd.DataFrame:  # the rule's title beside its id
+        return frame.assign(title_zh=frame["rule"].map(titles))[
+            ["rule", "title_zh", *frame.columns.drop("rule")]]
+
+    streets = titled(result.by_street).assign(_size=result.by_street["delta"].abs().fillna(1.0)).sort_values(
         ["_size", "rule", "street"], ascending=[False, True, True], kind="stable").drop(
         columns="_size").reset_index(drop=True)
     n_changed = result.nodes_changed["id"].nunique() if len(result.nodes_changed) else 0
@@ -245,16 +259,35 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
                     percent=change, sheet="规则变化"),
             Section("by_street", "街道覆盖率变化（变化最大在前）Coverage moved by street", streets,
                     percent=change, cap=cap, sheet="街道变化"),
-            Section("status", "达标状态变化 Pass/fail changes", result.status, cap=cap,
+            Section("status", "达标状态变化 Pass/fail changes", titled(result.status), cap=cap,
                     sheet="状态变化"),
             Section("nodes_added", "新增节点 Nodes added", result.nodes_added, cap=cap),
             Section("nodes_removed", "删除节点 Nodes removed", result.nodes_removed, cap=cap),
-            Section("nodes_changed", "修改节点 Nodes changed", result.nodes_changed, cap=cap),
+            Section("nodes_changed", "修改节点 Nodes changed", result.nodes_changed, cap=cap,
+                    people=_kinds_labelled(result.nodes_changed)),
             Section("edges_added", "新增关系 Edges added", result.edges_added, cap=cap),
             Section("edges_removed", "删除关系 Edges removed", result.edges_removed, cap=cap),
         ],
         data=lambda: result.to_json(frames=True),
     )
+
+
+def _kinds_labelled(changed: pd.DataFrame) -> pd.DataFrame:
+    """A diff's changed attributes with a changed kind's codes by their Chinese labels."""
+    kinds = (changed["what"] == "kind").to_numpy(dtype=bool)
+    if not kinds.any():
+        return changed
+    out = changed.copy()
+    for column in ("before", "after"):
+        values = np.array(out[column], dtype=object)
+        values[kinds] = [people_text("kind", str(v)) for v in values[kinds]]
+        out[column] = values
+    return out
+
+
+def _named(graph, node_id: str) -> str:
+    """A node as people read it: its name, then its id."""
+    return f"{_names(graph, [node_id])[0]} {node_id}"
 
 
 def _names(graph, ids) -> list:

@@ -163,7 +163,9 @@ class OrgGraph:
 
     def codes(self, node_ids: Iterable[str]) -> np.ndarray:
         """Integer codes of many ids (-1 where unknown)."""
-        return self._index.get_indexer(list(node_ids))
+        if not isinstance(node_ids, (pd.Series, pd.Index, np.ndarray)):
+            node_ids = list(node_ids)  # a column is looked up whole, not value by value
+        return self._index.get_indexer(node_ids)
 
     @cached_property
     def _node_categories(self) -> pd.Index:

@@ -27,18 +27,19 @@ class DiffResult:
     nodes_added, nodes_removed : DataFrame
         ``id, kind, name``.
     nodes_changed : DataFrame
-        ``id, what, before, after`` for nodes present in both whose kind, name or an
-        attribute changed.
+        ``id, name, what, before, after`` for nodes present in both whose kind, name or an
+        attribute changed: ``name`` as in ``new``; numbers stay numbers, text stays text.
     edges_added, edges_removed : DataFrame
-        ``source, target, kind, count`` (edges are a multiset: parallel edges count).
+        ``source, source_name, target, target_name, kind, count`` (edges are a multiset:
+        parallel edges count; names as in the snapshot that holds the edge).
     coverage : DataFrame
         Per rule: ``rule, title_zh, before, after, delta`` (coverage fractions).
     by_street : DataFrame
         Per rule and street whose coverage moved: ``rule, street, street_name, before,
         after, delta``.
     status : DataFrame
-        Nodes whose result under a rule changed: ``rule, id, name, street, before, after``
-        with ``pass``/``fail``/``absent``.
+        Nodes whose result under a rule changed: ``rule, id, name, street, street_name,
+        before, after`` with ``pass``/``fail``/``absent``.
     """
 
     nodes_added: pd.DataFrame
@@ -78,23 +79,42 @@ def _edge_multiset(graph: OrgGraph) -> pd.DataFrame:
 
 
 def _changed_nodes(old_nodes: pd.DataFrame, new_nodes: pd.DataFrame) -> pd.DataFrame:
-    common = old_nodes.merge(new_nodes, on="id", suffixes=("_old", "_new"))
+    def suffixed(nodes: pd.DataFrame, suffix: str) -> pd.DataFrame:
+        return nodes.rename(columns={c: f"{c}{suffix}" for c in nodes.columns if c != "id"})
+
+    common = suffixed(old_nodes, "_old").merge(suffixed(new_nodes, "_new"), on="id")
     columns = sorted((set(old_nodes.columns) | set(new_nodes.columns)) - {"id"})
+    missing = pd.Series(pd.NA, index=common.index)
     parts = []
     for column in columns:
-        before = common[f"{column}_old"] if f"{column}_old" in common else pd.Series(pd.NA, index=common.index)
-        after = common[f"{column}_new"] if f"{column}_new" in common else pd.Series(pd.NA, index=common.index)
-        b, a = before.astype("str"), after.astype("str")
-        moved = (~((b == a).fillna(False) | (b.isna() & a.isna()))).to_numpy(dtype=bool)
-        if moved.any():
+        before = common.get(f"{column}_old", missing)
+        after = common.get(f"{column}_new", missing)
+        b, a = before.astype("str"), after.astype("str")  # 120 and "120" are no change
+        moved = np.flatnonzero(~((b == a).fillna(False) | (b.isna() & a.isna())))
+        if len(moved):
             parts.append(pd.DataFrame({
-                "id": common["id"].to_numpy(dtype=object)[moved], "what": column,
-                "before": b.to_numpy(dtype=object, na_value=None)[moved],
-                "after": a.to_numpy(dtype=object, na_value=None)[moved]}))
+                "id": _values(common["id"], moved), "name": _values(common["name_new"], moved),
+                "what": column, "before": _values(before, moved),
+                "after": _values(after, moved)}))
     if not parts:
-        return pd.DataFrame(columns=["id", "what", "before", "after"])
+        return pd.DataFrame(columns=["id", "name", "what", "before", "after"])
     return pd.concat(parts, ignore_index=True).sort_values(
         ["id", "what"], kind="stable").reset_index(drop=True)
+
+
+def _values(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The values of ``rows`` as Python objects (None where missing)."""
+    return column.iloc[rows].to_numpy(dtype=object, na_value=None)
+
+
+def _named(edges: pd.DataFrame, graph: OrgGraph) -> pd.DataFrame:
+    """``edges`` with the names of their endpoints in ``graph`` beside the ids."""
+    names = graph.nodes["name"].array
+    out = edges.reset_index(drop=True)
+    for column in ("target", "source"):
+        out.insert(list(out.columns).index(column) + 1, f"{column}_name",
+                   names.take(graph.codes(out[column])))
+    return out
 
 
 def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> DiffResult:
@@ -137,19 +157,22 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     coverage = coverage.iloc[np.argsort(coverage["rule"].map(first).to_numpy(), kind="stable")
                              ].reset_index(drop=True)
 
-    street_keys = ["rule", "street", "street_name"]
-    streets = before.by_street[street_keys + ["coverage"]].merge(
-        after.by_street[street_keys + ["coverage"]], on=street_keys, how="outer",
-        suffixes=("_before", "_after")).rename(
-        columns={"coverage_before": "before", "coverage_after": "after"})
-    streets["delta"] = streets["after"] - streets["before"]
+    street_keys = ["rule", "street"]  # a street renamed between the snapshots is one street
+    streets = before.by_street[street_keys + ["street_name", "coverage"]].merge(
+        after.by_street[street_keys + ["street_name", "coverage"]], on=street_keys, how="outer",
+        suffixes=("_before", "_after"))
+    streets = pd.DataFrame({
+        "rule": streets["rule"], "street": streets["street"],
+        "street_name": streets["street_name_after"].fillna(streets["street_name_before"]),
+        "before": streets["coverage_before"], "after": streets["coverage_after"],
+        "delta": streets["coverage_after"] - streets["coverage_before"]})
     moved = ~np.isclose(streets["before"].fillna(-1), streets["after"].fillna(-1))
     streets = streets[moved].reset_index(drop=True)
 
     status = _status_changes(before, after, old_ids, new_ids)
     return DiffResult(nodes_added.reset_index(drop=True), nodes_removed.reset_index(drop=True),
-                      changed, edges_added.reset_index(drop=True),
-                      edges_removed.reset_index(drop=True), coverage, streets, status)
+                      changed, _named(edges_added, new), _named(edges_removed, old), coverage,
+                      streets, status)
 
 
 def _status_changes(before, after, old_ids: pd.Index, new_ids: pd.Index) -> pd.DataFrame:
@@ -158,8 +181,8 @@ def _status_changes(before, after, old_ids: pd.Index, new_ids: pd.Index) -> pd.D
     A gap that closed because its node was removed says ``absent`` rather than ``pass``.
     """
     keys = ["rule", "id"]
-    b = before.gaps[keys + ["name", "street"]]
-    a = after.gaps[keys + ["name", "street"]]
+    shown = ["name", "street", "street_name"]
+    b, a = before.gaps[keys + shown], after.gaps[keys + shown]
     both = b.merge(a, on=keys, how="outer", indicator=True, suffixes=("_b", "_a"))
     both = both[both["_merge"] != "both"]
     closed = (both["_merge"] == "left_only").to_numpy()
@@ -167,8 +190,7 @@ def _status_changes(before, after, old_ids: pd.Index, new_ids: pd.Index) -> pd.D
     was, is_ = ids.isin(old_ids), ids.isin(new_ids)
     return pd.DataFrame({
         "rule": both["rule"], "id": both["id"],
-        "name": both["name_a"].fillna(both["name_b"]),
-        "street": both["street_a"].fillna(both["street_b"]),
+        **{column: both[f"{column}_a"].fillna(both[f"{column}_b"]) for column in shown},
         "before": np.where(closed, "fail", np.where(was, "pass", "absent")),
         "after": np.where(closed, np.where(is_, "pass", "absent"), "fail"),
     }).sort_values(keys, kind="stable").reset_index(drop=True)

@@ -8,6 +8,7 @@ exactly one node, or raises an error that lists the candidates ("did you mean").
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -93,8 +94,9 @@ def _describe(graph: OrgGraph, codes: np.ndarray) -> pd.DataFrame:
 
 
 def resolve_node(graph: OrgGraph, text: str, kinds: Sequence[str] | None = None) -> str:
-    """The id of the one node of ``kinds`` that ``text`` names: its id, its full name, or a part
-    of its name (or id) that no other node of those kinds shares.
+    """The id of the one node of ``kinds`` that ``text`` names: its id (full-width forms too, as
+    the loaders read ids), its full name, or a part of its name (or id) that no other node of
+    those kinds shares.
 
     Raises :class:`AmbiguousNodeError` listing the candidates when several match, and
     :class:`UnknownNodeError` with the closest names ("did you mean") when none does.
@@ -106,11 +108,12 @@ def resolve_node(graph: OrgGraph, text: str, kinds: Sequence[str] | None = None)
     """
     text = str(text).strip()
     mask = _kind_mask(graph, kinds)
-    try:
-        if mask[graph.code(text)]:
-            return text
-    except UnknownNodeError:
-        pass
+    for typed in dict.fromkeys((text, unicodedata.normalize("NFKC", text))):  # ids are read so
+        try:
+            if mask[graph.code(typed)]:
+                return typed
+        except UnknownNodeError:
+            pass
     codes = np.flatnonzero(mask)
     names = pd.Series(graph.node_values("name", codes), dtype=object).astype(str)
     exact = codes[(names == text).to_numpy(dtype=bool)]
