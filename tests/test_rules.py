@@ -69,7 +69,11 @@ BAD = {
     "unknown edge kind": ({"count": {"edge": "pairs"}},
                           "rule 'r', field 'count.edge': unknown or missing edge kind 'pairs'"),
     "unknown node kind": ({"each": "gird"}, "rule 'r', field 'each': unknown node kind 'gird'"),
-    "negative min": ({"min": -1}, "rule 'r', field 'min': must be a whole number ≥ 0, not -1"),
+    "negative min": ({"min": -1},
+                     "rule 'r', field 'min': must be a whole number from 0 to 1,000,000, not -1"),
+    "min past int64": ({"min": 2**64},
+                       "rule 'r', field 'min': must be a whole number from 0 to 1,000,000, not "
+                       "18446744073709551616"),
     "bad direction": ({"count": {"edge": "covers", "direction": "up"}},
                       "rule 'r', field 'count.direction': must be 'in' or 'out'"),
     "unknown field": ({"colour": "red"}, "rule 'r', field 'colour': unknown field"),

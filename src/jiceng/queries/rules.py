@@ -58,6 +58,7 @@ class Rule:
         return f"{self.title_zh} ({self.title_en})"
 
 
+MAX_MIN = 1_000_000  # a rule's min: more edges of one kind than any node has, within int64
 _RULE_FIELDS = {"id", "title_zh", "title_en", "article", "each", "where", "count", "min"}
 _COUNT_FIELDS = {"edge", "direction", "other", "other_attrs"}
 
@@ -129,9 +130,9 @@ def _rule(entry, position: int, file: str | None) -> Rule:
         if name in entry and not isinstance(entry[name], str):
             raise RuleError("must be text", rule=rule_id, field=name, file=file)
     minimum = entry.get("min", 1)
-    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
-        raise RuleError(f"must be a whole number ≥ 0, not {_short(minimum)}", rule=rule_id, field="min",
-                        file=file)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or not 0 <= minimum <= MAX_MIN:
+        raise RuleError(f"must be a whole number from 0 to {MAX_MIN:,}, not {_short(minimum)}",
+                        rule=rule_id, field="min", file=file)
     where = entry.get("where") or {}
     if not isinstance(where, dict) or set(where) - {"attrs", "has_edge"}:
         raise RuleError("must be a mapping with 'attrs' and/or 'has_edge'", rule=rule_id,
