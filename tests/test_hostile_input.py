@@ -411,12 +411,14 @@ def test_any_unicode_name_round_trips_or_is_refused(tmp_path_factory, names):
 
 
 def test_chinese_labels_and_headings_audit_like_the_coded_twin(tmp_path, cli):
+    """Kind labels are read as the table's own kinds, whatever its other headings: a node's
+    data source (``source``) or an edge's own number (``id``) are attributes."""
     coded = write_dataset_files(tmp_path / "coded", TINY_NODES, TINY_EDGES)
-    zh_nodes = [(i, NODE_KINDS[k].zh, n) for i, k, n in TINY_NODES]
-    zh_edges = [(s, t, EDGE_KINDS[k].zh) for s, t, k in TINY_EDGES]
+    zh_nodes = [(i, NODE_KINDS[k].zh, n, "普查") for i, k, n in TINY_NODES]
+    zh_edges = [(s, t, EDGE_KINDS[k].zh, f"E{j}") for j, (s, t, k) in enumerate(TINY_EDGES)]
     chinese = write_dataset_files(tmp_path / "chinese", zh_nodes, zh_edges,
-                                  node_columns=("编号", "类型", "名称"),
-                                  edge_columns=("起点", "终点", "关系"))
+                                  node_columns=("编号", "类型", "名称", "source"),
+                                  edge_columns=("起点", "终点", "关系", "id"))
     assert cli("validate", str(chinese)).exit_code == 0
     a, b = audit(read_dataset(coded)), audit(read_dataset(chinese))
     assert a.summary.equals(b.summary)
@@ -432,13 +434,13 @@ def test_chinese_workbook_reads_like_the_coded_twin(tmp_path):
     workbook = Workbook()
     nodes = workbook.active
     nodes.title = "nodes"
-    nodes.append(["编号", "类型", "名称"])
+    nodes.append(["编号", "类型", "名称", "source"])
     for i, k, n in TINY_NODES:
-        nodes.append([i, NODE_KINDS[k].zh, n])
+        nodes.append([i, NODE_KINDS[k].zh, n, "普查"])
     edges = workbook.create_sheet("edges")
-    edges.append(["起点", "终点", "关系"])
-    for a, b, k in TINY_EDGES:
-        edges.append([a, b, EDGE_KINDS[k].zh])
+    edges.append(["起点", "终点", "关系", "id"])
+    for j, (a, b, k) in enumerate(TINY_EDGES):
+        edges.append([a, b, EDGE_KINDS[k].zh, f"E{j}"])
     workbook.save(tmp_path / "zh.xlsx")
     coded = read_dataset(write_dataset_files(tmp_path / "coded", TINY_NODES, TINY_EDGES))
     assert audit(read_dataset(tmp_path / "zh.xlsx")).summary.equals(audit(coded).summary)
@@ -577,3 +579,18 @@ def test_fuzzed_datasets_and_rules_end_cleanly(tmp_path_factory, cli, data):
         assert result.exception is None or isinstance(result.exception, SystemExit), \
             (args, repr(result.exception))
         assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("ending", [b"\r\n", b"\r"])
+def test_large_files_read_with_any_line_ending(tmp_path, sample, ending):
+    """Files of more than one probe's bytes (the sample's) whose lines end in CRLF or in CR
+    alone, as old Mac and some exports write, read as the same dataset."""
+    from jiceng.loaders import sample_path
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for name in ("nodes.csv", "edges.csv"):
+        (folder / name).write_bytes((sample_path() / name).read_bytes().replace(b"\n", ending))
+    graph = read_dataset(folder)
+    assert (graph.n_nodes, graph.n_edges) == (sample.n_nodes, sample.n_edges)
+    assert graph.nodes["name"].tolist() == sample.nodes["name"].tolist()

@@ -173,14 +173,15 @@ def check_header(names: list[str], display: str) -> None:
 
 def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndarray,
                  display: str, *, empty_as_missing: bool, skipped: int = 0,
-                 unescape: bool = True) -> pd.DataFrame:
+                 unescape: bool = True, edges: bool = False) -> pd.DataFrame:
     """The raw table a loader hands on: headings in the schema's words, cells checked.
 
     ``columns`` hold the cells as large_string arrow arrays (missing or "" when empty), in
     header order; ``rows`` their spreadsheet row numbers. A column without a heading is dropped
     when every cell is empty and refused otherwise; a row whose every cell is empty is dropped
     (and counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
-    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes; numeric attributes
+    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes (of edges with
+    ``edges``, whatever the other headings: a node table may have a ``source``); numeric attributes
     beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
     The columns stay in arrow until the table is made, each wrapped without a copy.
     """
@@ -231,7 +232,7 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
         if unescape:
             values = _unescaped(values)
         if name == "kind":
-            values = _kind_codes(values, edges="source" in kept)
+            values = _kind_codes(values, edges=edges)
         if name in NUMERIC_ATTRIBUTES:  # reported with validation's, in one pass
             deferred += _number_problems(values, rows, name, display)
         if empty_as_missing:
@@ -327,7 +328,8 @@ def _number_problems(values: pa.ChunkedArray, rows: np.ndarray, name: str, displ
     return found
 
 
-def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.DataFrame:
+def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool, edges: bool = False
+              ) -> pd.DataFrame:
     """Read a CSV file as strings; empty cells as "" or, with ``empty_as_missing``, missing.
 
     Rows keep the line numbers a spreadsheet shows (blank lines and line breaks inside
@@ -344,10 +346,11 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
         raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     if len(head) > _PROBE:
-        first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+        first_line = _first_line(head)
         if first_line.count(b",") >= MAX_COLUMNS:  # refused before anything else is read
             check_header(first_line.decode("utf-8", "replace").split(","), display)
-        table = _read_large_utf8(path, head, display, empty_as_missing=empty_as_missing)
+        table = _read_large_utf8(path, head, display, empty_as_missing=empty_as_missing,
+                                 edges=edges)
         if table is not None:
             return table
     data = path.read_bytes()
@@ -356,10 +359,10 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool) -> pd.
         raise InvalidInputError([_undecodable(data, display)])
     text = data.decode(encoding).removeprefix("\ufeff")  # a BOM GB18030 spells out
     del data
-    return _read_text(text, display, empty_as_missing=empty_as_missing)
+    return _read_text(text, display, empty_as_missing=empty_as_missing, edges=edges)
 
 
-def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFrame:
+def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records: list[list[str]] = []
@@ -417,7 +420,7 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool) -> pd.DataFra
                                          "文件是空的，没有表头 (file is empty: no header row)")])
     columns = [text_column([r[i] for r in records]) for i in range(width)]
     return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
-                        empty_as_missing=empty_as_missing, skipped=skipped)
+                        empty_as_missing=empty_as_missing, skipped=skipped, edges=edges)
 
 
 def _swallowed(record: list[str]) -> int | None:
@@ -429,6 +432,11 @@ def _swallowed(record: list[str]) -> int | None:
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype="str" reads
+
+
+def _first_line(head: bytes) -> bytes:
+    """The header line of a file's first bytes, whichever line ends it (LF, CRLF or CR alone)."""
+    return re.split(rb"\r\n?|\n", head.removeprefix(codecs.BOM_UTF8), maxsplit=1)[0]
 
 
 def _line_count(path: Path) -> int:
@@ -447,15 +455,14 @@ def _block_size(path: Path) -> int:
 
 
 def _read_large_utf8(path: Path, head: bytes, display: str, *,
-                     empty_as_missing: bool) -> pd.DataFrame | None:
+                     empty_as_missing: bool, edges: bool) -> pd.DataFrame | None:
     """A large UTF-8 file read by pyarrow in big blocks, every column as text; None if that
     fails (not UTF-8, ragged rows, quoted line breaks, blank lines ...): then the careful reader.
 
     The arrow strings are wrapped as they are, without a copy of every column.
     """
-    first_line = head.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
     try:
-        names = next(csv.reader([first_line.decode("utf-8").rstrip("\r")]))
+        names = next(csv.reader([_first_line(head).decode("utf-8")]))
     except (UnicodeDecodeError, StopIteration, csv.Error):
         return None
     check_header(names, display)
@@ -477,7 +484,7 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
     if arrow.num_rows + 1 != _line_count(path):
         return None  # lines that are not rows: let the careful reader number them
     return finish_table(names, arrow.columns, np.arange(2, arrow.num_rows + 2), display,
-                        empty_as_missing=empty_as_missing)
+                        empty_as_missing=empty_as_missing, edges=edges)
 
 
 def _strings(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
@@ -490,7 +497,7 @@ def _read_folder(folder: Path) -> OrgGraph:
     for filename in (NODES_FILE, EDGES_FILE):
         try:
             tables[filename] = _read_csv(folder / filename, str(folder / filename),
-                                         empty_as_missing=True)
+                                         empty_as_missing=True, edges=filename == EDGES_FILE)
         except InvalidInputError as error:
             problems += error.problems
         pa.default_memory_pool().release_unused()  # the parser's freed blocks, back to the system

@@ -180,7 +180,8 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
             grid[column - 1, index[number]] = text
     columns = [text_column(grid[i].tolist()) for i in range(width)]
     return finish_table(header, columns, np.array(order, dtype=np.int64), display,
-                        empty_as_missing=False, unescape=False)
+                        empty_as_missing=False, unescape=False,
+                        edges=required == REQUIRED_EDGE_COLUMNS)
 
 
 def _header_message(required: tuple[str, ...], found: int | None) -> str:
