@@ -382,13 +382,27 @@ def test_hostile_names_round_trip_as_text(tmp_path, suffix):
         assert cells["B8"] == "''=quoted" and cells["C1"] == "市南路社区党委"
 
 
-def test_line_break_before_a_comma_is_refused_in_csv_but_kept_in_xlsx(tmp_path):
-    graph = graph_named(["第一行\n第二行,还有"])
+def test_a_line_that_reads_as_a_row_is_refused_in_csv_but_kept_in_xlsx(tmp_path):
+    """A name whose second line holds a comma (Alt+Enter in Excel) reads back from CSV; one
+    whose second line reads as a row (id, kind and name) would be taken for a stray quote."""
+    graph = graph_named(["中华社区\n（含A,B两片）"])
+    write_dataset(graph, tmp_path / "one")
+    assert name_of(read_dataset(tmp_path / "one"), "B0") == "中华社区\n（含A,B两片）"
+    graph = graph_named(["第一行\n第二行,还有,更多"])
     with pytest.raises(InvalidInputError, match="would not read back from CSV"):
         write_dataset(graph, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     write_dataset(graph, tmp_path / "out.xlsx")
-    assert name_of(read_dataset(tmp_path / "out.xlsx"), "B0") == "第一行\n第二行,还有"
+    assert name_of(read_dataset(tmp_path / "out.xlsx"), "B0") == "第一行\n第二行,还有,更多"
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path, cli):
+    """A cell with line breaks is one row in Excel: the rows after it keep Excel's numbers."""
+    lines = [",".join(r) for r in TINY_NODES]
+    lines[0] = 'D1,district_committee,"南明\n区委\n（试点）"'
+    lines[3] = "G1,gird,第一网格"  # Excel row 5, line 7 of the file
+    folder = tiny(tmp_path / "d", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
+    refused(cli, folder, expect="gird", row=5, column="kind", chinese=False)
 
 
 names = st.lists(st.one_of(st.text(min_size=1, max_size=40), st.sampled_from(HOSTILE)),

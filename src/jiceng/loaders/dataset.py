@@ -371,12 +371,12 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) 
     line = 0
     width = 0
     problems: list[Problem] = []
-    try:
-        for record in reader:
+    try:  # rows numbered as a spreadsheet shows them: a cell's line breaks stay in its row
+        for row, record in enumerate(reader, start=1):
             start, line = line + 1, reader.line_num
             if header is None:
                 if not record or not any(c.strip() for c in record):
-                    raise InvalidInputError([problem(display, start, None,
+                    raise InvalidInputError([problem(display, row, None,
                                                      "第一行是空的，找不到表头 (the first line is "
                                                      "blank: no header row)")])
                 check_header(record, display)
@@ -386,18 +386,20 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) 
                 skipped += 1  # a blank line or a line of commas: no data, but counted
                 continue
             if line > start:
-                swallowed = _swallowed(record)
+                swallowed = _swallowed(record, width)
                 if swallowed is not None:
                     problems.append(problem(
-                        display, start, header[swallowed] if swallowed < width
+                        display, row, header[swallowed] if swallowed < width
                         else column_letter(swallowed + 1),
-                        f"第 {start} 行的引号没有闭合，吞掉了第 {start + 1}–{line} 行 (a quote opened in "
-                        f"row {start} swallows rows {start + 1}–{line})"))
+                        f"第 {row} 行的引号没有闭合，吞掉了其后 {line - start} 行（文件第 {start + 1}–"
+                        f"{line} 行）(a quote opened in row {row} swallows the {line - start} "
+                        f"line{'s' if line - start > 1 else ''} after it: lines {start + 1}–{line} "
+                        "of the file)"))
                     continue
             if len(record) > width:
                 if any(c.strip() for c in record[width:]):
                     problems.append(problem(
-                        display, start, column_letter(width + 1),
+                        display, row, column_letter(width + 1),
                         f"这一行有 {len(record)} 个单元格，表头只有 {width} 列 (the row has "
                         f"{len(record)} cells, the header only {width})"))
                     continue
@@ -405,14 +407,16 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) 
             elif len(record) < width:
                 record = record + [""] * (width - len(record))
             records.append(record)
-            rows.append(start)
+            rows.append(row)
             if len(records) > MAX_ROWS:
                 raise InvalidInputError([problem(display, None, None,
                                                  f"超过 {MAX_ROWS:,} 行的上限 (more than "
                                                  f"{MAX_ROWS:,} rows)")])
     except csv.Error as error:
-        raise InvalidInputError([problem(display, line + 1, None,
-                                         f"不是有效的 CSV 文件 (not a valid CSV file: {error})")]) from None
+        raise InvalidInputError([problem(display, reader.line_num + 1, None,
+                                         f"不是有效的 CSV 文件，文件第 {reader.line_num + 1} 行 "
+                                         f"(not a valid CSV file at line {reader.line_num + 1}: "
+                                         f"{error})")]) from None
     if problems:
         raise InvalidInputError(problems)
     if header is None:
@@ -423,10 +427,14 @@ def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) 
                         empty_as_missing=empty_as_missing, skipped=skipped, edges=edges)
 
 
-def _swallowed(record: list[str]) -> int | None:
-    """The position of a cell that holds line breaks followed by more cells: a stray quote."""
+def _swallowed(record: list[str], width: int) -> int | None:
+    """The position of a cell that holds a line break followed by a line that could be a row of
+    a table ``width`` cells wide (its required cells at least): a stray quote swallowed it.
+    A cell's own second line, such as （含A,B两片）, has fewer commas than a row."""
+    commas = min(width, 3) - 1
     for position, cell in enumerate(record):
-        if ("\n" in cell or "\r" in cell) and "," in cell.replace("\r", "\n").split("\n", 1)[1]:
+        if ("\n" in cell or "\r" in cell) and any(
+                part.count(",") >= commas for part in cell.replace("\r", "\n").split("\n")[1:]):
             return position
     return None
 
@@ -620,6 +628,7 @@ def _escaped(table: pd.DataFrame) -> pd.DataFrame:
 
 def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
     problems = text_problems(table, display)
+    width = len(table.columns)
     for name in table.columns:
         values = table[name]
         if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
@@ -627,11 +636,13 @@ def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
         text = values.dropna().astype("str")
         broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
         if broken.any():  # a bare CR is written unquoted, so it would end the row
-            broken[broken] = text[broken].map(lambda v: "\r" in v or _swallowed([v]) is not None)
+            broken[broken] = text[broken].map(
+                lambda v: "\r" in v or _swallowed([v], width) is not None)
         problems += [problem(display, int(i) + 2, str(name),
-                             "文字含回车符，或换行后跟逗号，CSV 读回时会断行或被当作未闭合的引号；"
-                             "请改用 .xlsx (a carriage return, or a line break followed by a comma, "
-                             "would not read back from CSV; write an .xlsx workbook instead)")
+                             "文字含回车符，或换行后的一行像一行数据（两个以上逗号），CSV 读回时会断行"
+                             "或被当作未闭合的引号；请改用 .xlsx (a carriage return, or a line break "
+                             "followed by a line that reads as a row, would not read back from CSV; "
+                             "write an .xlsx workbook instead)")
                      for i in text.index[broken.to_numpy()]]
     return problems
 
