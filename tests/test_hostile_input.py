@@ -608,3 +608,25 @@ def test_large_files_read_with_any_line_ending(tmp_path, sample, ending):
     graph = read_dataset(folder)
     assert (graph.n_nodes, graph.n_edges) == (sample.n_nodes, sample.n_edges)
     assert graph.nodes["name"].tolist() == sample.nodes["name"].tolist()
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(tmp_path, cli,
+                                                                             monkeypatch):
+    """A "zip bomb" (one cell of letters that packs a thousandfold) is refused from the zip's
+    directory, before openpyxl reads a byte of it; here at a bound lowered to 1 MB."""
+    import jiceng.loaders.excel
+
+    write_dataset(read_dataset(write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)),
+                  tmp_path / "city.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(tmp_path / "city.xlsx") as source, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</t>", b"a" * 3_000_000 + b"</t>", 1)
+            target.writestr(item.filename, data)
+    monkeypatch.setattr(jiceng.loaders.excel, "_RATIO_CHECKED_FROM", 1 << 20)
+    monkeypatch.setattr(jiceng.loaders.excel, "load_workbook",
+                        lambda *a, **k: pytest.fail("the workbook was opened"))
+    refused(cli, bomb, expect="would unpack", chinese=True)

@@ -34,7 +34,13 @@ from jiceng.loaders.dataset import (
     problem,
     text_column,
 )
-from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_ROWS, MAX_SHEET_COLUMN
+from jiceng.loaders.limits import (
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    MAX_SHEET_COLUMN,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_RATIO,
+)
 
 __all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
            "escape_xml_text", "unescape_xml_text"]
@@ -214,6 +220,7 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
                                           f"{reason})")])
 
     try:
+        _check_unpacked_sizes(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
     except _BROKEN as error:
         raise broken(error) from None
@@ -239,6 +246,27 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
         workbook.close()
     return build_graph(tables["nodes"], tables["edges"], name=path.stem,
                        nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
+
+
+_RATIO_CHECKED_FROM = 64 << 20  # unpacked bytes: small parts may compress as well as they like
+
+
+def _check_unpacked_sizes(path: Path) -> None:
+    """Refuse, before any of it is read, a workbook part that would unpack to more than
+    :data:`MAX_XLSX_PART_BYTES`, or a large one of more than :data:`MAX_XLSX_RATIO` times its
+    packed size (a "zip bomb": a 1.6 MB file holding one cell of 1.7 billion letters)."""
+    with zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            size, packed = part.file_size, max(1, part.compress_size)
+            if size > MAX_XLSX_PART_BYTES or (size > _RATIO_CHECKED_FROM
+                                               and size > MAX_XLSX_RATIO * packed):
+                raise InvalidInputError([problem(
+                    str(path), None, None,
+                    f"工作簿的 {part.filename} 压缩了 {packed:,} 字节却要展开成 {size:,} 字节"
+                    f"（上限为 {MAX_XLSX_PART_BYTES:,} 字节、{MAX_XLSX_RATIO} 倍），拒绝读取；"
+                    f"请在 Excel 中另存为 CSV (the workbook's {part.filename} would unpack "
+                    f"{packed:,} bytes to {size:,}; the limits are {MAX_XLSX_PART_BYTES:,} bytes "
+                    f"and {MAX_XLSX_RATIO} times: save it as CSV from Excel)")])
 
 
 def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:

@@ -8,7 +8,7 @@ hostile or broken file from exhausting memory or time, and keep numbers exact. T
 from __future__ import annotations
 
 __all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "MAX_NUMBER", "MAX_RULES_BYTES",
-           "MAX_SHEET_COLUMN", "MAX_YAML_NODES"]
+           "MAX_SHEET_COLUMN", "MAX_YAML_NODES", "MAX_XLSX_RATIO", "MAX_XLSX_PART_BYTES"]
 
 #: Characters in one cell: what one Excel cell can hold (a longer name could not be written back).
 MAX_CELL_CHARS = 32_767
@@ -30,3 +30,10 @@ MAX_RULES_BYTES = 1 << 20
 
 #: YAML nodes a rule file may expand to, counting every alias each time it is used.
 MAX_YAML_NODES = 100_000
+
+#: How many times its packed size a large part of a workbook may unpack to (Apache POI's bound):
+#: sheets of real data unpack about 10 times; a "zip bomb" a thousand times.
+MAX_XLSX_RATIO = 100
+
+#: Unpacked bytes of one part of a workbook: what Excel's largest sheet takes, with room.
+MAX_XLSX_PART_BYTES = 4 << 30
