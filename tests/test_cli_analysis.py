@@ -38,3 +38,69 @@ def test_isolated_table_and_markdown(cli, tmp_path):
     out = tmp_path / "iso.md"
     assert cli("isolated", "--format", "markdown", "--output", out).exit_code == 0
     assert "单点依赖" in out.read_text(encoding="utf-8")
+
+
+def _sheet_rows(path, sheet):
+    """The data rows of a ledger sheet under its header row (the row that starts with 序号)."""
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(path)[sheet].iter_rows())
+    at = next(i for i, row in enumerate(rows) if str(row[0].value).startswith("序号"))
+    return [c.value for c in rows[at]], rows[at + 1:]
+
+
+def _first_row(markdown: str, title: str) -> str:
+    """The first data row of the Markdown table under the heading holding ``title``."""
+    lines = markdown[markdown.index(title):].splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("|---")) + 1]
+
+
+def test_street_tables_put_the_thinnest_streets_first(cli, sample):
+    """The by-street tables of isolated and reach, capped in Markdown and HTML, start with the
+    streets that need work: highest isolated share, most deserts; nothing is left out."""
+    from jiceng.queries.isolation import isolation
+    from jiceng.queries.reach import reach
+
+    by_street = isolation(sample).by_street
+    worst = by_street.sort_values(["isolated_share", "street"], ascending=[False, True])
+    assert worst["street"].iat[0] in _first_row(cli("isolated", "--format", "markdown").stdout,
+                                                "By street")
+    deserts = reach(sample).gini_by_street.sort_values(["deserts", "mean_inflow"],
+                                                       ascending=[False, True])
+    text = cli("reach", "--format", "markdown").stdout
+    assert text.index("资源荒漠 Resource deserts") < text.index("By street")
+    assert deserts["street"].iat[0] in _first_row(text, "By street")
+
+
+def test_people_read_codes_once_and_in_chinese(cli, tmp_path):
+    """Every status, kind and need reads in Chinese, a code with a Chinese twin is not shown
+    twice, counts and coverages keep their number formats, the threshold line appears only
+    where something is coloured by it; CSV keeps the codes."""
+    from jiceng.graphmodel.schema import NODE_KINDS
+    from jiceng.report import COLUMN_LABELS, VALUE_LABELS
+
+    cli("isolated", "--format", "xlsx", "--output", tmp_path / "i.xlsx")
+    header, rows = _sheet_rows(tmp_path / "i.xlsx", "全部社区")
+    status = header.index("状态 (status)")
+    assert {r[status].value for r in rows} == {VALUE_LABELS[s] for s in
+                                               ("isolated", "fragile", "connected")}
+    header, _ = _sheet_rows(tmp_path / "i.xlsx", "共建连通分量")
+    assert f"{COLUMN_LABELS['streets']} (streets)" in header
+
+    cli("plan", "--format", "xlsx", "--output", tmp_path / "p.xlsx")
+    header, rows = _sheet_rows(tmp_path / "p.xlsx", "拟建关系")
+    assert "关系类型 (kind_zh)" in header and "类型 (kind)" not in header
+    kinds = {r[header.index("目标类型 (target_kind)")].value for r in rows}
+    assert kinds <= {k.zh for k in NODE_KINDS.values()} and kinds
+    header, rows = _sheet_rows(tmp_path / "p.xlsx", "覆盖率前后对比")
+    before = rows[0][header.index("之前 (before)")]
+    assert isinstance(before.value, float) and before.number_format == "0.0%"
+    csv = cli("plan", "--format", "csv", "--section", "coverage").stdout
+    assert "rule:" in csv and "%" not in csv
+
+    cli("reach", "--format", "xlsx", "--output", tmp_path / "r.xlsx")
+    header, rows = _sheet_rows(tmp_path / "r.xlsx", "按街道")
+    assert rows[0][header.index("基尼系数 (gini)")].number_format == "#,##0.0##"
+
+    assert "达标线 threshold" not in cli("plan", "--format", "html").stdout
+    assert "达标线 threshold" in cli("audit", "--format", "html").stdout

@@ -103,30 +103,37 @@ def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -
 
 
 _FAST_ROWS = 500  # longer sections with no percentages or grades are written by _fast_rows
-_THOUSANDS = "#,##0"  # whole numbers of 1,000 or more: 1,234
+_NUMBER_FORMATS = ("#,##0", "#,##0.0##")  # 1,234 and 18.389: what a number is shown as
 
 
-def _thousands(value) -> bool:
-    return isinstance(value, int) and abs(value) >= 1000
+def _number_format(value) -> str | None:
+    """How a ledger number (:func:`_ledger_value`) is shown: whole numbers of 1,000 or more with
+    separators, fractions to three decimals; None for the rest (General)."""
+    if isinstance(value, int) and abs(value) >= 1000:
+        return _NUMBER_FORMATS[0]
+    if isinstance(value, float):
+        return _NUMBER_FORMATS[1]
+    return None
 
 
 _TEXT_CELL = ('" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>")
 _EMPTY_CELL = '"/>'  # a cell with no value: <c r="B7"/>
 
 
-def _cell_body(value, shown: str, thousands: int) -> str:
-    """What follows ``<c r="B7`` for one value: the rest of the cell (``thousands``: the
-    workbook's style number of :data:`_THOUSANDS`)."""
+def _cell_body(value, shown: str, styles: dict[str, int]) -> str:
+    """What follows ``<c r="B7`` for one value: the rest of the cell (``styles``: the
+    workbook's style number of each of :data:`_NUMBER_FORMATS`)."""
     plain = _ledger_value(shown, value, False)
     if plain is None or plain == "":  # as openpyxl writes both: no value
         return _EMPTY_CELL
     if isinstance(plain, str):
         return f"{_TEXT_CELL[0]}{html.escape(escape_xml_text(plain), quote=False)}{_TEXT_CELL[1]}"
-    style = f' s="{thousands}"' if _thousands(plain) else ""
+    shown_as = _number_format(plain)
+    style = f' s="{styles[shown_as]}"' if shown_as else ""
     return f'"{style} t="n"><v>{plain!r}</v></c>'
 
 
-def _column_bodies(values: pd.Series, shown: str, thousands: int) -> pa.Array:
+def _column_bodies(values: pd.Series, shown: str, styles: dict[str, int]) -> pa.Array:
     """Every row's cell body (:func:`_cell_body`), as arrow strings.
 
     Each distinct value is rendered once; a column of distinct plain texts (ids, names) is
@@ -135,10 +142,10 @@ def _column_bodies(values: pd.Series, shown: str, thousands: int) -> pa.Array:
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # lists or other unhashable cells
-        return pa.array([_cell_body(v, shown, thousands) for v in values], pa.large_string())
+        return pa.array([_cell_body(v, shown, styles) for v in values], pa.large_string())
     distinct = pd.Series(np.asarray(uniques, dtype=object))
     if len(distinct) < 1000 or pd.api.types.infer_dtype(distinct, skipna=False) != "string":
-        bodies = pd.Series([_cell_body(v, shown, thousands) for v in distinct], dtype="str")
+        bodies = pd.Series([_cell_body(v, shown, styles) for v in distinct], dtype="str")
     else:  # the text people read (kind and status labels ...), escaped column-wide
         raw = pd.Series([people_text(shown, text) for text in distinct], dtype="str")
         text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
@@ -146,14 +153,14 @@ def _column_bodies(values: pd.Series, shown: str, thousands: int) -> pa.Array:
         bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
         # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
         odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
-        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown, thousands), distinct)
+        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown, styles), distinct)
     bodies = pd.concat([bodies, pd.Series([_EMPTY_CELL], dtype="str")], ignore_index=True)
     codes[codes < 0] = len(distinct)  # missing: the empty cell, last
     return arrow_strings(bodies).combine_chunks().take(pa.array(codes))
 
 
 def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],
-               first_row: int, thousands: int) -> memoryview:
+               first_row: int, styles: dict[str, int]) -> memoryview:
     """The data rows of a long plain sheet as SpreadsheetML (UTF-8), written directly: the
     same cells openpyxl writes (numbers, inline strings — text, never formulas), joined by
     arrow in one pass over all columns.
@@ -164,7 +171,7 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
     for j, column in enumerate(columns[1:], start=1):
         parts += [f'<c r="{get_column_letter(j + 1)}', refs,
                   _column_bodies(frame.iloc[:, j - 1], "" if column in keep_codes else column,
-                                 thousands)]
+                                 styles)]
     return join_text(parts + ["</row>"], len(frame))
 
 
@@ -180,7 +187,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
         sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
     title_rows = [
         (f"{report.title} — {section.title}", Font(bold=True, size=14)),
-        (_meta_line(report) + f" · 达标线 threshold {report.threshold:.1%}", Font(color="555555")),
+        (_meta_line(report), Font(color="555555")),
     ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
     header_row = len(title_rows) + 2
     sheet.freeze_panes = f"B{header_row + 1}"
@@ -203,10 +210,12 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
     formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
     fast = None
     if len(frame) > _FAST_ROWS and not percent and not graded:
-        separated = WriteOnlyCell(sheet)
-        separated.number_format = _THOUSANDS
-        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1,
-                          separated.style_id)
+        styles = {}
+        for number_format in _NUMBER_FORMATS:
+            styled = WriteOnlyCell(sheet)
+            styled.number_format = number_format
+            styles[number_format] = styled.style_id
+        fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1, styles)
         frame = frame.iloc[:0]
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         row: list = [i + 1]
@@ -231,9 +240,9 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
                     cell.fill = _LOW_FILL
                     cell.font = _LOW_FONT
                 row.append(cell)
-            elif _thousands(value):
+            elif (number_format := _number_format(value)) is not None:
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = _THOUSANDS
+                cell.number_format = number_format
                 row.append(cell)
             else:
                 row.append(value)

@@ -88,6 +88,7 @@ COLUMN_LABELS: dict[str, str] = {
     "community": "社区",
     "community_name": "社区名称",
     "communities": "社区数",
+    "streets": "街道数",
     "units": "单位数",
     "unit": "单位",
     "unit_name": "单位名称",
@@ -147,7 +148,7 @@ COLUMN_LABELS: dict[str, str] = {
 VALUE_LABELS: dict[str, str] = {
     "isolated": "孤立", "fragile": "脆弱", "desert": "资源荒漠", "ok": "正常", "linked": "正常",
     "pass": "达标", "fail": "未达标", "absent": "不存在", "added": "新增", "removed": "删除",
-    "changed": "修改", "street": "本街道", "district": "跨街道",
+    "changed": "修改", "street": "本街道", "district": "跨街道", "connected": "正常",
 }
 
 #: Columns whose values are status codes (translated through VALUE_LABELS for people).
@@ -194,7 +195,11 @@ class Section:
     # depends on its row (a diff's kind change); table, Markdown, HTML and xlsx show these
 
     def people_rows(self) -> pd.DataFrame:
-        return self.frame if self.people is None else self.people
+        """What table, Markdown, HTML and xlsx show: ``people`` or the frame, each code column
+        with a Chinese twin (``need`` beside ``need_zh``) left to its twin."""
+        rows = self.frame if self.people is None else self.people
+        twinned = [c for c in rows.columns if f"{c}_zh" in rows.columns]
+        return rows.drop(columns=twinned) if twinned else rows
 
     def percent_columns(self) -> set[str]:
         if self.percent is not None:
@@ -236,6 +241,10 @@ class Report:
     def html_extra(self) -> str:
         """``extra_html``; given as a function, it is built only when HTML is written."""
         return self.extra_html() if callable(self.extra_html) else self.extra_html
+
+    def graded(self) -> bool:
+        """Whether a section holds a column the threshold colours (coverage, score)."""
+        return any(str(c) in GRADED_COLUMNS for s in self.sections for c in s.frame.columns)
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -300,7 +309,7 @@ def _person_cell(column: str, value, percent: bool, signed: bool = False) -> str
 def people_text(column: str, text: str) -> str:
     """A text cell of ``column`` as people read it: kinds by their Chinese labels, status codes
     by :data:`VALUE_LABELS`, the attribute a diff names (``what``) by its heading."""
-    if column in ("kind", "each"):
+    if column in ("kind", "each") or column.endswith("_kind"):
         return "、".join(_kind_label(k) for k in text.split(","))
     if column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
         return VALUE_LABELS.get(text, text)
@@ -377,6 +386,8 @@ def _meta_line(report: Report) -> str:
     if report.rules_file:
         parts.append(f"规则 rules: {report.rules_file}")
     parts.append(f"生成于 generated {dt.date.today().isoformat()}")
+    if report.graded():  # the threshold colours something: say where it is
+        parts.append(f"达标线 threshold {report.threshold:.1%}")
     return " · ".join(parts)
 
 
@@ -405,10 +416,12 @@ thead{display:table-header-group}.bar{width:50px}a{color:inherit;text-decoration
 
 def _html_table(section: Section, threshold: float) -> str:
     e = html.escape
-    frame, numeric, left_off = _people_frame(section, cap=section.cap or 50)
+    frame, numeric, left_off = _people_frame(section, section.screen_columns,  # a briefing:
+                                             cap=section.cap or 50)  # the short view
     if frame.empty:
         return "<p>（无 none）</p>"
-    raw = section.people_rows().head(len(frame))
+    raw = section.people_rows()[list(section.screen_columns or section.people_rows().columns)]
+    raw = raw.head(len(frame))
     graded = [str(c) in GRADED_COLUMNS and _is_numeric(raw[c]) for c in raw.columns]
     parts = ["<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
              + "</tr></thead><tbody>"]
@@ -448,16 +461,16 @@ def render_html(report: Report) -> str:
     shown = [s for s in report.sections if s.html]
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
              f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{e(report.title)}</h1>", f'<p class="meta">{e(_meta_line(report))} · '
-             f"达标线 threshold {report.threshold:.1%}</p>"]
+             f"<h1>{e(report.title)}</h1>", f'<p class="meta">{e(_meta_line(report))}</p>']
     for note in report.notes:
         parts.append(f'<p class="note">{e(visible(note, 2000))}</p>')
     for definition in report.definitions:
         parts.append(f'<p class="def">{e(definition)}</p>')
     contents = [f'<li><a href="#s{i}">{e(s.title)}</a></li>' for i, s in enumerate(shown)]
     extra = report.html_extra()
-    if 'id="weakest"' in extra:
-        contents.append('<li><a href="#weakest">得分最低的街道 The weakest streets</a></li>')
+    weakest = re.search(r'<h2 id="weakest">(.*?)</h2>', extra)
+    if weakest:
+        contents.append(f'<li><a href="#weakest">{weakest.group(1)}</a></li>')
     parts.append("<nav><h2>目录 Contents</h2><ol>" + "".join(contents) + "</ol></nav>")
     for i, section in enumerate(shown):
         parts.append(render_section_html(section, report.threshold, anchor=f"s{i}"))

@@ -79,10 +79,15 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
                                 "single_point")),
             Section("single_points", "单点依赖 Single points of failure", single, screen=False,
                     sheet="单点依赖"),
-            Section("by_street", "按街道 By street", result.by_street, screen=False),
+            Section("by_street", "按街道（孤立、脆弱占比高的在前）By street, weakest first",
+                    _worst_first(result.by_street, ["isolated_share", "fragile_share"],
+                                 [False, False]), screen=False, sheet="按街道"),
             Section("components", "共建连通分量 Co-building components", result.components,
                     screen=False),
-            Section("communities", "全部社区 All communities", table, screen=False),
+            Section("communities", "全部社区（孤立、脆弱的在前）All communities, weakest first",
+                    _worst_first(_with_names(graph, table, "single_point"), ["_status"], [True],
+                                 _status=table["status"].map(_STATUS_ORDER)), screen=False,
+                    sheet="全部社区"),
         ],
         data=lambda: result.to_json() | {"components": len(result.components)},
     )
@@ -123,15 +128,18 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
         dataset=source.name,
         notes=[f"资源荒漠 deserts: {len(result.deserts)} · 流入基尼系数 inflow Gini: "
                f"{result.gini:.3f}"],
-        sections=[
-            Section("units", "单位覆盖 Reach per unit", result.units,
-                    screen=bool(units)),
-            Section("top_units", "覆盖最广的单位 Widest-reaching units", top, screen=not units),
+        sections=[  # the thinnest first, so that what a capped list leaves out is the healthy
             Section("deserts", "资源荒漠 Resource deserts", deserts[["id", "name", "street_name",
                                                                    "district_name", "households"]]),
-            Section("communities", "社区资源流入 Inflow per community", result.communities,
-                    screen=False),
-            Section("by_street", "按街道 By street", result.gini_by_street, screen=False),
+            Section("by_street", "按街道（资源荒漠多、流入少的在前）By street, thinnest first",
+                    _worst_first(result.gini_by_street, ["deserts", "mean_inflow"],
+                                 [False, True]), screen=False, sheet="按街道"),
+            Section("top_units", "覆盖最广的单位 Widest-reaching units", top, screen=not units),
+            Section("communities", "社区资源流入（少的在前）Inflow per community, least first",
+                    _worst_first(result.communities, ["inflow"], [True]), screen=False,
+                    sheet="社区资源流入"),
+            Section("units", "单位覆盖 Reach per unit", result.units, screen=bool(units),
+                    html=bool(units)),
         ],
         data=result.to_json,
     )
@@ -270,6 +278,18 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
         ],
         data=lambda: result.to_json(frames=True),
     )
+
+
+_STATUS_ORDER = {"isolated": 0, "fragile": 1}  # then connected
+
+
+def _worst_first(table: pd.DataFrame, keys: list[str], ascending: list[bool], **extra
+                 ) -> pd.DataFrame:
+    """``table`` sorted by ``keys`` (columns, or ``extra`` columns used only to sort), ties in
+    the order they were (by id): the rows a capped list shows are the ones that need work."""
+    order = table.assign(**extra).sort_values(keys, ascending=ascending, kind="stable",
+                                              na_position="last")
+    return order.drop(columns=list(extra)).reset_index(drop=True)
 
 
 def _kinds_labelled(changed: pd.DataFrame) -> pd.DataFrame:

@@ -29,14 +29,17 @@ _PROPOSAL_SCREEN = ["unit", "unit_name", "target", "target_name", "kind_zh", "ne
 
 
 def plan_report(result: PlanResult, *, dataset: str) -> Report:
-    """The plan as a report: proposals first (the CSV output), then unmet needs and totals."""
+    """The plan as a report: proposals first (the CSV output), then unmet needs and totals.
+
+    People read each need, kind and scope once, in Chinese (``*_zh``: see
+    :meth:`Section.people_rows`); CSV and JSON keep the codes beside them. Counts and rule coverages before and after are two tables, so that each
+    holds numbers of one kind (coverages as percentages)."""
     proposals, unmet = result.proposals, result.unmet
     totals = result.totals
-    shown = pd.DataFrame({
-        "measure": totals["measure"], "measure_zh": totals["measure_zh"],
-        "before": [_figure(m, v) for m, v in zip(totals["measure"], totals["before"])],
-        "after": [_figure(m, v) for m, v in zip(totals["measure"], totals["after"])],
-    })
+    rules = totals["measure"].str.startswith("rule:").to_numpy(dtype=bool)
+    counts = totals[~rules].astype({"before": "int64", "after": "int64"}).reset_index(drop=True)
+    coverage = totals[rules].reset_index(drop=True)
+    coverage = coverage.assign(delta=coverage["after"] - coverage["before"])
     by_street = _by_street(result)
     cross = int((proposals["scope"] == "district").sum())
     met = int(result.needs["met"].sum())
@@ -57,19 +60,18 @@ def plan_report(result: PlanResult, *, dataset: str) -> Report:
             Section("unmet", "未能满足的需求 Unmet needs", unmet,
                     screen_columns=["target", "target_name", "street_name", "need_zh", "missing",
                                     "reason"]),
-            Section("totals", "方案前后对比 Before → after", shown,
+            Section("totals", "方案前后对比 Before → after", counts,
                     screen_columns=["measure_zh", "before", "after"]),
+            Section("coverage", "规则覆盖率前后对比 Rule coverage before → after", coverage,
+                    screen_columns=["measure_zh", "before", "after", "delta"],
+                    percent=("before", "after", "delta"), sheet="覆盖率前后对比"),
             Section("by_street", "按街道 By street", by_street, screen=False),
             Section("needs", "全部需求 All needs", result.needs, screen=False),
         ],
+        definitions=["户数 (households)：拟建关系使该单位新到达（k = 2）的社区的户数 (households of "
+                     "the communities the proposal newly brings within the unit's reach, k = 2)"],
         data=result.to_json,
     )
-
-
-def _figure(measure: str, value: float) -> str | int:
-    if measure.startswith("rule:"):
-        return "" if pd.isna(value) else f"{value:.1%}"
-    return int(value)
 
 
 def _by_street(result: PlanResult) -> pd.DataFrame:
