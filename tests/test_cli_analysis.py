@@ -30,7 +30,7 @@ def test_reach_one_unit(cli):
 def test_reach_unknown_unit_exits_2(cli):
     result = cli("reach", "--unit", "C00001")
     assert result.exit_code == 2
-    assert result.stderr.startswith("错误 error: unknown unit_party node 'C00001'")
+    assert result.stderr.startswith("错误 error: 没有编号为 'C00001' 的单位党组织（unknown unit_party node 'C00001'")
 
 
 def test_isolated_table_and_markdown(cli, tmp_path):

@@ -630,3 +630,54 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(tmp
     monkeypatch.setattr(jiceng.loaders.excel, "load_workbook",
                         lambda *a, **k: pytest.fail("the workbook was opened"))
     refused(cli, bomb, expect="would unpack", chinese=True)
+
+
+def _tiny_workbook(path, change) -> Path:
+    """The tiny city as a workbook, with ``change(nodes_sheet, edges_sheet)`` applied."""
+    workbook = Workbook()
+    nodes = workbook.active
+    nodes.title = "nodes"
+    nodes.append(["id", "kind", "name"])
+    for row in TINY_NODES:
+        nodes.append(list(row))
+    edges = workbook.create_sheet("edges")
+    edges.append(["source", "target", "kind"])
+    for row in TINY_EDGES:
+        edges.append(list(row))
+    change(nodes, edges)
+    workbook.save(path)
+    return path
+
+
+def test_a_number_shown_with_leading_zeros_reads_as_shown(tmp_path):
+    """An id typed as 7 in a cell formatted 000 is what Excel shows, 007, in every sheet."""
+    def padded(nodes, edges):
+        for cell in [c for sheet in (nodes, edges) for row in sheet.iter_rows() for c in row
+                     if c.value == "S1"]:
+            cell.value, cell.number_format = 7, "000"
+
+    graph = read_dataset(_tiny_workbook(tmp_path / "city.xlsx", padded))
+    assert "007" in graph.nodes["id"].tolist() and "S1" not in graph.nodes["id"].tolist()
+
+
+def test_an_excel_error_value_is_refused_where_it_is(tmp_path, cli):
+    def broken(nodes, edges):
+        nodes["C4"] = "#N/A"
+
+    refused(cli, _tiny_workbook(tmp_path / "city.xlsx", broken), expect="#N/A", row=4,
+            column="C4")
+
+
+def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
+    """Known headings in any case or width (ＩＤ, Kind) and sheets called 关系/节点 or Nodes read
+    as the codes; a kind in the wrong case is refused with the code it means."""
+    def chinese_sheets(nodes, edges):
+        nodes.title, edges.title = "Nodes ", "关系"
+        nodes["A1"], nodes["B1"] = "ＩＤ", "Kind"
+
+    graph = read_dataset(_tiny_workbook(tmp_path / "city.xlsx", chinese_sheets))
+    assert graph.n_nodes == len(TINY_NODES) and graph.n_edges == len(TINY_EDGES)
+    rows = [r if r[0] != "G1" else ("G1", "GRID", "第一网格") for r in TINY_NODES]
+    folder = write_dataset_files(tmp_path / "d", rows, TINY_EDGES,
+                                 node_columns=("ｉｄ", "KIND", "Name"))
+    refused(cli, folder, expect="did you mean 'grid'", row=5, column="kind", chinese=False)

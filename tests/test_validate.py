@@ -31,7 +31,8 @@ def test_missing_file(tmp_path, missing):
     folder = write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)
     (folder / missing).unlink()
     problem = one_problem(folder)
-    assert problem.file.endswith(missing) and problem.message == "file not found"
+    assert problem.file.endswith(missing)
+    assert (problem.message, problem.message_en) == ("文件不存在", "file not found")
 
 
 def test_missing_dataset_folder(tmp_path):

@@ -174,7 +174,8 @@ def _clean(column, value):
 
 
 def _hint(value, choices) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1)
+    close = [c for c in choices if c.lower() == value.lower()][:1] or \
+        difflib.get_close_matches(value, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

@@ -240,9 +240,9 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
                     cell.fill = _LOW_FILL
                     cell.font = _LOW_FONT
                 row.append(cell)
-            elif (number_format := _number_format(value)) is not None:
+            elif (shown_as := _number_format(value)) is not None:
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = number_format
+                cell.number_format = shown_as
                 row.append(cell)
             else:
                 row.append(value)

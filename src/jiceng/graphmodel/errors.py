@@ -76,10 +76,14 @@ class UnknownNodeError(JicengError, KeyError):
     """A node id asked for is not in the graph."""
 
     def __init__(self, node_id: str, kind: str | None = None):
+        from jiceng.graphmodel.schema import NODE_KINDS  # the schema imports this module
+
         self.node_id = node_id
         self.kind = kind
         what = f"{kind} " if kind else ""
-        super().__init__(f"unknown {what}node {node_id!r}")
+        zh = "、".join(NODE_KINDS[k].zh if k in NODE_KINDS else k for k in kind.split("/")) \
+            if kind else "节点"
+        super().__init__(f"没有编号为 {node_id!r} 的{zh}（unknown {what}node {node_id!r}）")
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0])

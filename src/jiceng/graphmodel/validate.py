@@ -438,7 +438,8 @@ def _suggest(value: str, choices) -> Message:
 
 @functools.lru_cache(maxsize=4096)  # a wrong value usually repeats down a column
 def _suggestion(value: str, choices: tuple[str, ...]) -> Message:
-    close = difflib.get_close_matches(value, choices, n=1)
+    close = [c for c in choices if c.casefold() == value.casefold()][:1] or \
+        difflib.get_close_matches(value, choices, n=1)  # UNIT_PARTY: unit_party
     return ((f"，是否为 {close[0]!r}？", f"; did you mean {close[0]!r}?") if close else ("", ""))
 
 

@@ -25,7 +25,7 @@ import pyarrow.csv as pa_csv
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
-from jiceng.graphmodel.validate import ROW, plain_digits
+from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
@@ -137,6 +137,16 @@ def column_letter(position: int) -> str:
     return letters
 
 
+def column_name(heading: str) -> str:
+    """The column a heading names: a required or known column by its code in any case or width
+    (``ID``, ``ｉｄ``) or its Chinese heading (编号); any other heading, trimmed, is an attribute."""
+    text = heading.strip()
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if plain in HEADINGS:
+        return HEADINGS[plain]
+    return plain.casefold() if plain.casefold() in nfkc_columns() | {"name"} else text
+
+
 def check_header(names: list[str], display: str) -> None:
     """Refuse a header that cannot name its columns: too many, repeated or control characters.
 
@@ -156,7 +166,7 @@ def check_header(names: list[str], display: str) -> None:
                                     "表头含控制字符或过长 (a heading holds control characters "
                                     "or is too long)"))
             continue
-        name = HEADINGS.get(raw.strip(), raw.strip())
+        name = column_name(raw)
         if not name:
             continue
         if name in seen:
@@ -190,7 +200,7 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     deferred: list[Problem] = []
     kept: dict[str, pa.ChunkedArray] = {}
     for position, (raw, values) in enumerate(zip(names, columns), start=1):
-        name = HEADINGS.get(raw.strip(), raw.strip())
+        name = column_name(raw)
         if not name:
             present = _present(values)
             if present.any():
@@ -339,7 +349,7 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool, edges:
     """
     display = display or str(path)
     if not path.is_file():
-        raise InvalidInputError([problem(display, None, None, "file not found")])
+        raise InvalidInputError([problem(display, None, None, "文件不存在 (file not found)")])
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,9 +28,9 @@ from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.dataset import (
-    HEADINGS,
     build_graph,
     column_letter,
+    column_name,
     finish_table,
     problem,
     text_column,
@@ -113,17 +114,54 @@ def _sparse_rows(workbook, sheet: str):
 _HEADER_SEARCH = 20  # rows searched for a header that is not in row 1
 
 
-def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
-    """One sheet as a table of strings; the first row is the header."""
-    required = REQUIRED_EDGE_COLUMNS if sheet == "edges" else REQUIRED_NODE_COLUMNS
+def _zero_padded_styles(workbook) -> dict[int, int]:
+    """The cell styles whose number format is zeros only ("000", which shows 7 as 007), each
+    with its number of digits: such a cell reads as what Excel shows (found as openpyxl finds
+    its date formats, from the workbook's styles and custom formats from number 164 on)."""
+    padded = {}
+    for style_id, style in enumerate(workbook._cell_styles):
+        at = style.numFmtId - 164
+        if 0 <= at < len(workbook._number_formats):
+            shown = workbook._number_formats[at].strip('"')
+            if len(shown) > 1 and set(shown) == {"0"}:
+                padded[style_id] = len(shown)
+    return padded
+
+
+_SHEET_LABELS = {"nodes": "节点", "edges": "关系"}
+
+
+def _sheet_named(workbook, table: str) -> str | None:
+    """The sheet holding ``table``: ``nodes`` (or 节点) and ``edges`` (or 关系), in any case."""
+    wanted = {table, _SHEET_LABELS[table]}
+    return next((name for name in workbook.sheetnames
+                 if unicodedata.normalize("NFKC", name).strip().casefold() in wanted), None)
+
+
+def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None) -> pd.DataFrame:
+    """One sheet as a table of strings; the first row is the header. ``edges``: whether it
+    holds edges (default: whether it is called ``edges``)."""
+    edges = sheet == "edges" if edges is None else edges
+    required = REQUIRED_EDGE_COLUMNS if edges else REQUIRED_NODE_COLUMNS
     header: list[str] | None = None
     cells: dict[int, list[tuple[int, str]]] = {}
     order: list[int] = []
     problems: list[Problem] = []
+    padded = _zero_padded_styles(workbook)
     for number, row in _sparse_rows(workbook, sheet):
         values = []
         for cell in row:
             column, value = cell["column"], cell["value"]
+            if cell["data_type"] == "e":  # #N/A, #REF! ...: a formula that failed is not data
+                where = f"{column_letter(column)}{number}"
+                problems.append(problem(display, number, where,
+                                        f"单元格 {where} 是 Excel 错误值 {value}，请在 Excel 中改正 "
+                                        f"(cell {where} holds the Excel error {value}: correct it "
+                                        "in Excel)"))
+                continue
+            if cell["style_id"] in padded and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool) and float(value).is_integer() and value >= 0:
+                value = str(int(value)).zfill(padded[cell["style_id"]])  # 7 shown as 007
             if value is None:
                 if cell["data_type"] == "formula without value":
                     where = f"{column_letter(column)}{number}"
@@ -156,7 +194,7 @@ def read_sheet(workbook, sheet: str, display: str) -> pd.DataFrame:
             names = [""] * width
             for column, text in values:
                 names[column - 1] = text
-            mapped = {HEADINGS.get(n.strip(), n.strip()) for n in names}
+            mapped = {column_name(n) for n in names}
             if number != 1 or not set(required) <= mapped:
                 if number <= _HEADER_SEARCH and not set(required) <= mapped:
                     continue  # a title block above the header: keep looking, then say where
@@ -225,17 +263,20 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
     except _BROKEN as error:
         raise broken(error) from None
     try:
-        missing = [s for s in ("nodes", "edges") if s not in workbook.sheetnames]
+        named = {table: _sheet_named(workbook, table) for table in ("nodes", "edges")}
+        missing = [table for table, sheet in named.items() if sheet is None]
         if missing:
             raise InvalidInputError([
                 problem(str(path), None, None,
-                        f"没有工作表 {s!r} (no sheet {s!r}; the workbook has: "
-                        f"{', '.join(workbook.sheetnames)})")
-                for s in missing])
+                        f"没有工作表 {t!r} 或 {_SHEET_LABELS[t]!r} (no sheet {t!r}; the workbook "
+                        f"has: {', '.join(workbook.sheetnames)})")
+                for t in missing])
+        sheets = {table: sheet for table, sheet in named.items() if sheet is not None}
         problems, tables = [], {}
-        for sheet in ("nodes", "edges"):
+        for table, sheet in sheets.items():
             try:
-                tables[sheet] = read_sheet(workbook, sheet, f"{path}[{sheet}]")
+                tables[table] = read_sheet(workbook, sheet, f"{path}[{sheet}]",
+                                           edges=table == "edges")
             except InvalidInputError as error:
                 problems += error.problems
         if problems:
@@ -245,7 +286,8 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
     finally:
         workbook.close()
     return build_graph(tables["nodes"], tables["edges"], name=path.stem,
-                       nodes_file=f"{path}[nodes]", edges_file=f"{path}[edges]")
+                       nodes_file=f"{path}[{sheets['nodes']}]",
+                       edges_file=f"{path}[{sheets['edges']}]")
 
 
 _RATIO_CHECKED_FROM = 64 << 20  # unpacked bytes: small parts may compress as well as they like

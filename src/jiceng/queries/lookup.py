@@ -134,7 +134,7 @@ def _unknown(text: str, kinds: Sequence[str] | None, names: list[str], ids) -> U
     error = UnknownNodeError(text, what)
     close = difflib.get_close_matches(text, names, n=5, cutoff=0.4)
     zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
-    message = f"没有找到{zh} '{text}'（{error}）"
+    message = f"没有找到{zh} '{text}'（unknown {what + ' ' if what else ''}node {text!r}）"
     if close:
         by_name = dict(zip(names, ids))
         message += "\n是否要找 did you mean:\n" + "\n".join(f"  {by_name[n]}  {n}" for n in close)

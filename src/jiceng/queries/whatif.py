@@ -68,7 +68,7 @@ def _num(value) -> float | None:
 def edge_positions_matching(graph: OrgGraph, edges: Iterable[tuple[str, str, str]]) -> np.ndarray:
     """Row positions of every edge ``(source id, target id, kind)`` given (all parallel copies).
 
-    Raises UnknownNodeError for an unknown id, and ValueError for an edge not in the graph.
+    Raises UnknownNodeError for an unknown id or an edge not in the graph.
     """
     src, dst, _ = graph.edge_arrays
     found = []
@@ -77,7 +77,11 @@ def edge_positions_matching(graph: OrgGraph, edges: Iterable[tuple[str, str, str
         positions = graph.edge_positions(kind) if kind in EDGE_KINDS else np.empty(0, np.int64)
         hit = positions[(src[positions] == s) & (dst[positions] == t)].tolist()
         if not hit:
-            raise UnknownNodeError(f"{source}→{target} ({kind})", "edge")
+            error = UnknownNodeError(f"{source}→{target}", kind)
+            label = EDGE_KINDS[kind].zh if kind in EDGE_KINDS else kind
+            error.args = (f"没有这条{label}关系 {source}→{target}（no {kind} edge "
+                          f"{source}→{target} in the graph）",)
+            raise error
         found += list(hit)
     return np.asarray(sorted(found), dtype=np.int64)
 
