@@ -128,6 +128,18 @@ def _zero_padded_styles(workbook) -> dict[int, int]:
     return padded
 
 
+def _unreadable(cell: dict, where: str) -> str | None:
+    """Why a cell holds no data to read: an Excel error (#N/A, #REF! ...: a formula that
+    failed), or a formula that was never calculated; None for a readable or empty cell."""
+    if cell["data_type"] == "e":
+        return (f"单元格 {where} 是 Excel 错误值 {cell['value']}，请在 Excel 中改正 (cell {where} "
+                f"holds the Excel error {cell['value']}: correct it in Excel)")
+    if cell["value"] is None and cell["data_type"] == "formula without value":
+        return (f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 (formula without cached "
+                f"value in {where}: open and save the workbook in Excel)")
+    return None
+
+
 _SHEET_LABELS = {"nodes": "节点", "edges": "关系"}
 
 
@@ -152,24 +164,16 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
         values = []
         for cell in row:
             column, value = cell["column"], cell["value"]
-            if cell["data_type"] == "e":  # #N/A, #REF! ...: a formula that failed is not data
-                where = f"{column_letter(column)}{number}"
-                problems.append(problem(display, number, where,
-                                        f"单元格 {where} 是 Excel 错误值 {value}，请在 Excel 中改正 "
-                                        f"(cell {where} holds the Excel error {value}: correct it "
-                                        "in Excel)"))
+            unreadable = _unreadable(cell, f"{column_letter(column)}{number}")
+            if unreadable:
+                problems.append(problem(display, number, f"{column_letter(column)}{number}",
+                                        unreadable))
+                continue
+            if value is None:
                 continue
             if cell["style_id"] in padded and isinstance(value, (int, float)) \
                     and not isinstance(value, bool) and float(value).is_integer() and value >= 0:
                 value = str(int(value)).zfill(padded[cell["style_id"]])  # 7 shown as 007
-            if value is None:
-                if cell["data_type"] == "formula without value":
-                    where = f"{column_letter(column)}{number}"
-                    problems.append(problem(display, number, where,
-                                            f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 "
-                                            f"(formula without cached value in {where}: open and "
-                                            "save the workbook in Excel)"))
-                continue
             if column > MAX_SHEET_COLUMN:
                 where = f"{column_letter(column)}{number}"
                 raise InvalidInputError([problem(
