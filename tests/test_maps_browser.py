@@ -60,6 +60,24 @@ def test_map_renders_offline_without_errors(browser, pages, which, tmp_path):
     print(f"{which}: drawn in {seconds:.2f} s")
 
 
+@pytest.mark.parametrize("which", ["overview", "street", "reach"])
+def test_the_whole_map_is_in_view_when_it_opens(browser, pages, which, tmp_path):
+    """Every node lies inside the canvas beside the legend, a margin from its edges, when the
+    page has drawn: no column of the map starts under the side panel or off the left edge."""
+    page, _, _, _ = open_map(browser, pages[which].save(tmp_path / f"{which}.html"))
+    inside = page.evaluate("""() => {
+        const net = window.jicengNetwork, box = document.getElementById("network");
+        const width = box.clientWidth, height = box.clientHeight, margin = 0.02;
+        const at = net.getPositions();
+        return Object.keys(at).every(id => {
+            const p = net.canvasToDOM(at[id]);
+            return p.x > width * margin && p.x < width * (1 - margin)
+                && p.y > height * margin && p.y < height * (1 - margin);
+        });
+    }""")
+    assert inside
+
+
 def test_street_map_screenshot_shows_chinese(browser, pages, artifacts):
     path = pages["street"].save(artifacts / "street_map.html")
     page, errors, _, _ = open_map(browser, path)

@@ -439,7 +439,11 @@ _PAGE_SCRIPT = r"""
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(document.getElementById("network"),
                                 {nodes: nodes, edges: edges}, data.options);
-  network.once("afterDrawing", function () { window.jicengDrawn = performance.now(); });
+  network.once("afterDrawing", function () {
+    network.fit({animation: false});  // the whole map in view, now that the canvas is laid out,
+    network.moveTo({scale: network.getScale() * 0.92});  // with a margin for the labels
+    window.jicengDrawn = performance.now();
+  });
 
   // ---- hiding: a legend entry hides what carries its style; "problems only" the rest
   var hiddenStyles = {};
