@@ -125,3 +125,26 @@ def test_bad_rules_through_the_cli_exit_2(tmp_path, jiceng_process):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip() == (f"错误 error: {path}, rule 'r', field 'count.edge': "
                                    "unknown or missing edge kind 'pairs'")
+
+
+def test_rule_values_match_cells_as_typed(tmp_path):
+    """A rule's value matches the cell holding the same text: full-width text in a firm's name
+    as it is, YAML's true as the text true, a station type in its plain form."""
+    from tests.helpers import write_dataset_files
+
+    from jiceng.loaders import read_dataset
+
+    nodes = [("S1", "street_committee", "街道", "", ""), ("C1", "community_party", "一社区", "", ""),
+             ("C2", "community_party", "二社区", "", ""), ("L1", "lawyer", "律师", "Ｘ律所", "true")]
+    edges = [("S1", "C1", "leads"), ("S1", "C2", "leads"), ("L1", "C1", "advises")]
+    graph = read_dataset(write_dataset_files(tmp_path / "d", nodes, edges,
+                                             node_columns=("id", "kind", "name", "firm", "duty")))
+    path = write(tmp_path, """
+        rules:
+          - {id: firm, title_zh: 律所, title_en: Firm, each: community_party,
+             count: {edge: advises, other_attrs: {firm: Ｘ律所}}}
+          - {id: duty, title_zh: 在岗, title_en: On duty, each: community_party,
+             count: {edge: advises, other_attrs: {duty: true}}}
+    """)
+    gaps = audit(graph, load_rules(path)).gaps
+    assert sorted(zip(gaps["rule"], gaps["id"])) == [("duty", "C2"), ("firm", "C2")]

@@ -6,6 +6,7 @@ The default rules ship as ``default_rules.yaml`` and encode the article.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -16,6 +17,7 @@ import yaml
 
 from jiceng.graphmodel import RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.graphmodel.validate import nfkc_columns
 from jiceng.loaders.limits import MAX_RULES_BYTES, MAX_YAML_NODES
 
 __all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
@@ -86,8 +88,15 @@ def _attrs(value, *, rule: str, field_name: str, file: str | None):
         if not values or any(isinstance(v, (dict, list)) or v is None for v in values):
             raise RuleError(f"attribute {key!r} must have a value or a list of values",
                             rule=rule, field=field_name, file=file)
-        out.append((str(key), tuple(str(v) for v in values)))
+        out.append((str(key), tuple(_cell_text(str(key), v) for v in values)))
     return tuple(out)
+
+
+def _cell_text(attribute: str, value) -> str:
+    """A rule's value as the loaders read a cell: YAML's true as the text true, trimmed, and
+    NFKC-normalized where the loaders normalize the column (a station's type)."""
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value).strip()
+    return unicodedata.normalize("NFKC", text) if attribute in nfkc_columns() else text
 
 
 def _count(value, *, rule: str, field_name: str, file: str | None) -> EdgeCount:
