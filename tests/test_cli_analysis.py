@@ -104,3 +104,12 @@ def test_people_read_codes_once_and_in_chinese(cli, tmp_path):
 
     assert "达标线 threshold" not in cli("plan", "--format", "html").stdout
     assert "达标线 threshold" in cli("audit", "--format", "html").stdout
+
+
+def test_a_bound_gives_its_reason_only_where_it_applies(cli):
+    """--hops 99 is refused because longer paths reach nothing more; --hops 0 for no reason
+    of that kind (it is below the range, not past it)."""
+    low, high = cli("reach", "--hops", "0"), cli("reach", "--hops", "99")
+    assert low.exit_code == high.exit_code == 2
+    assert "longer paths reach nothing more" in high.stderr
+    assert "must be from 1 to 10, not 0" in low.stderr and "longer paths" not in low.stderr
