@@ -191,6 +191,11 @@ def test_cell_limit_refused_naming_the_cell_and_long_names_kept(tmp_path, cli):
     rows[2] = ("C1", "community_party", "社" * 40_000)
     folder = tiny(tmp_path / "bad", nodes_text=HEADER_NODES + "\n" + csv_lines(rows))
     refused(cli, folder, expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
+    # past the csv module's own field limit (131,072), in a file read by the careful reader
+    rows[2] = ("C1", "community_party", "社" * 140_000)
+    folder = tiny(tmp_path / "gbk", nodes_text=HEADER_NODES + "\n" + csv_lines(rows),
+                  encoding="gb18030")
+    refused(cli, folder, expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
 
 
 def test_hundred_thousand_empty_columns_refused_fast(tmp_path, cli):
@@ -216,7 +221,8 @@ def test_paths_that_are_no_dataset_say_what_is_supported(tmp_path, cli):
 # ----------------------------------------------------------------------------- Excel
 
 
-def tiny_workbook(path: Path, *, nodes=None, edges=None, title_rows=0) -> Path:
+def tiny_workbook(path: Path, *, nodes=None, edges=None, title_rows=0, change=None) -> Path:
+    """The tiny city as a workbook; ``change(nodes_sheet, edges_sheet)`` edits it before saving."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "nodes"
@@ -229,6 +235,8 @@ def tiny_workbook(path: Path, *, nodes=None, edges=None, title_rows=0) -> Path:
     sheet.append(["source", "target", "kind"])
     for row in edges or TINY_EDGES:
         sheet.append(list(row))
+    if change is not None:
+        change(workbook["nodes"], workbook["edges"])
     workbook.save(path)
     return path
 
@@ -616,37 +624,13 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(tmp
     directory, before openpyxl reads a byte of it; here at a bound lowered to 1 MB."""
     import jiceng.loaders.excel
 
-    write_dataset(read_dataset(write_dataset_files(tmp_path / "d", TINY_NODES, TINY_EDGES)),
-                  tmp_path / "city.xlsx")
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(tmp_path / "city.xlsx") as source, \
-            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</t>", b"a" * 3_000_000 + b"</t>", 1)
-            target.writestr(item.filename, data)
+    bomb = tiny_workbook(tmp_path / "bomb.xlsx")
+    rewrite_member(bomb, "xl/worksheets/sheet1.xml",
+                   lambda data: data.replace(b"</t>", b"a" * 3_000_000 + b"</t>", 1))
     monkeypatch.setattr(jiceng.loaders.excel, "_RATIO_CHECKED_FROM", 1 << 20)
     monkeypatch.setattr(jiceng.loaders.excel, "load_workbook",
                         lambda *a, **k: pytest.fail("the workbook was opened"))
     refused(cli, bomb, expect="would unpack", chinese=True)
-
-
-def _tiny_workbook(path, change) -> Path:
-    """The tiny city as a workbook, with ``change(nodes_sheet, edges_sheet)`` applied."""
-    workbook = Workbook()
-    nodes = workbook.active
-    nodes.title = "nodes"
-    nodes.append(["id", "kind", "name"])
-    for row in TINY_NODES:
-        nodes.append(list(row))
-    edges = workbook.create_sheet("edges")
-    edges.append(["source", "target", "kind"])
-    for row in TINY_EDGES:
-        edges.append(list(row))
-    change(nodes, edges)
-    workbook.save(path)
-    return path
 
 
 def test_a_number_shown_with_leading_zeros_reads_as_shown(tmp_path):
@@ -656,7 +640,7 @@ def test_a_number_shown_with_leading_zeros_reads_as_shown(tmp_path):
                      if c.value == "S1"]:
             cell.value, cell.number_format = 7, "000"
 
-    graph = read_dataset(_tiny_workbook(tmp_path / "city.xlsx", padded))
+    graph = read_dataset(tiny_workbook(tmp_path / "city.xlsx", change=padded))
     assert "007" in graph.nodes["id"].tolist() and "S1" not in graph.nodes["id"].tolist()
 
 
@@ -664,7 +648,7 @@ def test_an_excel_error_value_is_refused_where_it_is(tmp_path, cli):
     def broken(nodes, edges):
         nodes["C4"] = "#N/A"
 
-    refused(cli, _tiny_workbook(tmp_path / "city.xlsx", broken), expect="#N/A", row=4,
+    refused(cli, tiny_workbook(tmp_path / "city.xlsx", change=broken), expect="#N/A", row=4,
             column="C4")
 
 
@@ -675,7 +659,7 @@ def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
         nodes.title, edges.title = "Nodes ", "关系"
         nodes["A1"], nodes["B1"] = "ＩＤ", "Kind"
 
-    graph = read_dataset(_tiny_workbook(tmp_path / "city.xlsx", chinese_sheets))
+    graph = read_dataset(tiny_workbook(tmp_path / "city.xlsx", change=chinese_sheets))
     assert graph.n_nodes == len(TINY_NODES) and graph.n_edges == len(TINY_EDGES)
     rows = [r if r[0] != "G1" else ("G1", "GRID", "第一网格") for r in TINY_NODES]
     folder = write_dataset_files(tmp_path / "d", rows, TINY_EDGES,

@@ -373,6 +373,16 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool, edges:
 
 
 def _read_text(text: str, display: str, *, empty_as_missing: bool, edges: bool) -> pd.DataFrame:
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text)))  # a long cell is refused with its row, later
+    try:
+        return _read_records(text, display, empty_as_missing=empty_as_missing, edges=edges)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_records(text: str, display: str, *, empty_as_missing: bool, edges: bool
+                  ) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records: list[list[str]] = []
