@@ -32,7 +32,8 @@ from jiceng.report import Report, Section, people_text
 
 _hops_option = click.option(
     "--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
-    callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区", "longer paths reach nothing more"),
+    callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区", "longer paths reach nothing more",
+                     why_for="high"),
     help="最长路径：先一条共建关系，再沿领导关系向下（longest path: a co-building edge, then "
          "leads edges）。")
 

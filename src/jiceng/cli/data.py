@@ -34,12 +34,13 @@ MAX_SEED = 2**32 - 1
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), default="guiyang", show_default=True,
               help="模拟哪个城市（which city to model）。")
 @click.option("--seed", type=int, default=1, show_default=True, metavar=f"0..{MAX_SEED}",
-              callback=bounded(0, MAX_SEED, "随机种子是非负整数", "a seed is a whole number ≥ 0"),
+              callback=bounded(0, MAX_SEED, "随机种子是非负整数", "a seed is a whole number ≥ 0",
+                               why_for="low"),
               help="随机种子（random seed）。")
 @click.option("--scale", type=float, default=1.0, show_default=True, metavar=f"0..{MAX_SCALE}",
               callback=bounded(0, MAX_SCALE, "约 150 即全国规模，更大会耗尽内存",
                                "about 150 is national; more would run out of memory",
-                               integer=False, low_open=True),
+                               integer=False, low_open=True, why_for="high"),
               help="各类数量的倍数，约 150 为全国规模（multiply every count; about 150 is "
                    "national）。")
 @click.option("--force", is_flag=True,

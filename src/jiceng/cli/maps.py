@@ -41,7 +41,7 @@ from jiceng.queries.lookup import resolve_node
                    "by id or name, and what it reaches）。")
 @click.option("--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",
               callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区",
-                               "longer paths reach nothing more"),
+                               "longer paths reach nothing more", why_for="high"),
               help="与 --reach 合用：最长路径（with --reach: longest path）。")
 @neo4j_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,

@@ -34,10 +34,11 @@ __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "inp
 
 
 def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
-            low_open: bool = False):
+            low_open: bool = False, why_for: str = "both"):
     """A click callback refusing values outside ``low..high`` (and NaN, infinities) up front,
-    with the reason for the upper bound (``why_zh``, ``why_en``) when it is passed, in Chinese
-    then English (exit code 2)."""
+    with the reason (``why_zh``, ``why_en``) in Chinese then English (exit code 2). The reason
+    is said for values past the bound it explains: ``why_for`` ``"high"``, ``"low"`` or
+    ``"both"``."""
 
     def check(ctx: click.Context, param: click.Parameter, value):
         if value is None:
@@ -45,12 +46,12 @@ def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool 
         if not math.isfinite(value) or not low <= value <= high or (low_open and value == low):
             name = param.opts[0] if param.opts else param.name
             shown = _number(value)[:30]
-            above = value > high
+            said = why_for == "both" or why_for == ("high" if value > high else "low")
             raise click.BadParameter(
                 f"须在 {_number(low)}{'（不含）' if low_open else ''} 到 {_number(high)} 之间，"
-                f"而不是 {shown}{'：' + why_zh if above else ''}（{name} must be from "
+                f"而不是 {shown}{'：' + why_zh if said else ''}（{name} must be from "
                 f"{_number(low)}{' (excluded)' if low_open else ''} to {_number(high)}, not "
-                f"{shown}{': ' + why_en if above else ''}）", ctx=ctx, param=param)
+                f"{shown}{': ' + why_en if said else ''}）", ctx=ctx, param=param)
         return int(value) if integer else float(value)
 
     return check
