@@ -20,7 +20,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from jiceng.graphmodel.validate import arrow_strings
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import NEEDS_XML_ESCAPE, escape_xml_text
 from jiceng.queries._records import join_text, replaced
@@ -33,6 +32,7 @@ from jiceng.report import (
     _meta_line,
     heading,
     people_text,
+    relabelled,
 )
 
 __all__ = ["write_xlsx"]
@@ -136,27 +136,42 @@ def _cell_body(value, shown: str, styles: dict[str, int]) -> str:
 def _column_bodies(values: pd.Series, shown: str, styles: dict[str, int]) -> pa.Array:
     """Every row's cell body (:func:`_cell_body`), as arrow strings.
 
-    Each distinct value is rendered once; a column of distinct plain texts (ids, names) is
-    escaped with whole-column string operations.
+    Each distinct value is rendered once; many distinct plain texts (ids, names; the texts
+    among a diff's numbers) are escaped with whole-column string operations.
     """
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # lists or other unhashable cells
         return pa.array([_cell_body(v, shown, styles) for v in values], pa.large_string())
-    distinct = pd.Series(np.asarray(uniques, dtype=object))
-    if len(distinct) < 1000 or pd.api.types.infer_dtype(distinct, skipna=False) != "string":
-        bodies = pd.Series([_cell_body(v, shown, styles) for v in distinct], dtype="str")
-    else:  # the text people read (kind and status labels ...), escaped column-wide
-        raw = pd.Series([people_text(shown, text) for text in distinct], dtype="str")
-        text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-                .str.replace(">", "&gt;", regex=False))
-        bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
-        # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
-        odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
-        bodies = replaced(bodies, odd, lambda v: _cell_body(v, shown, styles), distinct)
-    bodies = pd.concat([bodies, pd.Series([_EMPTY_CELL], dtype="str")], ignore_index=True)
-    codes[codes < 0] = len(distinct)  # missing: the empty cell, last
-    return arrow_strings(bodies).combine_chunks().take(pa.array(codes))
+    distinct = pd.Series(uniques)  # arrow strings stay arrow strings
+    objects = distinct.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(distinct, skipna=False) == "string":
+        text = np.ones(len(objects), dtype=bool)
+    else:
+        text = np.fromiter((type(v) is str for v in objects), dtype=bool, count=len(objects))
+    if text.sum() < 1000:
+        text[:] = False
+    bodies = np.empty(len(objects) + 1, dtype=object)
+    if text.any():
+        bodies[:-1][text] = _text_bodies(distinct[text].astype("str"), shown, styles)
+    bodies[:-1][~text] = [_cell_body(v, shown, styles) for v in objects[~text]]
+    bodies[-1] = _EMPTY_CELL
+    codes[codes < 0] = len(objects)  # missing: the empty cell, last
+    return pa.array(bodies, pa.large_string()).take(pa.array(codes))
+
+
+def _text_bodies(raw: pd.Series, shown: str, styles: dict[str, int]) -> np.ndarray:
+    """The cell bodies of distinct texts, escaped column-wide (odd ones one by one)."""
+    source = raw
+    if relabelled(shown):  # the text people read (kind and status labels ...)
+        raw = pd.Series([people_text(shown, t) for t in raw.to_numpy(dtype=object)], dtype="str")
+    text = (raw.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+            .str.replace(">", "&gt;", regex=False))
+    bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
+    # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
+    odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
+    return replaced(bodies, odd, lambda v: _cell_body(v, shown, styles),
+                    source).to_numpy(dtype=object)
 
 
 def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, ...],

@@ -306,6 +306,12 @@ def _person_cell(column: str, value, percent: bool, signed: bool = False) -> str
     return visible(people_text(column, str(value)))
 
 
+def relabelled(column: str) -> bool:
+    """Whether :func:`people_text` may show a cell of ``column`` otherwise than it is."""
+    return (column in ("kind", "each", "what", "before", "after") or column.endswith("_kind")
+            or column in STATUS_COLUMNS)
+
+
 def people_text(column: str, text: str) -> str:
     """A text cell of ``column`` as people read it: kinds by their Chinese labels, status codes
     by :data:`VALUE_LABELS`, the attribute a diff names (``what``) by its heading."""
