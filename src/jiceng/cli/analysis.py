@@ -86,8 +86,8 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
             Section("components", "共建连通分量 Co-building components", result.components,
                     screen=False),
             Section("communities", "全部社区（孤立、脆弱的在前）All communities, weakest first",
-                    _worst_first(_with_names(graph, table, "single_point"), ["_status"], [True],
-                                 _status=table["status"].map(_STATUS_ORDER)), screen=False,
+                    _worst_first(_with_names(graph, table, "single_point"), ["status"], [True],
+                                 key=lambda status: status.map(_STATUS_ORDER)), screen=False,
                     sheet="全部社区"),
         ],
         data=lambda: result.to_json() | {"components": len(result.components)},
@@ -252,7 +252,8 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
         return frame.assign(title_zh=frame["rule"].map(titles))[
             ["rule", "title_zh", *frame.columns.drop("rule")]]
 
-    streets = titled(result.by_street).assign(_size=result.by_street["delta"].abs().fillna(1.0)).sort_values(
+    streets = titled(result.by_street)
+    streets = streets.assign(_size=streets["delta"].abs().fillna(1.0)).sort_values(
         ["_size", "rule", "street"], ascending=[False, True, True], kind="stable").drop(
         columns="_size").reset_index(drop=True)
     n_changed = result.nodes_changed["id"].nunique() if len(result.nodes_changed) else 0
@@ -281,16 +282,15 @@ def diff_report(result, what: str, cap: int = 20) -> Report:
     )
 
 
-_STATUS_ORDER = {"isolated": 0, "fragile": 1}  # then connected
+_STATUS_ORDER = {"isolated": 0, "fragile": 1, "connected": 2}
 
 
-def _worst_first(table: pd.DataFrame, keys: list[str], ascending: list[bool], **extra
+def _worst_first(table: pd.DataFrame, by: list[str], ascending: list[bool], key=None
                  ) -> pd.DataFrame:
-    """``table`` sorted by ``keys`` (columns, or ``extra`` columns used only to sort), ties in
-    the order they were (by id): the rows a capped list shows are the ones that need work."""
-    order = table.assign(**extra).sort_values(keys, ascending=ascending, kind="stable",
-                                              na_position="last")
-    return order.drop(columns=list(extra)).reset_index(drop=True)
+    """``table`` sorted by ``by`` (through ``key``, as pandas sorts), ties in the order they
+    were (by id): the rows a capped list shows are the ones that need work."""
+    return table.sort_values(by, ascending=ascending, kind="stable", na_position="last",
+                             key=key).reset_index(drop=True)
 
 
 def _kinds_labelled(changed: pd.DataFrame) -> pd.DataFrame:

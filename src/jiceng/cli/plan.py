@@ -32,8 +32,9 @@ def plan_report(result: PlanResult, *, dataset: str) -> Report:
     """The plan as a report: proposals first (the CSV output), then unmet needs and totals.
 
     People read each need, kind and scope once, in Chinese (``*_zh``: see
-    :meth:`Section.people_rows`); CSV and JSON keep the codes beside them. Counts and rule coverages before and after are two tables, so that each
-    holds numbers of one kind (coverages as percentages)."""
+    :meth:`Section.people_rows`); CSV and JSON keep the codes beside them. Counts and rule
+    coverages before and after are two tables, each of numbers of one kind (coverages as
+    percentages)."""
     proposals, unmet = result.proposals, result.unmet
     totals = result.totals
     rules = totals["measure"].str.startswith("rule:").to_numpy(dtype=bool)

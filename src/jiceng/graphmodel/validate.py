@@ -4,8 +4,9 @@ The raw tables are what a loader read: every cell a string or missing, plus (opt
 ``_row`` column with the row number as a spreadsheet shows it.
 
 :func:`check_tables` normalizes every column once (trim, empty -> missing, and NFKC for the
-columns that are matched or read: :func:`nfkc_columns`; in arrow for plain text), reads numeric attributes once, codes kinds and node ids once, then runs
-every :class:`Check` of :func:`checks`. A check's ``find`` is a vectorized boolean mask over
+columns that are matched or read: :func:`nfkc_columns`; in arrow for plain text), reads
+numeric attributes once, codes kinds and node ids once, then runs every :class:`Check` of
+:func:`checks`. A check's ``find`` is a vectorized boolean mask over
 one table's rows, and its ``say`` writes the messages of the masked rows only; valid data
 never reaches a message, and invalid data gets every problem in one pass. The parts with a
 fast and a general way (normalization, numbers, id lookup) give the same values either way;
@@ -33,7 +34,8 @@ from jiceng.graphmodel.schema import (
     REQUIRED_NODE_COLUMNS,
 )
 
-__all__ = ["normalize_text", "nfkc_columns", "check_tables", "checks", "Check", "CheckedTables", "ROW",
+__all__ = ["normalize_text", "nfkc_columns", "check_tables", "checks", "Check", "CheckedTables",
+           "ROW",
            "arrow_strings", "plain_digits"]
 
 #: Name of the column that carries each row's spreadsheet row number (a NUL in it: no heading

@@ -191,8 +191,9 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     when every cell is empty and refused otherwise; a row whose every cell is empty is dropped
     (and counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
     unescaped (CSV: ``unescape``); Chinese kind labels become kind codes (of edges with
-    ``edges``, whatever the other headings: a node table may have a ``source``); numeric attributes
-    beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are refused.
+    ``edges``, whatever the other headings: a node table may have a ``source``); numeric
+    attributes beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are
+    refused.
     The columns stay in arrow until the table is made, each wrapped without a copy.
     """
     check_header(names, display)
@@ -433,7 +434,7 @@ def _read_records(text: str, display: str, *, empty_as_missing: bool, edges: boo
                                                  f"超过 {MAX_ROWS:,} 行的上限 (more than "
                                                  f"{MAX_ROWS:,} rows)")])
     except csv.Error as error:
-        raise InvalidInputError([problem(display, reader.line_num + 1, None,
+        raise InvalidInputError([problem(display, None, None,
                                          f"不是有效的 CSV 文件，文件第 {reader.line_num + 1} 行 "
                                          f"(not a valid CSV file at line {reader.line_num + 1}: "
                                          f"{error})")]) from None
