@@ -262,7 +262,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
             else:
                 row.append(value)
         sheet.append(row)
-    last_row = header_row + len(section.people_rows())
+    last_row = header_row + len(section.frame)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"

@@ -426,8 +426,8 @@ def _html_table(section: Section, threshold: float) -> str:
                                              cap=section.cap or 50)  # the short view
     if frame.empty:
         return "<p>（无 none）</p>"
-    raw = section.people_rows()[list(section.screen_columns or section.people_rows().columns)]
-    raw = raw.head(len(frame))
+    rows = section.people_rows()
+    raw = rows[section.screen_columns or list(rows.columns)].head(len(frame))
     graded = [str(c) in GRADED_COLUMNS and _is_numeric(raw[c]) for c in raw.columns]
     parts = ["<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in frame.columns)
              + "</tr></thead><tbody>"]
