@@ -1,7 +1,7 @@
 """The benchmark script runs from a clean cache and the engine answers as the networkx reference.
 
-Scales 1 and 10, as the README's figures (about 5 minutes, most of it building the networkx
-view of the reference five times at scale 10); scale 100 is run by hand (benchmarks/README.md).
+Scale 1 here, so that every step's agreement is checked in each run of the suite; the README's
+figures at scales 10 and 100 are made by hand with the same script (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["load", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
 
 
-@pytest.mark.slow
-def test_benchmark_at_scales_1_and_10_runs_and_every_answer_is_identical(tmp_path):
+def test_benchmark_at_scale_1_runs_and_every_answer_is_identical(tmp_path):
     results = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "1", "10",
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "1",
          "--cache", str(tmp_path / "cache"), "--json", str(results)],
         capture_output=True, text=True, encoding="utf-8", timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -30,7 +28,7 @@ def test_benchmark_at_scales_1_and_10_runs_and_every_answer_is_identical(tmp_pat
     report = json.loads(results.read_text(encoding="utf-8"))
     assert report["machine"]["cpus"] >= 1
     rows = {(row["scale"], row["step"]): row for row in report["rows"]}
-    assert sorted(rows) == sorted((scale, step) for scale in (1.0, 10.0) for step in STEPS)
+    assert sorted(rows) == sorted((scale, step) for scale in (1.0,) for step in STEPS)
     for (scale, step), row in rows.items():
         for side in ("engine", "reference"):
             assert "error" not in row[side], (scale, step, side, row[side])

@@ -16,6 +16,7 @@ from jiceng.graphmodel import InvalidInputError, OrgGraph
 from jiceng.graphmodel.cells import unescape_formula
 from jiceng.loaders import read_dataset, write_dataset
 from jiceng.loaders.excel import read_excel, write_excel
+from jiceng.loaders.synthetic import generate
 
 
 def test_gbk_file_is_detected_and_read(tmp_path):
@@ -107,11 +108,21 @@ def _same(a: OrgGraph, b: OrgGraph) -> None:
                                       check_dtype=False)
 
 
+def _round_trips_through_csv_and_excel(graph, folder) -> None:
+    write_dataset(graph, folder / "csv")
+    _same(graph, read_dataset(folder / "csv"))
+    write_excel(graph, folder / "book.xlsx")
+    _same(graph, read_dataset(folder / "book.xlsx"))
+
+
+def test_generated_city_round_trips_through_csv_and_excel(tmp_path):
+    graph, _ = generate(seed=5, scale=0.1)
+    _round_trips_through_csv_and_excel(graph, tmp_path)
+
+
+@pytest.mark.slow
 def test_sample_round_trips_through_csv_and_excel(tmp_path, sample):
-    write_dataset(sample, tmp_path / "csv")
-    _same(sample, read_dataset(tmp_path / "csv"))
-    write_excel(sample, tmp_path / "book.xlsx")
-    _same(sample, read_dataset(tmp_path / "book.xlsx"))
+    _round_trips_through_csv_and_excel(sample, tmp_path)
 
 
 def test_networkx_view_has_one_node_per_node_and_one_edge_per_edge(sample):

@@ -83,3 +83,22 @@ def test_public_api_resolves_every_name_lazily():
                           check=True)
     assert done.stdout.split() == ["[]", str(len(__import__("jiceng").__all__)),
                                    "jiceng.queries.coverage"]
+
+
+def test_every_test_tool_is_pinned_and_every_pin_is_a_test_tool():
+    """The test extras name the tools; scripts/test-requirements.txt fixes their versions, one
+    pin each, so that a fresh machine judges the code with the same tools as the last run."""
+    import re
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].lower()
+                for spec in extras["project"]["optional-dependencies"]["test"]}
+    pins = {}
+    for line in (ROOT / "scripts" / "test-requirements.txt").read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pins[name.lower()] = version
+    assert set(pins) == declared

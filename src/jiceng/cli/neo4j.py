@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -70,7 +71,7 @@ def push(dataset: Path | None, uri: str | None, batch_size: int) -> None:
     graph = load_graph(dataset)
     total = graph.n_nodes + graph.n_edges
     with click.progressbar(length=total, label=f"pushing to {runner.uri}",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         done: dict[str, int] = {}
 
         def advance(what: str, rows: int, _of: int) -> None:
