@@ -1,4 +1,4 @@
-"""jiceng isolated and reach: JSON shapes of DESIGN.md §6 and exit codes."""
+"""jiceng isolated and reach: JSON shapes of docs/design.md §6 and exit codes."""
 
 from __future__ import annotations
 

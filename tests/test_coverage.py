@@ -171,9 +171,9 @@ def test_ranking_orders_streets_by_score(sample):
 
 
 def _ranking_by_definition(rolled, level):
-    """DESIGN §4's ranking written plainly: per place, the mean of its rules' coverage (every
-    rule that checks something there weighs the same), the weakest rule (ties: rule order),
-    ordered by score, then id."""
+    """docs/design.md §4's ranking written plainly: per place, the mean of its rules' coverage
+    (every rule that checks something there weighs the same), the weakest rule (ties: rule
+    order), ordered by score, then id."""
     keys = ["street", "street_name", "district", "district_name"] if level == "street" else \
         ["district", "district_name"]
     groups: dict[tuple, list] = {}

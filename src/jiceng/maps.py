@@ -3,7 +3,7 @@
 Each map answers a planner's question first, "where is it thin, and what is wrong
 there?": communities are marked by their status (孤立 isolated, 脆弱 fragile, 资源荒漠
 resource desert) and by how many community-level rules they fail; streets carry their
-rank and score (得分, DESIGN §4). Every page has a search box (id or part of a Chinese
+rank and score (得分, docs/design.md §4). Every page has a search box (id or part of a Chinese
 name), a legend whose entries hide and show what they describe (and list exactly the
 styles drawn), a side panel for the clicked node, neighbour highlight and a
 "只看问题 problems only" switch.
@@ -113,7 +113,7 @@ def short_name(name: str, street_name: str = "") -> str:
 
 def street_scores(result: AuditResult) -> pd.DataFrame:
     """Rank and score (得分) of every street: the mean, over the rules that check at least
-    one node in the street, of that rule's coverage there (DESIGN §4), from the audit's
+    one node in the street, of that rule's coverage there (docs/design.md §4), from the audit's
     ranking. Returns ``street, rank, score, rules_failing``.
 
     >>> from jiceng.loaders import read_sample

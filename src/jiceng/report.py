@@ -1,7 +1,7 @@
 """Every output format in one place: table, JSON, CSV, Markdown, Excel and HTML.
 
 A command builds a :class:`Report` (named sections of DataFrames plus the
-machine-readable JSON object of DESIGN.md §6) and hands it to :func:`emit`.
+machine-readable JSON object of docs/design.md §6) and hands it to :func:`emit`.
 
 People's formats (table, Markdown, HTML, the Excel ledger 台账) lead with Chinese: column
 headings ``覆盖率 (coverage)`` from :data:`COLUMN_LABELS`, status values and kinds in Chinese
@@ -50,7 +50,7 @@ FORMATS = ("table", "json", "csv", "markdown", "xlsx", "html")
 #: Coverage below this (a fraction) is marked red when no ``--fail-under`` is given.
 DEFAULT_THRESHOLD = 0.9
 
-#: What 得分 means, said wherever a score is shown (DESIGN.md §4).
+#: What 得分 means, said wherever a score is shown (docs/design.md §4).
 SCORE_DEFINITION = ("得分 = 该街道（区县）内至少检查了一个对象的各条规则覆盖率的平均值，每条规则权重相同；"
                     "按得分排名，得分相同按编号。 Score = the mean, over the rules that check at least "
                     "one node in the street (district), of that rule's coverage there; every rule "

@@ -49,6 +49,6 @@ def list_command(what: str, keyword: str | None, dataset: Path | None, fmt: str,
         title += f" · 含 containing '{keyword}'"
     report = Report(title=title, dataset=graph.name,
                     sections=[Section(what, f"{zh} {what}", shown)],
-                    # DESIGN §6: the JSON of `list` is a list, not an object
+                    # docs/design.md §6: the JSON of `list` is a list, not an object
                     data=cast(dict, rows))
     emit_report(report, fmt, output)

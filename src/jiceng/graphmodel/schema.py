@@ -67,7 +67,8 @@ class EdgeKind:
     ``"out"`` placing its source under its target and ``"in"`` its target under its source;
     a lower priority wins. ``acyclic``: the edges of this kind may not form a cycle.
     ``one_per_source``: a node is the source of at most one edge of this kind.
-    ``co_building``: units share resources with streets and communities through it (DESIGN §4).
+    ``co_building``: units share resources with streets and communities through it
+    (docs/design.md §4).
     """
 
     id: str
@@ -280,10 +281,12 @@ NUMERIC_ATTRIBUTES: tuple[str, ...] = ("households", "population", "members", "w
 REQUIRED_NODE_COLUMNS: tuple[str, ...] = ("id", "kind", "name")
 REQUIRED_EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "kind")
 
-#: Edge kinds through which units share resources with streets and communities (DESIGN §4).
+#: Edge kinds through which units share resources with streets and communities
+#: (docs/design.md §4).
 CO_BUILDING_KINDS: Sequence[str] = _Derived(
     lambda: tuple(k.id for k in EDGE_KINDS.values() if k.co_building),
-    "Edge kinds through which units share resources with streets and communities (DESIGN §4).")
+    "Edge kinds through which units share resources with streets and communities "
+    "(docs/design.md §4).")
 
 #: How a node finds the place it belongs to, in order of preference: (edge kind, direction).
 def _placing_edges() -> tuple[tuple[str, str], ...]:

@@ -692,7 +692,7 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
     }
 
 
-PRESETS = {"guiyang": "贵阳市 Guiyang, the article's city (DESIGN.md §1)"}
+PRESETS = {"guiyang": "贵阳市 Guiyang, the article's city (docs/design.md §1)"}
 
 
 def _totals(graph: OrgGraph) -> dict:

@@ -1,4 +1,4 @@
-"""Tables as JSON records (DESIGN §6's lists of objects), for programs.
+"""Tables as JSON records (docs/design.md §6's lists of objects), for programs.
 
 :func:`plain_records` gives the Python objects; :func:`records_json` writes the same records
 as JSON text column by column with arrow, for lists of hundreds of thousands of rows (a diff of

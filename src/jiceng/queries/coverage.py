@@ -62,7 +62,7 @@ class AuditResult:
         return sorted(self.gaps.loc[self.gaps["rule"] == rule_id, "id"].tolist())
 
     def to_json(self, by: str | None = None) -> dict:
-        """The machine-readable form of DESIGN.md §6.
+        """The machine-readable form of docs/design.md §6.
 
         ``by="street"`` adds ``streets`` and ``by="district"`` adds ``districts``: the ranking,
         ``{"id", "name", "district", "rank", "score", "coverage"}`` ordered by rank.
@@ -354,7 +354,8 @@ RANKING_COLUMNS = ["rank", "score", "rules", "rules_failing", "worst_rule", "wor
 def _exact_means(label: np.ndarray, passing: np.ndarray, checked: np.ndarray, groups: int
                  ) -> np.ndarray:
     """The mean of ``passing / checked`` per group, as the float nearest its exact value: equal
-    means are equal floats, so places with equal coverage tie and their ids decide (§4).
+    means are equal floats, so places with equal coverage tie and their ids decide
+    (docs/design.md §4).
 
     Coverages are summed as floats (``math.fsum``); a group whose sum may be off by a rounding
     (a coverage that is not a binary fraction, such as 1/3) and that lands within rounding of
@@ -380,7 +381,8 @@ def _exact_means(label: np.ndarray, passing: np.ndarray, checked: np.ndarray, gr
 
 
 def _ranking(table: dict[str, np.ndarray], level: str) -> pd.DataFrame:
-    """Places ranked by their score (得分): the mean of their per-rule coverage (DESIGN §4).
+    """Places ranked by their score (得分): the mean of their per-rule coverage
+    (docs/design.md §4).
 
     Every rule that checks at least one node in the place weighs the same, whatever its number
     of checks; ties are broken by the place's id. Columns: ``rank, street, street_name,
@@ -429,7 +431,7 @@ def _ranking(table: dict[str, np.ndarray], level: str) -> pd.DataFrame:
 
 
 def ranking_json(ranking: pd.DataFrame, rolled: pd.DataFrame, level: str) -> list[dict]:
-    """The ``streets``/``districts`` list of DESIGN §6, ordered by rank."""
+    """The ``streets``/``districts`` list of docs/design.md §6, ordered by rank."""
     placed = rolled[(rolled[level] != "") & (rolled["checked"] > 0)]
     coverage: dict[str, dict[str, float]] = {}
     for place, rule, value in zip(placed[level], placed["rule"], placed["coverage"]):

@@ -57,8 +57,8 @@ class DiffResult:
                                          self.edges_added, self.edges_removed, self.status))
 
     def to_json(self, *, frames: bool = False) -> dict:
-        """DESIGN §6's diff object. With ``frames``, its lists of records stay tables (for a
-        writer that serializes them column by column: ``jiceng.report.to_json``)."""
+        """docs/design.md §6's diff object. With ``frames``, its lists of records stay tables
+        (for a writer that serializes them column by column: ``jiceng.report.to_json``)."""
         records = (lambda frame: frame) if frames else plain_records
         return {
             "unchanged": self.unchanged,

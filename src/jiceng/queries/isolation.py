@@ -1,6 +1,6 @@
 """Isolated and fragile communities, and who shares co-building resources with whom.
 
-Co-building edges are ``pairs_with``, ``part_time`` and ``reports_to`` (DESIGN.md §4).
+Co-building edges are ``pairs_with``, ``part_time`` and ``reports_to`` (docs/design.md §4).
 A community Party organization with none is *isolated*; one whose co-building
 edges all come from a single unit Party organization is *fragile*, and that unit
 is its *single point of failure*.
@@ -51,7 +51,7 @@ class IsolationResult:
     by_street: pd.DataFrame
 
     def to_json(self) -> dict:
-        """DESIGN.md §6: ``isolated``, ``fragile`` and ``single_points``."""
+        """docs/design.md §6: ``isolated``, ``fragile`` and ``single_points``."""
         return {"isolated": self.isolated, "fragile": self.fragile,
                 "single_points": self.single_points}
 

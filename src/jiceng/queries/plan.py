@@ -1,6 +1,6 @@
 """Plan: the pairings and part-time seats that close the gaps, proposed optimally.
 
-DESIGN.md §4 "Plan". Two kinds of *needs*:
+docs/design.md §4 "Plan". Two kinds of *needs*:
 
 * A community Party organization with fewer than ``min_units`` distinct co-building units
   (units tied to it by any co-building edge: ``pairs_with``, ``part_time``, ``reports_to``)
@@ -82,7 +82,7 @@ _RULE_NEEDS = {"community-part-time": "part_time", "street-part-time": "part_tim
 _MAX_CAPACITY = 1000  # per unit: far above any real unit, small enough for exact costs
 _MAX_MIN_UNITS = 100
 _MAX_UNITS_FILE = 1 << 20  # bytes
-_HOPS = 2  # deserts and households reached are counted at DESIGN §4's default k
+_HOPS = 2  # deserts and households reached are counted at docs/design.md §4's default k
 
 _REASONS = {
     "no_unit": "范围内没有尚未与其共建的单位（no untied unit in scope）",
@@ -137,7 +137,8 @@ class PlanResult:
     settings: dict[str, Any]
 
     def to_json(self) -> dict:
-        """DESIGN.md §6: ``proposals``, ``unmet`` and ``totals`` (``before``/``after`` counts)."""
+        """docs/design.md §6: ``proposals``, ``unmet`` and ``totals`` (``before``/``after``
+        counts)."""
         counts = self.totals.set_index("measure")
         return {
             "proposals": [{"unit": u, "target": t, "kind": k, "need": n, "households": int(h),

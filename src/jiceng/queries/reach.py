@@ -3,7 +3,7 @@
 Resources flow from a unit Party organization along a co-building edge
 (``pairs_with``, ``part_time``, ``reports_to``) and then down ``leads`` edges.
 reach(u, k) is the set of community Party organizations reachable from unit u
-by a directed path of at most k such edges (DESIGN.md §4).
+by a directed path of at most k such edges (docs/design.md §4).
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class ReachResult:
     gini_by_street: pd.DataFrame
 
     def to_json(self) -> dict:
-        """DESIGN.md §6: ``units`` as ``{"id", "communities", "households"}`` and ``deserts``."""
+        """docs/design.md §6: ``units`` as ``{"id", "communities", "households"}`` and
+        ``deserts``."""
         return {
             "hops": self.hops,
             "units": [{"id": i, "communities": int(c), "households": int(h)}

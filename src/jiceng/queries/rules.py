@@ -38,7 +38,7 @@ class EdgeCount:
 
 @dataclass(frozen=True)
 class Rule:
-    """A coverage rule (DESIGN.md §4).
+    """A coverage rule (docs/design.md §4).
 
     Each node of a kind in ``each`` that matches ``where_attrs`` (and, if given, has at
     least one edge as described by ``where_edge``) is checked: it passes when it has at
