@@ -7,7 +7,7 @@ import re
 import pytest
 from tests.conftest import XSS
 
-from jiceng.maps import overview_map, reach_map, wrap
+from jiceng.present.maps import overview_map, reach_map, wrap
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -76,7 +76,7 @@ def test_proposed_edges_are_dashed_with_their_legend(sample, tmp_path):
     import json as _json
 
     from jiceng.graphmodel import OrgGraph
-    from jiceng.maps import street_map
+    from jiceng.present.maps import street_map
 
     nodes, edges = sample.to_tables()
     nodes = nodes.astype(str).where(nodes.notna())
