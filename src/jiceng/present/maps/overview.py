@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jiceng.graphmodel import OrgGraph
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
 from jiceng.present.maps.canvas import Canvas
 from jiceng.present.maps.facts import Facts, street_scores
@@ -61,7 +61,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     there of the rule's coverage there). Each street is a block: its problem communities
     first, named, then the others as small unnamed dots; blocks are grouped by district.
     With ``units`` the co-building units of each street and their ties are drawn too.
-    Beyond ``max_communities`` communities only the streets are drawn.
+    Beyond ``max_communities`` communities only the streets are drawn. A city (or
+    district) without streets has nothing to draw: :class:`InvalidInputError`.
 
     >>> from jiceng.loaders import read_sample
     >>> page = overview_map(read_sample(), district="D003")
@@ -86,7 +87,7 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
 
 def _select(graph: OrgGraph, district: str | None, units: bool,
             max_communities: int) -> _Selection:
-    """The streets, communities and units to draw."""
+    """The streets, communities and units to draw; refused when there is no street."""
     district_code = graph.code(district, "district_committee") if district else None
     streets = np.flatnonzero(graph.is_kind("street_committee"))
     communities = np.flatnonzero(graph.is_kind("community_party"))
@@ -95,6 +96,16 @@ def _select(graph: OrgGraph, district: str | None, units: bool,
         in_district = graph.places["district"].to_numpy() == district_code
         streets, communities = streets[in_district[streets]], communities[in_district[communities]]
         unit_codes = unit_codes[in_district[unit_codes]]
+    if not len(streets):
+        if district_code is None:
+            zh, en = "没有街道党工委", "no street Party working committee"
+        else:
+            name = graph.nodes["name"].iat[district_code]
+            zh = f"{name}（{district}）下没有街道党工委"
+            en = f"no street Party working committee in {district}"
+        raise InvalidInputError([Problem(graph.name or "数据集 dataset", None, None,
+                                         f"{zh}，一张图无可绘制",
+                                         f"{en}: the overview has nothing to draw")])
     aggregate = len(communities) > max_communities
     if aggregate:
         communities, unit_codes = communities[:0], unit_codes[:0]
