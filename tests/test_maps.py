@@ -39,6 +39,8 @@ def test_overview_aggregates_a_large_city(xss_graph):
     assert small.n_nodes < full.n_nodes
     assert small.n_nodes == 1 + 11 + 74
     assert "aggregated by street" in small.html
+    communities = xss_graph.count("community_party")
+    assert f"{communities} 个社区已按街道汇总 communities aggregated by street" in small.html
 
 
 def test_reach_map_counts(xss_graph):

@@ -45,7 +45,8 @@ class _Selection:
     streets: np.ndarray
     communities: np.ndarray
     units: np.ndarray
-    aggregate: bool  # too many communities: only the streets are drawn
+    aggregate: bool  # too many communities: only the streets are drawn, with their counts
+    n_communities: int  # in the city or district, drawn or not
 
 
 def overview_map(graph: OrgGraph, *, district: str | None = None,
@@ -106,10 +107,11 @@ def _select(graph: OrgGraph, district: str | None, units: bool,
         raise InvalidInputError([Problem(graph.name or "数据集 dataset", None, None,
                                          f"{zh}，一张图无可绘制",
                                          f"{en}: the overview has nothing to draw")])
-    aggregate = len(communities) > max_communities
+    n_communities = len(communities)
+    aggregate = n_communities > max_communities
     if aggregate:
         communities, unit_codes = communities[:0], unit_codes[:0]
-    return _Selection(district_code, streets, communities, unit_codes, aggregate)
+    return _Selection(district_code, streets, communities, unit_codes, aggregate, n_communities)
 
 
 def _by_street(codes: np.ndarray, street_of: np.ndarray) -> dict[int, list[int]]:
@@ -257,7 +259,7 @@ def _summary(facts: Facts, chosen: _Selection, max_communities: int) -> str:
     """The header's line: problem communities and each status, or that they are aggregated."""
     communities = chosen.communities
     if chosen.aggregate:
-        return (f"{len(communities)} 个社区已按街道汇总 communities aggregated by street "
+        return (f"{chosen.n_communities} 个社区已按街道汇总 communities aggregated by street "
                 f"(more than {max_communities})")
     status = [facts.status.get(str(facts.ids[c]), []) for c in communities.tolist()]
     n_problem = sum(1 for c in communities.tolist() if facts.is_problem(str(facts.ids[c])))
