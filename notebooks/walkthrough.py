@@ -72,7 +72,7 @@ from jiceng import (
     read_sample,
     whatif,
 )
-from jiceng.maps import street_map
+from jiceng.present.maps import street_map
 
 pd.set_option("display.max_rows", 40)
 OUTPUT = Path("jiceng-output")  # maps saved by this notebook go here

@@ -84,7 +84,7 @@ def xss_graph(sample):
 
 @pytest.fixture(scope="session")
 def pages(xss_graph):
-    from jiceng.maps import overview_map, reach_map, street_map
+    from jiceng.present.maps import overview_map, reach_map, street_map
 
     return {"overview": overview_map(xss_graph), "street": street_map(xss_graph, "S0001"),
             "reach": reach_map(xss_graph, "UP00001", hops=2)}

@@ -386,7 +386,7 @@ def test_reach_takes_one_str_as_one_id(sample):
 
 @pytest.mark.parametrize("hops", [0, -1, 11, 10**20])
 def test_every_reach_function_rejects_the_same_hops(sample, hops):
-    from jiceng.maps import reach_map
+    from jiceng.present.maps import reach_map
     from jiceng.queries.reach import reach, reach_from
     from jiceng.queries.whatif import whatif
 

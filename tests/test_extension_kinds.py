@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from tests.helpers import TINY_EDGES, TINY_NODES, assert_same_graph, write_dataset_files
 from tests.test_neo4j_unit import FakeNeo4j
 
-import jiceng.maps  # noqa: F401 - imported before registering: what it read must follow
+import jiceng.present.maps  # noqa: F401 - imported before registering: what it read must follow
 import jiceng.queries.cypher  # noqa: F401
 from jiceng.graphmodel import InvalidInputError, schema
 from jiceng.graphmodel.schema import EdgeKind, NodeKind
@@ -116,6 +116,10 @@ def test_every_command_runs_on_the_new_kinds(tmp_path, dataset, cli):
         assert f'data-style="{"edge" if kind is VOLUNTEERS_AT else "kind"}:{kind.id}"' in html
         assert f"<span>{kind.zh} {kind.en}</span>" in html
     assert "志愿服务" in html and VOLUNTEERS_AT.color in html and VOLUNTEER_TEAM.color in html
+    data = json.loads(html.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
+    shapes = {n["id"]: n["shape"] for n in data["nodes"]}
+    assert shapes["V1"] == VOLUNTEER_TEAM.shape == "triangle"  # the map reads it from the schema
+    assert shapes["G1"] == schema.NODE_KINDS["grid"].shape
 
     workbook_path = tmp_path / "template.xlsx"
     run("template", workbook_path)

@@ -1,5 +1,6 @@
-"""Layers import only downwards: jiceng.graphmodel -> jiceng.loaders -> jiceng.queries -> the rest
-(the CLI and the renderers), and nothing imports a top-level name of its own but ``jiceng``."""
+"""Layers import only downwards: jiceng.graphmodel -> jiceng.loaders -> jiceng.queries ->
+jiceng.present -> the rest (the CLI and the renderers), and nothing imports a top-level name of
+its own but ``jiceng``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "jiceng"
-LAYERS = ["graphmodel", "loaders", "queries", "top"]
+LAYERS = ["graphmodel", "loaders", "queries", "present", "top"]
 
 
 def layer_of(module: str) -> str:
@@ -31,7 +32,7 @@ def imported_layers(path: Path) -> set[str]:
         for name in names:
             if name == "jiceng" or name.startswith("jiceng."):
                 found.add(layer_of(name))
-            assert name.split(".")[0] not in {"graphmodel", "loaders", "queries"}, name
+            assert name.split(".")[0] not in set(LAYERS[:-1]), name
     return found
 
 
@@ -39,9 +40,28 @@ def imported_layers(path: Path) -> set[str]:
                          ids=lambda p: str(p.relative_to(SRC)))
 def test_module_imports_only_earlier_layers(path):
     module = ".".join(path.relative_to(SRC).with_suffix("").parts)
+    assert imported_layers(path) <= allowed_layers(module)
+
+
+def allowed_layers(module: str) -> set[str]:
     layer = layer_of(module)
-    allowed = set(LAYERS[: LAYERS.index(layer) + 1])
-    assert imported_layers(path) <= allowed
+    return set(LAYERS[: LAYERS.index(layer) + 1])
+
+
+@pytest.mark.parametrize("line", ["from jiceng.cli.options import say", "import jiceng.cli",
+                                  "from jiceng import cli"])
+def test_present_may_not_import_the_cli(tmp_path, line):
+    module = tmp_path / "module.py"
+    module.write_text(f"def draw():\n    {line}\n", encoding="utf-8")  # even inside a function
+    assert not imported_layers(module) <= allowed_layers("jiceng.present.maps.page")
+    assert imported_layers(module) <= allowed_layers("jiceng.cli.maps")
+
+
+def test_present_is_a_layer_between_queries_and_the_cli():
+    assert layer_of("jiceng.present.maps.page") == "present"
+    assert "queries" in allowed_layers("jiceng.present.maps.page")
+    assert "present" in allowed_layers("jiceng.cli.maps")
+    assert "present" not in allowed_layers("jiceng.queries.reach")
 
 
 def test_only_one_top_level_package_in_src():

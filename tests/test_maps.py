@@ -7,7 +7,7 @@ import re
 import pytest
 from tests.conftest import XSS
 
-from jiceng.maps import overview_map, reach_map, wrap
+from jiceng.present.maps import overview_map, reach_map, wrap
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -39,6 +39,8 @@ def test_overview_aggregates_a_large_city(xss_graph):
     assert small.n_nodes < full.n_nodes
     assert small.n_nodes == 1 + 11 + 74
     assert "aggregated by street" in small.html
+    communities = xss_graph.count("community_party")
+    assert f"{communities} 个社区已按街道汇总 communities aggregated by street" in small.html
 
 
 def test_reach_map_counts(xss_graph):
@@ -76,7 +78,7 @@ def test_proposed_edges_are_dashed_with_their_legend(sample, tmp_path):
     import json as _json
 
     from jiceng.graphmodel import OrgGraph
-    from jiceng.maps import street_map
+    from jiceng.present.maps import street_map
 
     nodes, edges = sample.to_tables()
     nodes = nodes.astype(str).where(nodes.notna())
@@ -112,3 +114,23 @@ def test_reach_map_shows_households_and_the_communities_it_alone_ties(sample):
     data = _json.loads(page.html.split('id="jiceng-data">', 1)[1].split("</script>", 1)[0])
     ringed = {n["id"] for n in data["nodes"] if "only" in n["styles"]}
     assert ringed == set(alone) and all(n["problem"] == (n["id"] in ringed) for n in data["nodes"])
+
+
+@pytest.mark.parametrize("district", [None, "D1"])
+def test_overview_of_a_city_without_streets_says_there_is_nothing_to_draw(tmp_path, cli,
+                                                                          district):
+    from tests.helpers import write_dataset_files
+
+    city = write_dataset_files(tmp_path / "city", [("CITY", "city_committee", "贵阳市委"),
+                                                   ("D1", "district_committee", "南明区委")],
+                               [("CITY", "D1", "leads")])
+    out = tmp_path / "overview.html"
+    where = ["--district", district] if district else []
+    result = cli("map", city, "--overview", *where, "--output", out)
+    assert result.exit_code == 2, result.stderr
+    zh = "南明区委（D1）下没有街道党工委" if district else "city：没有街道党工委"
+    assert zh in result.stderr and "一张图无可绘制" in result.stderr
+    assert "nothing to draw" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["city"]  # no page, no temporary
+    assert sorted(p.name for p in city.iterdir()) == ["edges.csv", "nodes.csv"]

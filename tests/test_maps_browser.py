@@ -89,7 +89,7 @@ def test_street_map_screenshot_shows_chinese(browser, pages, artifacts):
 
 
 def test_largest_street_and_whole_city_draw(browser, sample, tmp_path):
-    from jiceng.maps import overview_map, street_map
+    from jiceng.present.maps import overview_map, street_map
 
     streets = sample.places["street"].value_counts()
     largest = sample.nodes["id"].iat[int(streets.index[streets.index >= 0][0])]
@@ -113,7 +113,7 @@ def facts(sample):
 
 @pytest.fixture(scope="module")
 def overview_units(sample, facts, tmp_path_factory):
-    from jiceng.maps import overview_map
+    from jiceng.present.maps import overview_map
 
     page = overview_map(sample, units=True, audit_result=facts[0], isolation_result=facts[1],
                         reach_result=facts[2])
@@ -186,7 +186,7 @@ def test_click_an_isolated_community_opens_its_panel(browser, overview_units, sa
 
 
 def test_overview_marks_no_overlaps_and_honest_legend(browser, sample, facts, tmp_path):
-    from jiceng.maps import overview_map
+    from jiceng.present.maps import overview_map
 
     page_file = overview_map(sample, audit_result=facts[0], isolation_result=facts[1],
                              reach_result=facts[2]).save(tmp_path / "overview.html")
@@ -240,7 +240,7 @@ def test_payload_stays_inert_in_search_panel_and_tooltip(browser, pages, tmp_pat
 
 
 def test_largest_street_opens_and_responds(browser, sample, facts, tmp_path):
-    from jiceng.maps import street_map
+    from jiceng.present.maps import street_map
 
     streets = sample.places["street"].value_counts()
     largest = sample.nodes["id"].iat[int(streets.index[streets.index >= 0][0])]
@@ -260,7 +260,7 @@ def test_largest_street_opens_and_responds(browser, sample, facts, tmp_path):
 def test_screenshots_of_the_three_maps(browser, sample, facts, artifacts):
     """Writes test-artifacts/{overview,street,reach}.png; scripts/map_screenshots.py copies
     them to docs/."""
-    from jiceng.maps import overview_map, reach_map, street_map
+    from jiceng.present.maps import overview_map, reach_map, street_map
 
     kw = {"audit_result": facts[0], "isolation_result": facts[1], "reach_result": facts[2]}
     maps = {"overview": overview_map(sample, **kw), "street": street_map(sample, "S0001", **kw),

@@ -23,9 +23,9 @@ NOTEBOOK = NOTEBOOKS / "walkthrough.ipynb"
 SOURCE = NOTEBOOKS / "walkthrough.py"
 PROJECT_PACKAGES = {"jiceng"}
 #: Names the notebook may import from modules, beyond the packages' ``__all__``.
-ALLOWED = {("jiceng.loaders.neo4j", "push_neo4j"), ("jiceng.maps", "overview_map"),
-           ("jiceng.maps", "street_map"), ("jiceng.maps", "reach_map"),
-           ("jiceng.maps", "NetworkMap")}
+ALLOWED = {("jiceng.loaders.neo4j", "push_neo4j"), ("jiceng.present.maps", "overview_map"),
+           ("jiceng.present.maps", "street_map"), ("jiceng.present.maps", "reach_map"),
+           ("jiceng.present.maps", "NetworkMap")}
 
 
 def _code(notebook) -> list[str]:

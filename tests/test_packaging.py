@@ -41,7 +41,7 @@ def test_wheel_installs_one_top_level_package_with_its_data(wheel):
     assert top_level_names(names) == {"jiceng"}
     for data in ("jiceng/py.typed", "jiceng/queries/default_rules.yaml",
                  "jiceng/loaders/sample/nodes.csv", "jiceng/loaders/sample/edges.csv",
-                 "jiceng/assets/map.css"):
+                 "jiceng/assets/map.css", "jiceng/assets/map.js"):
         assert data in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()

@@ -7,7 +7,7 @@ The public API in one import, for notebooks and scripts::
 The layers are subpackages, each importing only those before it:
 ``jiceng.graphmodel`` (schema, graph, validation, errors) -> ``jiceng.loaders`` (datasets in and
 out, the generator, Neo4j) -> ``jiceng.queries`` (one module per question) -> the CLI and the
-renderers (``jiceng.maps``, ``jiceng.report``).
+renderers (``jiceng.present.maps``, ``jiceng.report``).
 
 Names are imported on first use, so ``import jiceng`` (and ``jiceng --help``) stays fast.
 

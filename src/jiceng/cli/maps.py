@@ -17,7 +17,7 @@ from jiceng.cli.options import (
     source_argument,
 )
 from jiceng.loaders.neo4j import as_graph
-from jiceng.maps import overview_map, reach_map, street_map
+from jiceng.present.maps import overview_map, reach_map, street_map
 from jiceng.queries._args import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
 

@@ -43,7 +43,9 @@ __all__ = [
 class NodeKind:
     """A kind of node: every fact about it that the project uses, declared once.
 
-    ``color`` and ``shape`` are its style on the maps (a vis-network shape name);
+    ``color`` and ``shape`` are its style on the maps (a vis-network shape name; the maps
+    read both here, and draw otherwise only a community's status and a place that heads a
+    block of their layout);
     ``enums`` maps an attribute that takes a closed set of values to those values and
     their (Chinese, English) labels (a ``service_station``'s ``type``).
     """
@@ -109,8 +111,9 @@ _NODE_KINDS = [
              color="#8e24aa"),
     NodeKind("owners_party", "业委会党组织", "owners' committee Party organization", party=True,
              color="#ab47bc"),
-    NodeKind("grid", "网格", "grid", color="#c5e1a5"),
-    NodeKind("building", "楼栋(单元)", "building (stairwell unit)", color="#e6ee9c"),
+    NodeKind("grid", "网格", "grid", color="#c5e1a5", shape="square"),
+    NodeKind("building", "楼栋(单元)", "building (stairwell unit)", color="#e6ee9c",
+             shape="square"),
     NodeKind("unit", "机关企事业单位", "institution or enterprise", color="#90caf9"),
     NodeKind("property_company", "物业服务企业", "property service company", color="#ce93d8"),
     NodeKind("owners_committee", "业主委员会", "owners' committee", color="#e1bee7"),
