@@ -29,7 +29,8 @@ from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
-__all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv"]
+__all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv",
+           "is_dataset"]
 
 NODES_FILE = "nodes.csv"
 EDGES_FILE = "edges.csv"
@@ -605,6 +606,33 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     else:
         what = "不支持的文件类型 (not a supported file)"
     raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
+
+
+def is_dataset(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds a dataset as :func:`read_dataset` finds one (or a file of one),
+    so that no output replaces it unasked: a folder holding ``nodes.csv`` or ``edges.csv``, one
+    of those two files, or a workbook in which the reader finds a nodes or edges sheet with its
+    header (sheets 节点/关系 or NODES/EDGES too; see :func:`jiceng.loaders.excel.dataset_tables`).
+
+    >>> from jiceng.loaders import sample_path
+    >>> is_dataset(sample_path()), is_dataset(sample_path() / NODES_FILE)
+    (True, True)
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
+        if not path.is_file():
+            return False
+        if path.name in (NODES_FILE, EDGES_FILE):
+            return True
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            from jiceng.loaders.excel import dataset_tables
+
+            return bool(dataset_tables(path))
+    except OSError:  # a path the system cannot look at holds nothing to keep
+        return False
+    return False
 
 
 def text_problems(table: pd.DataFrame, display: str) -> list[Problem]:
