@@ -8,7 +8,6 @@ import math
 import os
 import sys
 import time
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import click
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.atomic import OutputError
-from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
+from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE, is_dataset
 from jiceng.loaders.neo4j import (
     Neo4jSource,
     Source,
@@ -137,27 +136,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return resolved != root and resolved.is_relative_to(root)
 
 
-def is_dataset(path: Path) -> bool:
-    """Whether ``path`` holds a dataset: a folder with nodes.csv or edges.csv, or a
-    workbook with sheets nodes and edges."""
-    try:
-        if path.is_dir():
-            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
-        if path.is_file() and path.suffix.lower() in EXCEL_SUFFIXES:
-            with zipfile.ZipFile(path) as archive:  # the sheet names, without loading a sheet
-                workbook = archive.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
-            return 'name="nodes"' in workbook and 'name="edges"' in workbook
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return False
-    return False
-
-
 def check_output(output: Path, inputs: Iterable[Path | None] = (), *, force: bool = False,
                  folder: bool = False) -> None:
     """Refuse an output that would lose data, with the reason (exit code 2).
 
     Never the input of the same run (nor a file inside an input dataset folder), never
-    over an existing dataset unless ``force``; a file output is never an existing folder
+    over an existing dataset unless ``force`` (a dataset as the reader recognises it:
+    :func:`jiceng.loaders.dataset.is_dataset`); a file output is never an existing folder
     and never under a file. ``folder`` says the output is a dataset folder (``generate``,
     ``neo4j pull``), where an existing folder is fine if it holds no dataset.
     """

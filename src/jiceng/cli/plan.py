@@ -17,7 +17,7 @@ from jiceng.cli.options import (
     say,
 )
 from jiceng.loaders import sample_path, write_dataset
-from jiceng.loaders.dataset import EXCEL_SUFFIXES
+from jiceng.loaders.dataset import EXCEL_SUFFIXES, check_writable
 from jiceng.queries.plan import PlanResult, apply_plan
 from jiceng.queries.plan import plan as run_plan
 from jiceng.report import Report, Section
@@ -145,9 +145,12 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
         result = run_plan(graph, min_units=min_units, capacity=capacity,
                           part_time_capacity=part_time_capacity, scope=scope,
                           units=units_file, rules=rules_file)
-    emit_report(plan_report(result, dataset=graph.name), fmt, output)
-    if apply_to is not None:
+    if apply_to is not None:  # written before the report: a reader of stdout gone stops nothing
+        planned = apply_plan(graph, result)
+        check_writable(planned, apply_to, before=graph,
+                       source=dataset if dataset is not None else sample_path())
         with progress(f"writing {apply_to}"):
-            write_dataset(apply_plan(graph, result), apply_to)
+            write_dataset(planned, apply_to)
         say(f"已写出 wrote {apply_to}（拟建关系 {len(result.proposals)} proposed edges, "
             f"status = proposed）")
+    emit_report(plan_report(result, dataset=graph.name), fmt, output)

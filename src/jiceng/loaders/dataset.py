@@ -13,7 +13,6 @@ import io
 import os
 import re
 import unicodedata
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +25,11 @@ from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
-from jiceng.loaders.atomic import atomic_path
+from jiceng.loaders.atomic import atomic_path, atomic_paths
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
-__all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv"]
+__all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv",
+           "is_dataset", "check_writable"]
 
 NODES_FILE = "nodes.csv"
 EDGES_FILE = "edges.csv"
@@ -607,21 +607,137 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
 
 
-def text_problems(table: pd.DataFrame, display: str) -> list[Problem]:
-    """Text cells a dataset file cannot hold faithfully: longer than a spreadsheet cell, or
-    (CSV) a line break followed by a comma, which reads back as a stray quote."""
-    problems = []
+def is_dataset(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds a dataset as :func:`read_dataset` finds one (or a file of one),
+    so that no output replaces it unasked: a folder holding ``nodes.csv`` or ``edges.csv``, one
+    of those two files, or a workbook in which the reader finds a nodes or edges sheet with its
+    header (sheets 节点/关系 or NODES/EDGES too; see :func:`jiceng.loaders.excel.dataset_tables`).
+
+    >>> from jiceng.loaders import sample_path
+    >>> is_dataset(sample_path()), is_dataset(sample_path() / NODES_FILE)
+    (True, True)
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
+        if not path.is_file():
+            return False
+        if path.name in (NODES_FILE, EDGES_FILE):
+            return True
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            from jiceng.loaders.excel import dataset_tables
+
+            return bool(dataset_tables(path))
+    except OSError:  # a path the system cannot look at holds nothing to keep
+        return False
+    return False
+
+
+def _long_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
+    """(position, column, why in Chinese, in English) of each text longer than a spreadsheet
+    cell holds (and the reader reads)."""
+    found = []
     for name in table.columns:
         values = table[name]
         if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
             continue
         text = values.dropna().astype("str")
         long = text.str.len() > MAX_CELL_CHARS
-        problems += [problem(display, int(i) + 2, str(name),
-                             f"文字超过 {MAX_CELL_CHARS:,} 个字符，无法写入 (text longer than "
-                             f"{MAX_CELL_CHARS:,} characters cannot be written)")
-                     for i in text.index[long.to_numpy()]]
-    return problems
+        found += [(int(table.index.get_loc(i)), str(name),
+                   f"文字超过 {MAX_CELL_CHARS:,} 个字符，无法写入",
+                   f"text longer than {MAX_CELL_CHARS:,} characters cannot be written")
+                  for i in text.index[long.to_numpy()]]
+    return found
+
+
+def _csv_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
+    """(position, column, why in Chinese, in English) of each text a CSV file would not give
+    back: a carriage return, or a line break followed by a line that reads as a row."""
+    found = []
+    width = len(table.columns)
+    for name in table.columns:
+        values = table[name]
+        if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
+            continue
+        text = values.dropna().astype("str")
+        broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
+        if broken.any():  # a bare CR is written unquoted, so it would end the row
+            broken[broken] = text[broken].map(
+                lambda v: "\r" in v or _swallowed([v], width) is not None)
+        found += [(int(table.index.get_loc(i)), str(name),
+                   "文字含回车符，或换行后的一行像一行数据（两个以上逗号），CSV 读回时会断行"
+                   "或被当作未闭合的引号；请改用 .xlsx",
+                   "a carriage return, or a line break followed by a line that reads as a row, "
+                   "would not read back from CSV; write an .xlsx workbook instead")
+                  for i in text.index[broken.to_numpy()]]
+    return found
+
+
+def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
+                   source: str | os.PathLike | None = None, before: OrgGraph | None = None
+                   ) -> None:
+    """Refuse, before anything is written, a graph that ``path`` (a folder or a workbook)
+    could not hold or that :func:`read_dataset` would not read back: the reader's header checks
+    (at most :data:`MAX_COLUMNS` columns, no control characters, no heading twice), at most
+    :data:`MAX_ROWS` rows, no text longer than a cell and, in CSV, no carriage return nor a
+    line break followed by a line that reads as a row.
+
+    Problems name the node by id (an edge by its ends) and the column. With ``source``, the
+    dataset the graph was read from, they name that file and no row, so that a person is told
+    what to change in what they gave (the file to be written does not exist yet); without it,
+    the file to be written and the row it would have. ``before``, the graph it was made from,
+    lets a table too wide say which columns were added.
+
+    Raises
+    ------
+    InvalidInputError
+        Every problem found.
+    """
+    path = Path(path)
+    excel = path.suffix.lower() in EXCEL_SUFFIXES
+    shown = str(source)
+    problems: list[Problem] = []
+    nodes, edges = graph.to_tables()
+    for table, zh, en in ((nodes, "节点表", "nodes"), (edges, "关系表", "edges")):
+        filename = NODES_FILE if table is nodes else EDGES_FILE
+        if source is None:  # the file to be written
+            shown = f"{path}[{en}]" if excel else str(path / filename)
+        elif Path(source).is_dir():  # the input file of that table
+            shown = str(Path(source) / filename)
+        names = [str(c) for c in table.columns]
+        added_zh = added_en = ""
+        if before is not None:
+            had = before.nodes.columns if table is nodes else before.edges.columns
+            new = [n for n in names if n not in had]
+            if new:
+                added_zh, added_en = f"（其中 {'、'.join(new)} 为新加）", f"; added: {', '.join(new)}"
+        try:
+            check_header(names, shown)
+        except InvalidInputError as error:
+            problems += [Problem(shown, p.row if source is None else None, p.column,
+                                 f"要写出的{zh}{p.message}{added_zh}，jiceng 将无法读回",
+                                 f"the {en} table to be written: {p.message_en or p.message}"
+                                 f"{added_en}; jiceng could not read it back")
+                         for p in error.problems]
+        if len(table) > MAX_ROWS:
+            problems.append(Problem(shown, None, None,
+                                    f"要写出的{zh}有 {len(table):,} 行，超过 {MAX_ROWS:,} 行的上限",
+                                    f"the {en} table to be written has {len(table):,} rows; the "
+                                    f"limit is {MAX_ROWS:,}"))
+        cells = _long_cells(table) + ([] if excel else _csv_cells(table))
+        for position, column, why_zh, why_en in cells:
+            if table is nodes:
+                node = table["id"].iat[position]
+                who_zh, who_en = f"节点 {node!r}", f"node {node!r}"
+            else:
+                ends = f"{table['source'].iat[position]!r}→{table['target'].iat[position]!r}"
+                kind = table["kind"].iat[position]
+                who_zh, who_en = f"关系 {ends}（{kind}）", f"edge {ends} ({kind})"
+            problems.append(Problem(shown, None if source is not None else position + 2, column,
+                                    f"{who_zh}：{why_zh}", f"{who_en}: {why_en}"))
+    if problems:
+        raise InvalidInputError(problems)
 
 
 def write_csv(table: pd.DataFrame, path: str | os.PathLike, *, bom: bool = True) -> None:
@@ -647,47 +763,24 @@ def _escaped(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=table.index)
 
 
-def _csv_problems(table: pd.DataFrame, display: str) -> list[Problem]:
-    problems = text_problems(table, display)
-    width = len(table.columns)
-    for name in table.columns:
-        values = table[name]
-        if values.dtype.kind in "biuf" or isinstance(values.dtype, pd.CategoricalDtype):
-            continue
-        text = values.dropna().astype("str")
-        broken = text.str.contains("\n", regex=False) | text.str.contains("\r", regex=False)
-        if broken.any():  # a bare CR is written unquoted, so it would end the row
-            broken[broken] = text[broken].map(
-                lambda v: "\r" in v or _swallowed([v], width) is not None)
-        problems += [problem(display, int(i) + 2, str(name),
-                             "文字含回车符，或换行后的一行像一行数据（两个以上逗号），CSV 读回时会断行"
-                             "或被当作未闭合的引号；请改用 .xlsx (a carriage return, or a line break "
-                             "followed by a line that reads as a row, would not read back from CSV; "
-                             "write an .xlsx workbook instead)")
-                     for i in text.index[broken.to_numpy()]]
-    return problems
-
-
 def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
-    """Write a graph as a dataset folder (or ``.xlsx`` workbook), losslessly.
+    """Write a graph as a dataset folder (or ``.xlsx`` workbook), losslessly: what could not be
+    read back is refused first (:func:`check_writable`).
 
-    The two CSV files are written beside their final names and renamed together,
-    so an interrupted write leaves the old dataset intact.
+    The two CSV files are written beside their final names and renamed together
+    (:func:`~jiceng.loaders.atomic.atomic_paths`): an error or an interrupt leaves the old
+    pair as it was, never a new edges.csv beside an old nodes.csv.
     """
     path = Path(path)
+    check_writable(graph, path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from jiceng.loaders.excel import write_excel
 
         write_excel(graph, path)
         return path
     nodes, edges = graph.to_tables()
-    problems = _csv_problems(nodes, str(path / NODES_FILE)) + \
-        _csv_problems(edges, str(path / EDGES_FILE))
-    if problems:
-        raise InvalidInputError(problems)
     path.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as stack:
-        for table, filename in ((nodes, NODES_FILE), (edges, EDGES_FILE)):
-            temporary = stack.enter_context(atomic_path(path / filename))
+    with atomic_paths([path / NODES_FILE, path / EDGES_FILE]) as temporaries:
+        for table, temporary in zip((nodes, edges), temporaries):
             _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig")
     return path

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -21,8 +22,12 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
@@ -43,7 +48,7 @@ from jiceng.loaders.limits import (
     MAX_XLSX_RATIO,
 )
 
-__all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "ID_COLUMNS",
+__all__ = ["read_excel", "write_excel", "read_sheet", "write_sheet", "dataset_tables", "ID_COLUMNS",
            "escape_xml_text", "unescape_xml_text"]
 
 #: Columns kept as text in Excel so leading zeros and long codes survive.
@@ -112,6 +117,7 @@ def _sparse_rows(workbook, sheet: str):
 
 
 _HEADER_SEARCH = 20  # rows searched for a header that is not in row 1
+_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
 
 
 def _zero_padded_styles(workbook) -> dict[int, int]:
@@ -148,6 +154,94 @@ def _sheet_named(workbook, table: str) -> str | None:
     wanted = {table, _SHEET_LABELS[table]}
     return next((name for name in workbook.sheetnames
                  if unicodedata.normalize("NFKC", name).strip().casefold() in wanted), None)
+
+
+class _SheetList:
+    """The sheet names of a workbook, as :func:`_sheet_named` looks them up."""
+
+    def __init__(self, names: list[str]):
+        self.sheetnames = names
+
+
+class _SharedStrings:
+    """A workbook's shared strings, read from the start only as far as a lookup reaches: the
+    header rows of a large workbook use the first few, not its millions."""
+
+    def __init__(self, archive: zipfile.ZipFile, part: str | None):
+        self._strings: list[str] = []
+        self._source = archive.open(part) if part is not None else None
+        self._items = iterparse(self._source) if self._source is not None else iter(())
+
+    def __getitem__(self, index: int) -> str:
+        while len(self._strings) <= index:
+            for _, node in self._items:
+                if node.tag == _STRING_TAG:
+                    self._strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                    node.clear()
+                    break
+            else:
+                raise IndexError(index)
+        return self._strings[index]
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+
+def dataset_tables(path: str | os.PathLike) -> list[str]:
+    """The tables (``nodes``, ``edges``) that :func:`read_excel` finds in the workbook at
+    ``path``: a sheet it takes for the table (节点 or NODES for ``nodes``) whose header, in the
+    rows the reader searches, names the table's required columns. Empty for a file that is no
+    readable workbook.
+
+    Only the sheet list and those first rows are read (never a whole sheet, nor the whole
+    string table), so an overwrite guard can ask it of a large workbook.
+    """
+    path = Path(path)
+    found: list[str] = []
+    try:
+        _check_unpacked_sizes(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on parts it would drop
+            reader = ExcelReader(path, read_only=True, data_only=True)
+            try:
+                reader.read_manifest()
+                reader.read_workbook()
+                sheets = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+                part = reader.package.find(SHARED_STRINGS)
+                strings = _SharedStrings(reader.archive,
+                                         part.PartName[1:] if part is not None else None)
+                try:
+                    for table in ("nodes", "edges"):
+                        try:
+                            sheet = _sheet_named(_SheetList(list(sheets)), table)
+                        except InvalidInputError:  # sheets the reader cannot tell apart: data
+                            found.append(table)
+                            continue
+                        if sheet is not None and _has_header(reader.archive, sheets[sheet],
+                                                             strings, table):
+                            found.append(table)
+                finally:
+                    strings.close()
+            finally:
+                reader.archive.close()
+    except (InvalidInputError, *_BROKEN):
+        return found
+    return found
+
+
+def _has_header(archive: zipfile.ZipFile, part: str, strings: _SharedStrings, table: str) -> bool:
+    """Whether one of the first rows the reader searches names every required column."""
+    required = set(REQUIRED_EDGE_COLUMNS if table == "edges" else REQUIRED_NODE_COLUMNS)
+    with archive.open(part) as source:
+        for number, row in WorkSheetParser(source, strings, data_only=True).parse():
+            if number > _HEADER_SEARCH:
+                return False
+            names = {column_name(_cell_text(cell["value"])) for cell in row
+                     if cell["value"] is not None}
+            if required <= names:
+                return True
+    return False
 
 
 def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None) -> pd.DataFrame:

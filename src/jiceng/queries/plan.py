@@ -556,6 +556,9 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     """A copy of the graph with the proposed edges added, each with ``status`` =
     ``proposed`` and ``need`` = the need it meets (maps draw such edges dashed).
 
+    ``result`` may be a proposal table edited by hand: an id of no node in the graph raises
+    :class:`~jiceng.graphmodel.UnknownNodeError` naming every such id.
+
     >>> from jiceng.loaders import read_sample
     >>> g = read_sample()
     >>> result = plan(g)
@@ -565,9 +568,21 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     proposals = result.proposals if isinstance(result, PlanResult) else result
     edges = graph.edges
     dtype = edges["source"].dtype
+    units, targets = graph.codes(proposals["unit"]), graph.codes(proposals["target"])
+    unknown = [(column, node_id) for column, ids, codes in (("unit", proposals["unit"], units),
+                                                           ("target", proposals["target"], targets))
+               for node_id in dict.fromkeys(ids[codes < 0])]
+    if unknown:  # an edited table: a code of -1 would silently be the last node
+        from jiceng.graphmodel import UnknownNodeError  # here: this function's own concern
+
+        error = UnknownNodeError(str(unknown[0][1]))
+        zh = "、".join(f"{column} {node_id!r}" for column, node_id in unknown)
+        error.args = (f"拟建关系表中有 {len(unknown)} 个编号在图中没有节点：{zh}（unknown node "
+                      f"ids in the proposals: {', '.join(f'{c} {n!r}' for c, n in unknown)}）",)
+        raise error
     added = pd.DataFrame({
-        "source": graph.codes(proposals["unit"]).astype(dtype),
-        "target": graph.codes(proposals["target"]).astype(dtype),
+        "source": units.astype(dtype),
+        "target": targets.astype(dtype),
         "kind": pd.Categorical(proposals["kind"].tolist(), dtype=edges["kind"].dtype),
         "status": pd.array(["proposed"] * len(proposals), dtype="str"),
         "need": pd.array(proposals["need"].tolist(), dtype="str"),
