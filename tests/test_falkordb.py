@@ -26,7 +26,13 @@ from tests.helpers import assert_same_graph
 
 import jiceng.queries.cypher as cypher
 from jiceng.graphmodel import OrgGraph
-from jiceng.graphmodel.schema import CO_BUILDING_KINDS, EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
+from jiceng.graphmodel.schema import (
+    CO_BUILDING_KINDS,
+    EDGE_KINDS,
+    NODE_KINDS,
+    neo4j_label,
+    neo4j_type,
+)
 from jiceng.loaders.falkordb import INDEXES_QUERY, FalkorDBRunner
 from jiceng.loaders.neo4j import (
     EDGES_QUERY,
@@ -340,3 +346,40 @@ def test_a_wrong_statement_is_caught(loaded, monkeypatch):
     with pytest.raises(AssertionError):
         _same(audit(loaded.graph, [rule]), audit(loaded.source, [rule]), AUDIT_FRAMES)
     assert np.isfinite(audit(loaded.source, [rule]).summary["coverage"]).all()  # it ran, wrongly
+
+
+# ---------------------------------------------------------------- falkordb:// on the command line
+def test_the_cli_takes_a_falkordb_server(cli, falkordb_server, generated, tmp_path, monkeypatch):
+    """``falkordb://host:port/graph`` goes wherever a bolt:// URI goes: push, the analyses
+    (as DATASET or --neo4j), pull; no Neo4j password is asked for."""
+    from jiceng.loaders import read_dataset, write_dataset
+
+    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "city"
+    write_dataset(generated, folder)
+    uri = f"{falkordb_server}/cli"
+    _connect(falkordb_server, "cli").close()
+    pushed = cli("neo4j", "push", folder, "--uri", uri)
+    assert pushed.exit_code == 0, pushed.stderr
+    assert f"pushed {generated.n_nodes:,} nodes and {generated.n_edges:,} edges to {uri}" \
+        in pushed.stderr
+    for args in (["audit", "--by", "street"], ["reach", "--hops", "3"]):
+        local = cli(args[0], folder, *args[1:], "--format", "json")
+        remote = cli(args[0], uri, *args[1:], "--format", "json")
+        assert local.exit_code == remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout, args
+    option = cli("isolated", "--neo4j", uri, "--format", "json")
+    assert option.exit_code == 0 and option.stdout == cli("isolated", folder, "--format",
+                                                           "json").stdout
+    pulled = cli("neo4j", "pull", tmp_path / "back", "--uri", uri)
+    assert pulled.exit_code == 0, pulled.stderr
+    assert_same_graph(generated, read_dataset(tmp_path / "back"))
+
+
+def test_an_unreachable_falkordb_server_is_exit_2(cli, monkeypatch, falkordb_server):
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    result = cli("audit", "falkordb://:SECRET@127.0.0.1:1/city")
+    assert result.exit_code == 2
+    assert "cannot reach FalkorDB at falkordb://:***@127.0.0.1:1/city" in result.stderr
+    assert "SECRET" not in result.stderr + result.stdout and "Traceback" not in result.stderr

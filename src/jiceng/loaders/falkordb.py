@@ -23,7 +23,7 @@ from jiceng.graphmodel import BackendUnavailableError
 from jiceng.graphmodel.schema import neo4j_label
 from jiceng.loaders.neo4j import Dialect, Runner, redact_uri, split_credentials
 
-__all__ = ["FalkorDBRunner", "FALKORDB", "index_statements", "INDEXES_QUERY", "DEFAULT_GRAPH",
+__all__ = ["FalkorDBRunner", "FALKORDB", "is_falkordb_uri", "index_statements", "INDEXES_QUERY", "DEFAULT_GRAPH",
            "DEFAULT_PORT"]
 
 DEFAULT_GRAPH = "jiceng"
@@ -47,6 +47,15 @@ def index_statements(runner: Runner, kinds: list[str]) -> list[str]:
 
 #: What FalkorDB says differently from Neo4j (see :class:`~jiceng.loaders.neo4j.Dialect`).
 FALKORDB = Dialect(name="FalkorDB", key_statements=index_statements)
+
+
+def is_falkordb_uri(text: object) -> bool:
+    """Whether a source argument names a FalkorDB server.
+
+    >>> is_falkordb_uri("falkordb://localhost:6379/city"), is_falkordb_uri("bolt://localhost")
+    (True, False)
+    """
+    return isinstance(text, str) and text.lower().startswith("falkordb://")
 
 
 def _address(uri: str) -> tuple[str, int, str | None, str]:

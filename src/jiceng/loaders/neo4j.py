@@ -28,7 +28,8 @@ from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
-__all__ = ["Runner", "Dialect", "NEO4J", "dialect_of", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "places_of", "is_server_uri",
+__all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "places_of", "is_server_uri",
+           "Dialect", "NEO4J", "dialect_of",
            "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
            "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
 
@@ -36,7 +37,7 @@ DEFAULT_BATCH = 5000
 
 # user, then everything up to the last "@": a password with "@" or "/" in it is hidden whole
 _USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#:]*):.*@", re.DOTALL)
-_SERVER_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
+_SERVER_URI = re.compile(r"^((bolt|neo4j)(\+s|\+ssc)?|falkordb)://", re.IGNORECASE)
 
 
 def redact_uri(uri: str) -> str:
@@ -77,10 +78,13 @@ def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
 
 
 def is_server_uri(text: object) -> bool:
-    """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``).
+    """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``),
+    or a FalkorDB server (``falkordb://``, :mod:`jiceng.loaders.falkordb`).
 
     >>> is_server_uri("bolt://localhost:7687"), is_server_uri("neo4j+s://x"), is_server_uri("data/")
     (True, True, False)
+    >>> is_server_uri("falkordb://localhost:6379")
+    True
     """
     return isinstance(text, str) and bool(_SERVER_URI.match(text))
 
@@ -355,7 +359,14 @@ class Neo4jSource:
     @classmethod
     def connect(cls, uri: str, user: str = "neo4j", password: str = "", *,
                 database: str | None = None, timeout: float = 5.0) -> Neo4jSource:
-        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`)."""
+        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`).
+
+        A ``falkordb://`` URI connects to FalkorDB instead (its password, if any, is in the
+        URI; ``user``, ``password`` and ``database`` are Neo4j's)."""
+        from jiceng.loaders.falkordb import FalkorDBRunner, is_falkordb_uri
+
+        if is_falkordb_uri(uri):
+            return cls(FalkorDBRunner(uri, timeout=timeout))
         return cls(Neo4jRunner(uri, user, password, database=database, timeout=timeout))
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
