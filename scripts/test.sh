@@ -80,8 +80,9 @@ assert found == {k: v.strip() for k, v in pins.items()}, found
 print("lowest versions:", ", ".join(f"{k} {v}" for k, v in found.items()))
 PY
     # What reads, counts and writes tables; not the browser, the notebook, the packaging, the
-    # docs and code-text checks, whose answers do not depend on these three libraries.
-    run_pytest "$lowest/bin/python" -m "not slow and not browser and not neo4j" \
+    # docs and code-text checks, nor the Cypher servers' statements, whose answers do not depend
+    # on these three libraries.
+    run_pytest "$lowest/bin/python" -m "not slow and not browser and not neo4j and not falkordb" \
         --ignore=tests/test_notebook.py --ignore=tests/test_packaging.py \
         --ignore=tests/test_cli_help.py --ignore=tests/test_readme.py \
         --ignore=tests/test_layers.py --ignore=tests/test_cypher_lint.py \
