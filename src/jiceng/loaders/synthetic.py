@@ -17,8 +17,10 @@ is written beside the dataset as ``truth.json``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,6 +191,41 @@ def _group_runs(keys: np.ndarray, join: np.ndarray) -> np.ndarray:
     return np.cumsum(~(join & same)) - 1
 
 
+def _rank_within(per_group: np.ndarray) -> np.ndarray:
+    """Each item's place in its group, from 0, for items laid out group after group."""
+    return np.arange(int(per_group.sum())) - np.repeat(np.cumsum(per_group) - per_group, per_group)
+
+
+def _random_member(rng: np.random.Generator, start: np.ndarray, size: np.ndarray,
+                   groups: np.ndarray) -> np.ndarray:
+    """For each entry ``g`` of ``groups``, a random one of the ``size[g]`` rows from ``start[g]``."""
+    return start[groups] + (rng.random(len(groups)) * size[groups]).astype(int)
+
+
+@dataclass
+class _Runs:
+    """Organizations that each cover one item or a run of neighbours, some items left out."""
+
+    missing: np.ndarray  # the rows left without one (a planted gap)
+    covered: np.ndarray  # the other rows
+    of: np.ndarray  # the organization (row of ``ids``) of each covered row
+    ids: np.ndarray
+    first: np.ndarray  # where in ``covered`` each organization's first row is
+
+
+def _cover_in_runs(rng: np.random.Generator, keys: np.ndarray, missing_share: float,
+                   join_share: float, prefix: str, width: int) -> _Runs:
+    """Leave ``missing_share`` of the items uncovered and cover the rest one organization
+    each, or one for a run of neighbours (``join_share`` of them) that share a key."""
+    rows = np.arange(len(keys))
+    missing = _pick(rng, rows, missing_share)
+    covered = np.setdiff1d(rows, missing)
+    organization = _group_runs(keys[covered], rng.random(len(covered)) < join_share)
+    count = int(organization.max()) + 1 if len(covered) else 0
+    return _Runs(missing=missing, covered=covered, of=organization, ids=_ids(prefix, count, width),
+                 first=np.unique(organization, return_index=True)[1])
+
+
 def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
              ) -> tuple[OrgGraph, dict]:
     """Generate a synthetic city and the truth record of what was planted in it.
@@ -222,9 +259,76 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
     rng = np.random.default_rng(seed)
     t = _Tables()
     truth: dict = {"preset": preset, "seed": seed, "scale": scale, "hops": 2}
-    gaps: dict[str, list[str]] = {}
+    gaps: dict[str, list[str]] = {}  # the steps plant their gaps here, by rule id
 
-    # ---------------------------------------------------------------- spine
+    # The steps draw from one generator in turn: their order makes the dataset, keep it.
+    spine = _spine(rng, t, scale)
+    housing = _housing(rng, spine)
+    _streets_and_communities(rng, t, spine, housing, scale)
+    branches = _grids(rng, t, spine, housing, gaps)
+    _buildings(rng, t, housing, branches, gaps)
+    _liaison_cadres(rng, t, spine, housing, gaps)
+    _lawyers(rng, t, spine, gaps)
+    no_dual_entry = _residents_committees(rng, t, spine)
+    companies, companies_no_dual_entry = _property_companies(rng, t, spine, housing, scale)
+    _property_parties(rng, t, companies, scale, gaps)
+    owners, owner_words, owners_no_dual_entry = _owners_committees(rng, t, spine, housing, scale)
+    gaps["dual-entry"] = sorted(no_dual_entry + companies_no_dual_entry + owners_no_dual_entry)
+    _owners_parties(rng, t, owners, owner_words, scale, gaps)
+    _social_orgs(rng, t, spine, scale)
+    _service_stations(rng, t, spine, housing, scale, gaps)
+    cob = _co_building(rng, t, spine, scale)
+    gaps.update(cob.pop("gaps"))
+    truth.update(cob)
+    truth["gaps"] = {rule: sorted(ids) for rule, ids in gaps.items()}
+
+    nodes, edges = t.frames()
+    graph = OrgGraph.from_tables(nodes, edges, name=f"{preset}-seed{seed}-scale{scale:g}")
+    return graph, truth
+
+
+@dataclass
+class _Spine:
+    """Districts, streets and communities: what everything else is placed in."""
+
+    district_ids: np.ndarray
+    street_ids: np.ndarray
+    street_short: np.ndarray  # a street's name without 街道, as its bodies are named
+    street_district: np.ndarray  # the row of each street's district
+    comm_ids: np.ndarray
+    comm_street: np.ndarray  # the row of each community's street
+    comm_word: np.ndarray  # a community's name without street and 社区
+    comm_names: np.ndarray
+    n_streets: int
+    n_comm: int
+
+
+@dataclass
+class _Housing:
+    """Grids in each community and buildings in each grid, with their households."""
+
+    grid_ids: np.ndarray
+    grid_comm: np.ndarray  # the row of each grid's community
+    grid_names: np.ndarray
+    grid_households: np.ndarray
+    bld_ids: np.ndarray
+    bld_grid: np.ndarray  # the row of each building's grid
+    bld_names: np.ndarray
+    bld_households: np.ndarray
+    comm_households: np.ndarray
+    street_households: np.ndarray
+
+    @property
+    def community_weight(self) -> np.ndarray:
+        """The share of the city's households in each community."""
+        return self.comm_households / self.comm_households.sum()
+
+
+def _spine(rng: np.random.Generator, t: _Tables, scale: float) -> _Spine:
+    """The city and its districts (as nodes), its streets and the communities of each street.
+
+    Streets and communities become nodes once their households are counted.
+    """
     n_cities = _scaled(1, scale)
     n_districts = max(n_cities, _scaled(len(_DISTRICTS), scale))
     n_streets = max(n_districts, _scaled(GUIYANG_TOTALS["street_committee"], scale))
@@ -244,7 +348,22 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
 
     street_district = np.repeat(np.arange(n_districts),
                                 apportion(n_streets, np.array([b[1] for b in base], float)))
-    street_ids = _ids("S", n_streets)
+    street_short = _street_names(base, street_district)
+    urban = np.array([b[1] for b in base], float)[street_district]
+    street_weight = urban * rng.gamma(4.0, 0.25, n_streets)
+    comm_per_street = apportion(n_comm, street_weight)
+    comm_street = np.repeat(np.arange(n_streets), comm_per_street)
+    comm_word = _place_words(rng, n_comm)
+    comm_names = np.array([f"{s}街道{w}社区" for s, w in zip(street_short[comm_street], comm_word)],
+                          dtype=object)
+    return _Spine(district_ids=district_ids, street_ids=_ids("S", n_streets),
+                  street_short=street_short, street_district=street_district,
+                  comm_ids=_ids("C", n_comm, 5), comm_street=comm_street, comm_word=comm_word,
+                  comm_names=comm_names, n_streets=n_streets, n_comm=n_comm)
+
+
+def _street_names(base: list, street_district: np.ndarray) -> np.ndarray:
+    """The streets' short names, from their district's real ones, numbered once those run out."""
     shorts: list[str] = []
     seen: dict[int, int] = {}
     for d in street_district.tolist():
@@ -252,145 +371,172 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
         seen[d] = k + 1
         names = base[d][2]
         shorts.append(names[k % len(names)] + ("" if k < len(names) else str(k // len(names) + 1)))
-    street_short = np.array(shorts, dtype=object)
-    urban = np.array([b[1] for b in base], float)[street_district]
-    street_weight = urban * rng.gamma(4.0, 0.25, n_streets)
-    comm_per_street = apportion(n_comm, street_weight)
-    comm_street = np.repeat(np.arange(n_streets), comm_per_street)
-    comm_ids = _ids("C", n_comm, 5)
-    comm_word = _place_words(rng, n_comm)
-    comm_names = np.array([f"{s}街道{w}社区" for s, w in zip(street_short[comm_street], comm_word)],
-                          dtype=object)
+    return np.array(shorts, dtype=object)
 
-    # ------------------------------------------------------ grids, buildings
+
+def _housing(rng: np.random.Generator, spine: _Spine) -> _Housing:
+    """Grids in each community, buildings in each grid, and the households in each building."""
+    n_comm, comm_word = spine.n_comm, spine.comm_word
     grids_per_comm = 3 + rng.poisson(3.0, n_comm)
     n_grids = int(grids_per_comm.sum())
     grid_comm = np.repeat(np.arange(n_comm), grids_per_comm)
-    grid_rank = np.arange(n_grids) - np.repeat(np.cumsum(grids_per_comm) - grids_per_comm,
-                                               grids_per_comm) + 1
-    grid_ids = _ids("G", n_grids, 6)
+    grid_rank = _rank_within(grids_per_comm) + 1
     grid_names = np.array([f"{c}第{k}网格" for c, k in zip(comm_word[grid_comm], grid_rank)],
                           dtype=object)
     bld_per_grid = 2 + rng.poisson(4.0, n_grids)
     n_bld = int(bld_per_grid.sum())
     bld_grid = np.repeat(np.arange(n_grids), bld_per_grid)
-    bld_rank = np.arange(n_bld) - np.repeat(np.cumsum(bld_per_grid) - bld_per_grid, bld_per_grid) + 1
-    bld_ids = _ids("B", n_bld, 7)
+    bld_rank = _rank_within(bld_per_grid) + 1
     bld_households = 12 + rng.poisson(38.0, n_bld)
     bld_names = np.array([f"{c}{g}网格{k}栋" for c, g, k in zip(
         comm_word[grid_comm[bld_grid]], grid_rank[bld_grid], bld_rank)], dtype=object)
     grid_households = np.bincount(bld_grid, weights=bld_households, minlength=n_grids).astype(int)
     comm_households = np.bincount(grid_comm, weights=grid_households, minlength=n_comm).astype(int)
-    street_households = np.bincount(comm_street, weights=comm_households,
-                                    minlength=n_streets).astype(int)
+    street_households = np.bincount(spine.comm_street, weights=comm_households,
+                                    minlength=spine.n_streets).astype(int)
+    return _Housing(grid_ids=_ids("G", n_grids, 6), grid_comm=grid_comm, grid_names=grid_names,
+                    grid_households=grid_households, bld_ids=_ids("B", n_bld, 7), bld_grid=bld_grid,
+                    bld_names=bld_names, bld_households=bld_households,
+                    comm_households=comm_households, street_households=street_households)
 
+
+def _streets_and_communities(rng: np.random.Generator, t: _Tables, spine: _Spine,
+                             housing: _Housing, scale: float) -> None:
+    """The street Party working committees and the community Party organizations, with their
+    households, people, community workers and members."""
+    n_comm, comm_households = spine.n_comm, housing.comm_households
+    street_households = housing.street_households
     workers = apportion(_scaled(GUIYANG_TOTALS["workers"], scale), comm_households.astype(float),
                         minimum=min(5, _scaled(GUIYANG_TOTALS["workers"], scale) // n_comm))
-    t.node("street_committee", street_ids, [f"{s}街道党工委" for s in street_short],
+    t.node("street_committee", spine.street_ids, [f"{s}街道党工委" for s in spine.street_short],
            households=street_households, population=np.round(street_households * 2.7).astype(int))
-    t.edge("leads", district_ids[street_district], street_ids)
-    t.node("community_party", comm_ids, [f"{n}党委" if h > 3000 else f"{n}党总支"
-                                         for n, h in zip(comm_names, comm_households)],
+    t.edge("leads", spine.district_ids[spine.street_district], spine.street_ids)
+    t.node("community_party", spine.comm_ids, [f"{n}党委" if h > 3000 else f"{n}党总支"
+                                               for n, h in zip(spine.comm_names, comm_households)],
            households=comm_households, population=np.round(comm_households * 2.7).astype(int),
            workers=workers, members=(comm_households // 12 + rng.integers(20, 80, n_comm)))
-    t.edge("leads", street_ids[comm_street], comm_ids)
+    t.edge("leads", spine.street_ids[spine.comm_street], spine.comm_ids)
 
-    t.node("grid", grid_ids, grid_names, households=grid_households)
-    t.edge("within", grid_ids, comm_ids[grid_comm])
-    grid_pool = np.arange(n_grids)
-    no_branch = _pick(rng, grid_pool, 0.02)
-    gaps["grid-branch"] = grid_ids[no_branch].tolist()
-    covered = np.setdiff1d(grid_pool, no_branch)
-    branch_of_covered = _group_runs(grid_comm[covered], rng.random(len(covered)) < 0.05)
-    n_branches = int(branch_of_covered.max()) + 1 if len(covered) else 0
-    branch_ids = _ids("GB", n_branches, 6)
-    first = np.unique(branch_of_covered, return_index=True)[1]
-    branch_comm = grid_comm[covered[first]]
-    joint = np.bincount(branch_of_covered, minlength=n_branches) > 1
-    t.node("grid_branch", branch_ids,
-           [f"{grid_names[covered[f]]}{'联合' if j else ''}党支部" for f, j in zip(first, joint)],
+
+def _grids(rng: np.random.Generator, t: _Tables, spine: _Spine, housing: _Housing,
+           gaps: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The grids and their Party branches, one for a grid or a joint one for neighbours.
+
+    Returns the branch ids and the row of each grid's branch (-1 for none).
+    """
+    grid_ids, grid_comm, grid_names = housing.grid_ids, housing.grid_comm, housing.grid_names
+    t.node("grid", grid_ids, grid_names, households=housing.grid_households)
+    t.edge("within", grid_ids, spine.comm_ids[grid_comm])
+    branches = _cover_in_runs(rng, grid_comm, 0.02, 0.05, "GB", 6)
+    gaps["grid-branch"] = grid_ids[branches.missing].tolist()
+    covered, n_branches = branches.covered, len(branches.ids)
+    joint = np.bincount(branches.of, minlength=n_branches) > 1
+    t.node("grid_branch", branches.ids, [f"{grid_names[covered[f]]}{'联合' if j else ''}党支部"
+                                         for f, j in zip(branches.first, joint)],
            members=rng.integers(5, 40, n_branches))
-    t.edge("covers", branch_ids[branch_of_covered], grid_ids[covered])
-    t.edge("leads", comm_ids[branch_comm], branch_ids)
-    grid_branch = np.full(n_grids, -1)
-    grid_branch[covered] = branch_of_covered
+    t.edge("covers", branches.ids[branches.of], grid_ids[covered])
+    t.edge("leads", spine.comm_ids[grid_comm[covered[branches.first]]], branches.ids)
+    grid_branch = np.full(len(grid_ids), -1)
+    grid_branch[covered] = branches.of
+    return branches.ids, grid_branch
 
-    t.node("building", bld_ids, bld_names, households=bld_households)
-    t.edge("within", bld_ids, grid_ids[bld_grid])
-    no_group = _pick(rng, np.arange(n_bld), 0.03)
-    gaps["building-group"] = bld_ids[no_group].tolist()
-    grouped = np.setdiff1d(np.arange(n_bld), no_group)
-    group_of = _group_runs(bld_grid[grouped], rng.random(len(grouped)) < 0.03)
-    n_groups = int(group_of.max()) + 1 if len(grouped) else 0
-    group_ids = _ids("BG", n_groups, 7)
-    gfirst = np.unique(group_of, return_index=True)[1]
-    t.node("building_group", group_ids, [f"{bld_names[grouped[f]]}党小组" for f in gfirst])
-    t.edge("covers", group_ids[group_of], bld_ids[grouped])
-    leader = grid_branch[bld_grid[grouped[gfirst]]]
+
+def _buildings(rng: np.random.Generator, t: _Tables, housing: _Housing,
+               branches: tuple[np.ndarray, np.ndarray], gaps: dict[str, list[str]]) -> None:
+    """The buildings and their Party groups, led by their grid's branch."""
+    branch_ids, grid_branch = branches
+    bld_ids, bld_grid, bld_names = housing.bld_ids, housing.bld_grid, housing.bld_names
+    t.node("building", bld_ids, bld_names, households=housing.bld_households)
+    t.edge("within", bld_ids, housing.grid_ids[bld_grid])
+    groups = _cover_in_runs(rng, bld_grid, 0.03, 0.03, "BG", 7)
+    gaps["building-group"] = bld_ids[groups.missing].tolist()
+    first_building = groups.covered[groups.first]
+    t.node("building_group", groups.ids, [f"{bld_names[b]}党小组" for b in first_building])
+    t.edge("covers", groups.ids[groups.of], bld_ids[groups.covered])
+    leader = grid_branch[bld_grid[first_building]]
     led = leader >= 0  # groups in a grid without a branch have no one to lead them
-    t.edge("leads", branch_ids[leader[led]], group_ids[led])
+    t.edge("leads", branch_ids[leader[led]], groups.ids[led])
 
-    # ----------------------------------------------------------------- cadres
+
+def _liaison_cadres(rng: np.random.Generator, t: _Tables, spine: _Spine, housing: _Housing,
+                    gaps: dict[str, list[str]]) -> None:
+    """The street cadres, and the one or two of them in liaison with each grid."""
+    n_streets, grid_ids = spine.n_streets, housing.grid_ids
     cadres_per_street = 4 + rng.poisson(2.0, n_streets)
     n_cadres = int(cadres_per_street.sum())
     cadre_street = np.repeat(np.arange(n_streets), cadres_per_street)
     cadre_ids = _ids("K", n_cadres, 5)
-    cadre_rank = np.arange(n_cadres) - np.repeat(np.cumsum(cadres_per_street) - cadres_per_street,
-                                                 cadres_per_street)
+    cadre_rank = _rank_within(cadres_per_street)
     t.node("cadre", cadre_ids, _people(rng, n_cadres),
            title=[_CADRE_TITLES[min(r, len(_CADRE_TITLES) - 1)] for r in cadre_rank])
-    t.edge("member_of", cadre_ids, street_ids[cadre_street])
-    no_liaison = _pick(rng, grid_pool, 0.015)
+    t.edge("member_of", cadre_ids, spine.street_ids[cadre_street])
+    grid_rows = np.arange(len(grid_ids))
+    no_liaison = _pick(rng, grid_rows, 0.015)
     gaps["grid-liaison"] = grid_ids[no_liaison].tolist()
-    liaised = np.setdiff1d(grid_pool, no_liaison)
+    liaised = np.setdiff1d(grid_rows, no_liaison)
     start = np.cumsum(cadres_per_street) - cadres_per_street
-    grid_street = comm_street[grid_comm]
-    pick = start[grid_street[liaised]] + (rng.random(len(liaised)) *
-                                          cadres_per_street[grid_street[liaised]]).astype(int)
+    grid_street = spine.comm_street[housing.grid_comm]
+    pick = _random_member(rng, start, cadres_per_street, grid_street[liaised])
     t.edge("liaison", cadre_ids[pick], grid_ids[liaised])
     second = liaised[rng.random(len(liaised)) < 0.2]
-    pick2 = start[grid_street[second]] + (rng.random(len(second)) *
-                                          cadres_per_street[grid_street[second]]).astype(int)
+    pick2 = _random_member(rng, start, cadres_per_street, grid_street[second])
     t.edge("liaison", cadre_ids[pick2], grid_ids[second])
 
-    # ---------------------------------------------------------------- lawyers
-    no_lawyer = _pick(rng, np.arange(n_comm), 0.02)
-    gaps["legal-adviser"] = comm_ids[no_lawyer].tolist()
-    advised = np.setdiff1d(np.arange(n_comm), no_lawyer)
-    lawyer_of = _group_runs(comm_street[advised], rng.random(len(advised)) < 0.45)
-    n_lawyers = int(lawyer_of.max()) + 1 if len(advised) else 0
-    lawyer_ids = _ids("L", n_lawyers, 5)
-    t.node("lawyer", lawyer_ids, [f"{p}律师" for p in _people(rng, n_lawyers)],
+
+def _lawyers(rng: np.random.Generator, t: _Tables, spine: _Spine,
+             gaps: dict[str, list[str]]) -> None:
+    """The legal advisers: one for a community, or one for neighbours in a street."""
+    lawyers = _cover_in_runs(rng, spine.comm_street, 0.02, 0.45, "L", 5)
+    gaps["legal-adviser"] = spine.comm_ids[lawyers.missing].tolist()
+    n_lawyers = len(lawyers.ids)
+    t.node("lawyer", lawyers.ids, [f"{p}律师" for p in _people(rng, n_lawyers)],
            firm=[f"贵州{w}律师事务所" for w in _place_words(rng, n_lawyers)])
-    t.edge("advises", lawyer_ids[lawyer_of], comm_ids[advised])
+    t.edge("advises", lawyers.ids[lawyers.of], spine.comm_ids[lawyers.covered])
 
-    # -------------------------------------- residents', owners' committees, firms
-    dual_gaps: list[str] = []
-    rc_ids = _ids("RC", n_comm, 5)
-    t.node("residents_committee", rc_ids, [f"{n}居民委员会" for n in comm_names])
-    t.edge("within", rc_ids, comm_ids)
-    t.edge("leads", comm_ids, rc_ids)
-    no_dual = _pick(rng, np.arange(n_comm), 0.03)
-    dual_gaps += rc_ids[no_dual].tolist()
-    dual = np.setdiff1d(np.arange(n_comm), no_dual)
-    t.edge("dual_entry", comm_ids[dual], rc_ids[dual], person=_people(rng, len(dual)),
-           role=_DUAL_ROLES["residents_committee"])
 
-    comm_weight = comm_households / comm_households.sum()
+def _dual_entries(rng: np.random.Generator, t: _Tables, spine: _Spine, role: str,
+                  org_ids: np.ndarray, org_comm: np.ndarray, led: np.ndarray,
+                  missing_share: float) -> list[str]:
+    """The community Party organization leads the bodies in it marked ``led`` (``org_comm``
+    gives each body's community row), and one of its members sits in each as ``role``, but in
+    ``missing_share`` of them; returns the ids of those planted without."""
+    t.edge("leads", spine.comm_ids[org_comm[led]], org_ids[led])
+    led_rows = np.flatnonzero(led)
+    no_dual = _pick(rng, led_rows, missing_share)
+    dual = np.setdiff1d(led_rows, no_dual)
+    t.edge("dual_entry", spine.comm_ids[org_comm[dual]], org_ids[dual],
+           person=_people(rng, len(dual)), role=_DUAL_ROLES[role])
+    return org_ids[no_dual].tolist()
+
+
+def _residents_committees(rng: np.random.Generator, t: _Tables, spine: _Spine) -> list[str]:
+    """A residents' committee in each community; returns those without a dual entry."""
+    rc_ids = _ids("RC", spine.n_comm, 5)
+    t.node("residents_committee", rc_ids, [f"{n}居民委员会" for n in spine.comm_names])
+    t.edge("within", rc_ids, spine.comm_ids)
+    everywhere = np.arange(spine.n_comm)
+    return _dual_entries(rng, t, spine, "residents_committee", rc_ids, everywhere,
+                         np.ones(spine.n_comm, dtype=bool), 0.03)
+
+
+def _property_companies(rng: np.random.Generator, t: _Tables, spine: _Spine, housing: _Housing,
+                        scale: float) -> tuple[np.ndarray, list[str]]:
+    """Property companies where the households are, most led by their community; returns their
+    ids and those without a dual entry."""
     n_pc = _scaled(GUIYANG_TOTALS["property_company"], scale)
-    pc_comm = np.sort(rng.choice(n_comm, size=n_pc, p=comm_weight))
+    pc_comm = np.sort(rng.choice(spine.n_comm, size=n_pc, p=housing.community_weight))
     pc_ids = _ids("PC", n_pc, 5)
     t.node("property_company", pc_ids, [f"贵州{w}物业管理有限公司" for w in _place_words(rng, n_pc)])
-    t.edge("within", pc_ids, comm_ids[pc_comm])
-    t.edge("manages", pc_ids, comm_ids[pc_comm])
+    t.edge("within", pc_ids, spine.comm_ids[pc_comm])
+    t.edge("manages", pc_ids, spine.comm_ids[pc_comm])
     pc_led = rng.random(n_pc) < 0.85
-    t.edge("leads", comm_ids[pc_comm[pc_led]], pc_ids[pc_led])
-    led_pc = np.flatnonzero(pc_led)
-    pc_no_dual = _pick(rng, led_pc, 0.08)
-    dual_gaps += pc_ids[pc_no_dual].tolist()
-    pc_dual = np.setdiff1d(led_pc, pc_no_dual)
-    t.edge("dual_entry", comm_ids[pc_comm[pc_dual]], pc_ids[pc_dual],
-           person=_people(rng, len(pc_dual)), role=_DUAL_ROLES["property_company"])
+    return pc_ids, _dual_entries(rng, t, spine, "property_company", pc_ids, pc_comm, pc_led, 0.08)
+
+
+def _property_parties(rng: np.random.Generator, t: _Tables, pc_ids: np.ndarray, scale: float,
+                      gaps: dict[str, list[str]]) -> None:
+    """The property companies' Party organizations, joint ones covering several companies."""
+    n_pc = len(pc_ids)
     n_pp = _scaled(GUIYANG_TOTALS["property_party"], scale)
     pc_uncovered = _pick(rng, np.arange(n_pc), 0.06)
     pc_uncovered = pc_uncovered[: max(0, n_pc - n_pp)]
@@ -404,21 +550,26 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
            members=rng.integers(3, 30, n_pp))
     t.edge("covers", pp_ids[pp_of], pc_ids[pc_covered])
 
+
+def _owners_committees(rng: np.random.Generator, t: _Tables, spine: _Spine, housing: _Housing,
+                       scale: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Owners' committees where the households are, most led by their community; returns their
+    ids, their estates' names and those without a dual entry."""
     n_oc = _scaled(0.25 * GUIYANG_TOTALS["community_party"], scale)
-    oc_comm = np.sort(rng.choice(n_comm, size=n_oc, p=comm_weight))
+    oc_comm = np.sort(rng.choice(spine.n_comm, size=n_oc, p=housing.community_weight))
     oc_ids = _ids("OC", n_oc, 5)
     oc_words = _place_words(rng, n_oc)
     t.node("owners_committee", oc_ids, [f"{w}小区业主委员会" for w in oc_words])
-    t.edge("within", oc_ids, comm_ids[oc_comm])
+    t.edge("within", oc_ids, spine.comm_ids[oc_comm])
     oc_led = rng.random(n_oc) < 0.9
-    t.edge("leads", comm_ids[oc_comm[oc_led]], oc_ids[oc_led])
-    led_oc = np.flatnonzero(oc_led)
-    oc_no_dual = _pick(rng, led_oc, 0.1)
-    dual_gaps += oc_ids[oc_no_dual].tolist()
-    oc_dual = np.setdiff1d(led_oc, oc_no_dual)
-    t.edge("dual_entry", comm_ids[oc_comm[oc_dual]], oc_ids[oc_dual],
-           person=_people(rng, len(oc_dual)), role=_DUAL_ROLES["owners_committee"])
-    gaps["dual-entry"] = sorted(dual_gaps)
+    return oc_ids, oc_words, _dual_entries(rng, t, spine, "owners_committee", oc_ids, oc_comm,
+                                           oc_led, 0.1)
+
+
+def _owners_parties(rng: np.random.Generator, t: _Tables, oc_ids: np.ndarray,
+                    oc_words: np.ndarray, scale: float, gaps: dict[str, list[str]]) -> None:
+    """The owners' committees' Party organizations, each covering one or two committees."""
+    n_oc = len(oc_ids)
     n_op = min(n_oc, _scaled(GUIYANG_TOTALS["owners_party"], scale))
     oc_covered = _pick(rng, np.arange(n_oc), 0, scale_count=min(n_oc, int(round(n_op * 1.3))))
     oc_covered = np.sort(oc_covered)
@@ -429,26 +580,35 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
     t.edge("covers", op_ids[op_of], oc_ids[oc_covered])
     gaps["owners-party"] = oc_ids[np.setdiff1d(np.arange(n_oc), oc_covered)].tolist()
 
+
+def _social_orgs(rng: np.random.Generator, t: _Tables, spine: _Spine, scale: float) -> None:
+    """Social organizations, each in and led by a community."""
     n_so = _scaled(0.5 * GUIYANG_TOTALS["community_party"], scale)
-    so_comm = np.sort(rng.choice(n_comm, size=n_so))
+    so_comm = np.sort(rng.choice(spine.n_comm, size=n_so))
     so_ids = _ids("SO", n_so, 5)
     kinds = np.array(["社会工作服务中心", "志愿者协会", "邻里互助会", "老年协会"], dtype=object)
     t.node("social_org", so_ids, [f"{w}{k}" for w, k in zip(
-        comm_word[so_comm], kinds[rng.integers(0, len(kinds), n_so)])])
-    t.edge("within", so_ids, comm_ids[so_comm])
-    t.edge("leads", comm_ids[so_comm], so_ids)
+        spine.comm_word[so_comm], kinds[rng.integers(0, len(kinds), n_so)])])
+    t.edge("within", so_ids, spine.comm_ids[so_comm])
+    t.edge("leads", spine.comm_ids[so_comm], so_ids)
 
-    # ------------------------------------------------------------ stations
-    no_center = _pick(rng, np.arange(n_comm), 0.02)
+
+def _service_stations(rng: np.random.Generator, t: _Tables, spine: _Spine, housing: _Housing,
+                      scale: float, gaps: dict[str, list[str]]) -> None:
+    """Service centres of communities and streets, red stations and driver homes."""
+    comm_ids, street_ids, street_short = spine.comm_ids, spine.street_ids, spine.street_short
+    street_households = housing.street_households
+    no_center = _pick(rng, np.arange(spine.n_comm), 0.02)
     gaps["service-center"] = comm_ids[no_center].tolist()
-    centered = np.setdiff1d(np.arange(n_comm), no_center)
+    centered = np.setdiff1d(np.arange(spine.n_comm), no_center)
     station_parts = []
-    station_parts.append(("service_center", [f"{n}党群服务中心" for n in comm_names[centered]],
+    station_parts.append(("service_center", [f"{n}党群服务中心" for n in spine.comm_names[centered]],
                           comm_ids[centered], comm_ids[centered]))
     station_parts.append(("service_center", [f"{s}街道党群服务中心" for s in street_short],
                           street_ids, street_ids))
     n_red = _scaled(GUIYANG_TOTALS["red_station"], scale)
-    red_street = np.sort(rng.choice(n_streets, size=n_red, p=street_households / street_households.sum()))
+    red_street = np.sort(rng.choice(spine.n_streets, size=n_red,
+                                    p=street_households / street_households.sum()))
     red_served = street_ids[red_street].astype(object)
     red_where = red_served.copy()
     # half of the communities without a service centre have a red station instead: it
@@ -459,7 +619,7 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
     station_parts.append(("red_station", [f"{street_short[s]}红色驿站{i + 1}号"
                                           for i, s in enumerate(red_street)], red_served, red_where))
     n_driver = _scaled(GUIYANG_TOTALS["driver_home"], scale)
-    driver_street = np.sort(rng.choice(n_streets, size=n_driver))
+    driver_street = np.sort(rng.choice(spine.n_streets, size=n_driver))
     station_parts.append(("driver_home", [f"{street_short[s]}司机之家" for s in driver_street],
                           street_ids[driver_street], street_ids[driver_street]))
     n_stations = sum(len(p[1]) for p in station_parts)
@@ -472,26 +632,81 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
         t.edge("within", ids, where)
         t.edge("serves", ids, served)
 
-    # ------------------------------------------------------- co-building
-    cob = _co_building(rng, t, scale, n_streets, comm_street, street_short, street_district,
-                       street_ids, comm_ids)
-    gaps.update(cob.pop("gaps"))
-    truth.update(cob)
-    truth["gaps"] = {rule: sorted(ids) for rule, ids in gaps.items()}
 
-    nodes, edges = t.frames()
-    graph = OrgGraph.from_tables(nodes, edges, name=f"{preset}-seed{seed}-scale{scale:g}")
-    return graph, truth
+# What the co-building step plants in each community: isolated ones have no ties, fragile ones
+# hang on one unit, and some lack a pairing or have too few part-time members.
+_NORMAL, _ISOLATED, _FRAGILE, _NO_PAIR, _FEW_PT = range(5)
+_OPEN = [_NORMAL, _NO_PAIR, _FEW_PT]  # ties from several units of their street
+_PAIRABLE = [_NORMAL, _FEW_PT]
 
 
-def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, street_district,
-                 street_ids, comm_ids) -> dict:
+@dataclass
+class _StreetStatus:
+    """The streets planted without ties: neglected (none at all), no part-time members, no pairing."""
+
+    neglected: np.ndarray
+    part_time_ok: np.ndarray  # per street
+    pairing_ok: np.ndarray  # per street
+
+
+@dataclass
+class _Units:
+    """The units with a Party organization, street after street, and those without one."""
+
+    party_ids: np.ndarray
+    per_street: np.ndarray
+    start: np.ndarray  # the row of each street's first unit
+    plain: np.ndarray
+
+    def of_street(self, street: int) -> np.ndarray:
+        return self.party_ids[self.start[street]: self.start[street] + self.per_street[street]]
+
+
+@dataclass
+class _Plan:
+    """What the co-building ties are drawn against."""
+
+    spine: _Spine
+    status: np.ndarray  # per community
+    deserts: list[int]  # community rows
+    streets: _StreetStatus
+    units: _Units
+    part_time_need: np.ndarray  # per community
+    street_part_time_need: np.ndarray
+    pairable_by_district: dict[int, list[int]]  # community rows
+
+
+@dataclass
+class _Ties:
+    """The co-building ties drawn so far, as (unit Party organization, target) pairs."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    part_street: list[tuple[str, str]] = field(default_factory=list)
+    part_comm: list[tuple[str, str]] = field(default_factory=list)
+    reports: list[tuple[str, str]] = field(default_factory=list)
+    single_points: dict[str, list[str]] = field(default_factory=dict)  # unit -> communities
+
+
+def _co_building(rng: np.random.Generator, t: _Tables, spine: _Spine, scale: float) -> dict:
     """Units, their Party organizations and every co-building tie, with planted weaknesses."""
-    n_comm = len(comm_ids)
-    comm_per_street = np.bincount(comm_street, minlength=n_streets)
-    n_up = _scaled(GUIYANG_TOTALS["unit_party"], scale)
+    comm_per_street = np.bincount(spine.comm_street, minlength=spine.n_streets)
+    streets = _street_statuses(rng, comm_per_street)
+    status, deserts = _community_statuses(rng, spine, streets.neglected, scale)
+    units = _units(rng, t, spine, comm_per_street, scale)
+    need, street_need = _part_time_needs(rng, status, streets.part_time_ok, comm_per_street, scale)
+    plan = _Plan(spine, status, deserts, streets, units, need, street_need,
+                 _pairable_by_district(spine, status))
+    ties = _Ties()
+    for s in range(spine.n_streets):
+        _street_ties(rng, plan, s, ties)
+    _second_reporting_units(plan, ties)
+    _write_ties(rng, t, ties, scale)
+    return _planted_weaknesses(plan, ties)
 
-    # -- street statuses: neglected (no street-level ties at all), no part-time, no pairing
+
+def _street_statuses(rng: np.random.Generator, comm_per_street: np.ndarray) -> _StreetStatus:
+    """About 2.7% of the streets each: neglected, without part-time members, without a pairing."""
+    n_streets = len(comm_per_street)
     streets = np.arange(n_streets)
     roomy = streets[comm_per_street >= 3]
     n_each = max(1, int(round(0.027 * n_streets)))
@@ -504,27 +719,41 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
     street_pt_ok[neglected] = street_pt_ok[no_pt_street] = False
     street_pair_ok = np.ones(n_streets, bool)
     street_pair_ok[neglected] = street_pair_ok[no_pair_street] = False
+    return _StreetStatus(neglected, street_pt_ok, street_pair_ok)
 
-    # -- community statuses
-    NORMAL, ISOLATED, FRAGILE, NO_PAIR, FEW_PT = range(5)
-    status = np.full(n_comm, NORMAL)
+
+def _community_statuses(rng: np.random.Generator, spine: _Spine, neglected: np.ndarray,
+                        scale: float) -> tuple[np.ndarray, list[int]]:
+    """Each community's status, and the deserts: isolated communities of neglected streets."""
+    comm_street = spine.comm_street
+    status = np.full(spine.n_comm, _NORMAL)
     deserts = []
     for s in neglected:
         members = np.flatnonzero(comm_street == s)
         deserts += rng.choice(members, size=min(2, len(members) - 1), replace=False).tolist()
-    status[deserts] = ISOLATED
-    for kind, base in ((ISOLATED, 8), (FRAGILE, 10), (NO_PAIR, 10), (FEW_PT, 10)):
-        pool = np.flatnonzero((status == NORMAL) & ~np.isin(comm_street, neglected))
+    status[deserts] = _ISOLATED
+    for kind, base in ((_ISOLATED, 8), (_FRAGILE, 10), (_NO_PAIR, 10), (_FEW_PT, 10)):
+        pool = np.flatnonzero((status == _NORMAL) & ~np.isin(comm_street, neglected))
         status[_pick(rng, pool, 0, scale_count=_scaled(base, scale))] = kind
+    return status, deserts
 
-    # -- units: at least two per community of their street plus one, the rest by size
+
+def _units(rng: np.random.Generator, t: _Tables, spine: _Spine, comm_per_street: np.ndarray,
+           scale: float) -> _Units:
+    """The units, each within its street or a community of it, and their Party organizations.
+
+    A street has at least two units per community plus one, the rest by its size; a few
+    units have no Party organization.
+    """
+    n_streets, street_short = spine.n_streets, spine.street_short
+    n_up = _scaled(GUIYANG_TOTALS["unit_party"], scale)
     weights = comm_per_street.astype(float)
     floor = 2 * comm_per_street + 1
     if floor.sum() > n_up:
         floor = np.maximum(1, (comm_per_street * n_up) // comm_per_street.sum())
     extra = apportion(n_up - int(floor.sum()), weights, minimum=0) if n_up > floor.sum() else 0
     units_per_street = floor + extra
-    unit_street = np.repeat(streets, units_per_street)
+    unit_street = np.repeat(np.arange(n_streets), units_per_street)
     up_ids = _ids("UP", n_up, 5)
     n_units_plain = max(1, int(round(0.04 * n_up)))  # units without a Party organization
     unit_ids = _ids("U", n_up + n_units_plain, 5)
@@ -537,158 +766,194 @@ def _co_building(rng, t: _Tables, scale, n_streets, comm_street, street_short, s
     # a unit is within its street, or within a community of it
     in_comm = rng.random(len(unit_ids)) < 0.7
     starts = np.cumsum(comm_per_street) - comm_per_street
-    comm_pick = starts[all_unit_street] + (rng.random(len(unit_ids)) *
-                                           comm_per_street[all_unit_street]).astype(int)
-    where = np.where(in_comm, comm_ids[comm_pick], street_ids[all_unit_street])
+    comm_pick = _random_member(rng, starts, comm_per_street, all_unit_street)
+    where = np.where(in_comm, spine.comm_ids[comm_pick], spine.street_ids[all_unit_street])
     t.edge("within", unit_ids, where)
     org = rng.integers(0, len(_UNIT_ORG), n_up)
     t.node("unit_party", up_ids, [f"{unit_names[i]}{_UNIT_ORG[o]}" for i, o in enumerate(org)],
            members=rng.integers(8, 300, n_up))
     t.edge("covers", up_ids, unit_ids[:n_up])
-    plain = unit_ids[n_up:]
+    return _Units(party_ids=up_ids, per_street=units_per_street,
+                  start=np.cumsum(units_per_street) - units_per_street, plain=unit_ids[n_up:])
 
-    # -- ties, street by street
-    pairs, part_street, part_comm, reports = [], [], [], []
-    single_points: dict[str, list[str]] = {}
-    unit_start = np.cumsum(units_per_street) - units_per_street
+
+def _part_time_needs(rng: np.random.Generator, status: np.ndarray, street_ok: np.ndarray,
+                     comm_per_street: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """How many part-time members each community and each street gets.
+
+    Three for a community that needs them, none for an isolated one, one or two for FEW_PT,
+    and the spare ones spread over the open communities; the streets' by their size.
+    """
+    n_comm, n_streets = len(status), len(comm_per_street)
     pt_comm_total = _scaled(GUIYANG_TOTALS["part_time_community"], scale)
     pt_street_total = _scaled(GUIYANG_TOTALS["part_time_street"], scale)
-    # community part-time members: 3 for those that need them, 0 isolated, 1-2 for FEW_PT
-    pt_need = np.where(np.isin(status, [NORMAL, NO_PAIR, FRAGILE]), 3, 0)
-    few = np.flatnonzero(status == FEW_PT)
+    pt_need = np.where(np.isin(status, [_NORMAL, _NO_PAIR, _FRAGILE]), 3, 0)
+    few = np.flatnonzero(status == _FEW_PT)
     pt_need[few] = rng.integers(1, 3, len(few))
     spare = pt_comm_total - int(pt_need.sum())
-    open_normal = np.flatnonzero(np.isin(status, [NORMAL, NO_PAIR]))
+    open_normal = np.flatnonzero(np.isin(status, [_NORMAL, _NO_PAIR]))
     if spare < 0 or len(open_normal) == 0:
         raise ValueError(f"scale {scale} is too small for the guiyang preset")
     pt_need[open_normal] += np.bincount(rng.choice(open_normal, size=spare), minlength=n_comm)[open_normal]
-    pt_street_ok_ids = np.flatnonzero(street_pt_ok)
+    pt_street_ok_ids = np.flatnonzero(street_ok)
     pt_street_need = np.zeros(n_streets, int)
     pt_street_need[pt_street_ok_ids] = apportion(pt_street_total, comm_per_street[pt_street_ok_ids] + 1.0)
+    return pt_need, pt_street_need
 
-    district_open: dict[int, list[int]] = {}
-    for c in np.flatnonzero(np.isin(status, [NORMAL, FEW_PT])):
-        district_open.setdefault(int(street_district[comm_street[c]]), []).append(int(c))
 
-    for s in streets:
-        units = up_ids[unit_start[s]: unit_start[s] + units_per_street[s]].copy()
-        rng.shuffle(units)
-        comms = np.flatnonzero(comm_street == s)
-        pairable = comms[np.isin(status[comms], [NORMAL, FEW_PT])]
-        reportable = comms[np.isin(status[comms], [NORMAL, NO_PAIR, FEW_PT])]
-        paired_units: set[str] = set()
-        cursor = 0
+def _pairable_by_district(spine: _Spine, status: np.ndarray) -> dict[int, list[int]]:
+    """The pairable communities of each district, for units that pair beyond their street."""
+    by_district: dict[int, list[int]] = {}
+    for c in np.flatnonzero(np.isin(status, _PAIRABLE)):
+        by_district.setdefault(int(spine.street_district[spine.comm_street[c]]), []).append(int(c))
+    return by_district
 
-        def next_unit(units=units) -> str:  # the street's units, bound now
-            nonlocal cursor
-            unit = units[cursor % len(units)]
-            cursor += 1
-            return unit
 
-        # every pairable community gets a partner; the street too when it should
-        for c in pairable:
-            unit = next_unit()
-            pairs.append((unit, comm_ids[c]))
-            paired_units.add(unit)
-        if street_pair_ok[s]:
-            unit = next_unit()
-            pairs.append((unit, street_ids[s]))
-            paired_units.add(unit)
-        # fragile communities depend on one unit only: a pairing, three part-time members
-        # and its reporting members, all from that unit
-        for c in comms[status[comms] == FRAGILE]:
-            unit = next_unit()
-            pairs.append((unit, comm_ids[c]))
-            paired_units.add(unit)
-            part_comm += [(unit, comm_ids[c])] * int(pt_need[c])
-            reports.append((unit, comm_ids[c]))
-            single_points.setdefault(unit, []).append(comm_ids[c])
-        # every other unit pairs too: mostly in its street, sometimes in its district
+def _street_ties(rng: np.random.Generator, plan: _Plan, s: int, ties: _Ties) -> None:
+    """The ties of one street's units: pairings, part-time members and reporting members."""
+    units = plan.units.of_street(s).copy()
+    rng.shuffle(units)
+    turns = itertools.cycle(units)  # a tie that needs a unit takes the street's next one
+    comms = np.flatnonzero(plan.spine.comm_street == s)
+    _pairings(rng, plan, s, comms, units, turns, ties)
+    _part_time_members(plan, s, comms, turns, ties)
+    _reporting_members(rng, plan, comms, units, ties)
+
+
+def _pairings(rng: np.random.Generator, plan: _Plan, s: int, comms: np.ndarray,
+              units: np.ndarray, turns: Iterator[str], ties: _Ties) -> None:
+    """Every pairable community of the street, and the street when it should, gets a partner;
+    fragile communities hang on one unit; then every unit pairs at least once."""
+    spine, status = plan.spine, plan.status
+    pairable = comms[np.isin(status[comms], _PAIRABLE)]
+    paired: set[str] = set()
+    for c in pairable:
+        unit = next(turns)
+        ties.pairs.append((unit, spine.comm_ids[c]))
+        paired.add(unit)
+    if plan.streets.pairing_ok[s]:
+        unit = next(turns)
+        ties.pairs.append((unit, spine.street_ids[s]))
+        paired.add(unit)
+    # fragile communities depend on one unit only: a pairing, three part-time members
+    # and its reporting members, all from that unit
+    for c in comms[status[comms] == _FRAGILE]:
+        unit = next(turns)
+        ties.pairs.append((unit, spine.comm_ids[c]))
+        paired.add(unit)
+        ties.part_comm += [(unit, spine.comm_ids[c])] * int(plan.part_time_need[c])
+        ties.reports.append((unit, spine.comm_ids[c]))
+        ties.single_points.setdefault(unit, []).append(spine.comm_ids[c])
+    # every other unit pairs too, and about a quarter of all once more
+    for unit in units:
+        if unit not in paired:
+            ties.pairs.append((unit, _partner(rng, plan, s, pairable)))
+        if rng.random() <= 0.25:
+            ties.pairs.append((unit, _partner(rng, plan, s, pairable)))
+
+
+def _partner(rng: np.random.Generator, plan: _Plan, s: int, pairable: np.ndarray) -> str:
+    """A partner for a unit of street ``s``: mostly in its street, sometimes in its district."""
+    spine, pairing_ok = plan.spine, plan.streets.pairing_ok
+    roll = rng.random()
+    nearby = plan.pairable_by_district.get(int(spine.street_district[s]), [])
+    if pairing_ok[s] and roll < 0.15:
+        return spine.street_ids[s]
+    if len(pairable) and roll < 0.9:
+        return spine.comm_ids[rng.choice(pairable)]
+    if nearby:
+        return spine.comm_ids[nearby[rng.integers(len(nearby))]]
+    if pairing_ok[s]:
+        return spine.street_ids[s]
+    other = np.flatnonzero(pairing_ok)
+    return spine.street_ids[rng.choice(other)] if len(other) else spine.comm_ids[
+        rng.choice(np.flatnonzero(np.isin(plan.status, _PAIRABLE)))]
+
+
+def _part_time_members(plan: _Plan, s: int, comms: np.ndarray, turns: Iterator[str],
+                       ties: _Ties) -> None:
+    """Part-time members of the open communities and of the street, from its units in turn
+    (so from at least two different units for each open community)."""
+    for c in comms[np.isin(plan.status[comms], _OPEN)]:
+        for _ in range(int(plan.part_time_need[c])):
+            ties.part_comm.append((next(turns), plan.spine.comm_ids[c]))
+    for _ in range(int(plan.street_part_time_need[s])):
+        ties.part_street.append((next(turns), plan.spine.street_ids[s]))
+
+
+def _reporting_members(rng: np.random.Generator, plan: _Plan, comms: np.ndarray,
+                       units: np.ndarray, ties: _Ties) -> None:
+    """In-service members of each unit report to one or two open communities around them."""
+    reportable = comms[np.isin(plan.status[comms], _OPEN)]
+    if len(reportable):
         for unit in units:
-            for round_ in range(2):
-                if round_ == 1 and (unit not in paired_units or rng.random() > 0.25):
-                    continue
-                if round_ == 0 and unit in paired_units:
-                    continue
-                roll = rng.random()
-                nearby = district_open.get(int(street_district[s]), [])
-                if street_pair_ok[s] and roll < 0.15:
-                    target = street_ids[s]
-                elif len(pairable) and roll < 0.9:
-                    target = comm_ids[rng.choice(pairable)]
-                elif nearby:
-                    target = comm_ids[nearby[rng.integers(len(nearby))]]
-                elif street_pair_ok[s]:
-                    target = street_ids[s]
-                else:
-                    other = np.flatnonzero(street_pair_ok)
-                    target = street_ids[rng.choice(other)] if len(other) else comm_ids[
-                        rng.choice(np.flatnonzero(np.isin(status, [NORMAL, FEW_PT])))]
-                pairs.append((unit, target))
-                paired_units.add(unit)
-        # part-time members: from at least two different units for each open community
-        for c in comms[np.isin(status[comms], [NORMAL, NO_PAIR, FEW_PT])]:
-            for _ in range(int(pt_need[c])):
-                part_comm.append((next_unit(), comm_ids[c]))
-        for _ in range(int(pt_street_need[s])):
-            part_street.append((next_unit(), street_ids[s]))
-        # in-service members report to the communities around them
-        if len(reportable):
-            for unit in units:
-                for c in rng.choice(reportable, size=min(len(reportable), 1 + int(rng.random() < 0.4)),
-                                    replace=False):
-                    reports.append((unit, comm_ids[c]))
+            for c in rng.choice(reportable, size=min(len(reportable), 1 + int(rng.random() < 0.4)),
+                                replace=False):
+                ties.reports.append((unit, plan.spine.comm_ids[c]))
 
-    # no open community may hang on one unit by accident: add a second reporting unit
-    community_level = pd.DataFrame(pairs + part_comm + reports, columns=["unit", "community"])
+
+def _second_reporting_units(plan: _Plan, ties: _Ties) -> None:
+    """No open community may hang on one unit by accident: add a second reporting unit."""
+    comm_ids = plan.spine.comm_ids
+    community_level = pd.DataFrame(ties.pairs + ties.part_comm + ties.reports,
+                                   columns=["unit", "community"])
     community_level = community_level[community_level["community"].isin(comm_ids)]
     distinct = community_level.groupby("community")["unit"].nunique()
-    open_ids = comm_ids[np.isin(status, [NORMAL, NO_PAIR, FEW_PT])]
+    open_ids = comm_ids[np.isin(plan.status, _OPEN)]
     for cid in open_ids:
         if distinct.get(cid, 0) >= 2:
             continue
         row = int(np.searchsorted(comm_ids, cid))
-        street = int(comm_street[row])
+        street = int(plan.spine.comm_street[row])
         have = set(community_level.loc[community_level["community"] == cid, "unit"])
-        for unit in up_ids[unit_start[street]: unit_start[street] + units_per_street[street]]:
+        for unit in plan.units.of_street(street):
             if unit not in have:
-                reports.append((unit, cid))
+                ties.reports.append((unit, cid))
                 have.add(unit)
                 if len(have) >= 2:
                     break
 
-    pairs_df = pd.DataFrame(pairs, columns=["source", "target"])
+
+def _write_ties(rng: np.random.Generator, t: _Tables, ties: _Ties, scale: float) -> None:
+    """The ties as edges: pairings with their contents and year, part-time members by name,
+    reporting members by number (at least the article's 60,000 at scale 1)."""
+    pairs_df = pd.DataFrame(ties.pairs, columns=["source", "target"])
     since = rng.integers(2017, 2025, len(pairs_df))
     contents = [";".join(_CONTENTS[: 1 + k]) for k in rng.integers(0, 3, len(pairs_df))]
     t.edge("pairs_with", pairs_df["source"], pairs_df["target"], contents=contents,
            since=since.astype(str))
-    for ties in (part_street, part_comm):
-        frame = pd.DataFrame(ties, columns=["source", "target"])
+    for part_time in (ties.part_street, ties.part_comm):
+        frame = pd.DataFrame(part_time, columns=["source", "target"])
         t.edge("part_time", frame["source"], frame["target"], person=_people(rng, len(frame)),
                role=_PT_ROLES[0])
-    rep = pd.DataFrame(reports, columns=["source", "target"])
+    rep = pd.DataFrame(ties.reports, columns=["source", "target"])
     members = rng.integers(15, 70, len(rep))
     floor_members = int(GUIYANG_TOTALS["reported_members_at_least"] * scale)
     if members.sum() < floor_members:
         members = np.ceil(members * floor_members / members.sum()).astype(int)
     t.edge("reports_to", rep["source"], rep["target"], members=members)
 
-    isolated = comm_ids[status == ISOLATED]
-    fragile = comm_ids[status == FRAGILE]
-    no_pair = comm_ids[status == NO_PAIR]
-    few_pt = comm_ids[status == FEW_PT]
+
+def _planted_weaknesses(plan: _Plan, ties: _Ties) -> dict:
+    """The truth record of the co-building step: its gaps by rule, and the planted communities."""
+    spine, status, streets = plan.spine, plan.status, plan.streets
+    comm_ids, street_ids = spine.comm_ids, spine.street_ids
+    isolated = comm_ids[status == _ISOLATED]
+    fragile = comm_ids[status == _FRAGILE]
+    no_pair = comm_ids[status == _NO_PAIR]
+    few_pt = comm_ids[status == _FEW_PT]
     return {
         "gaps": {
-            "street-part-time": street_ids[~street_pt_ok].tolist(),
-            "street-pairing": street_ids[~street_pair_ok].tolist(),
+            "street-part-time": street_ids[~streets.part_time_ok].tolist(),
+            "street-pairing": street_ids[~streets.pairing_ok].tolist(),
             "community-part-time": sorted([*isolated, *few_pt]),
             "community-pairing": sorted([*isolated, *no_pair]),
-            "unit-party": sorted(plain.tolist()),
+            "unit-party": sorted(plan.units.plain.tolist()),
         },
         "isolated": sorted(isolated.tolist()),
         "fragile": sorted(fragile.tolist()),
-        "single_points": {u: sorted(c) for u, c in sorted(single_points.items())},
-        "deserts": sorted(comm_ids[deserts].tolist()),
+        "single_points": {u: sorted(c) for u, c in sorted(ties.single_points.items())},
+        "deserts": sorted(comm_ids[plan.deserts].tolist()),
     }
 
 
