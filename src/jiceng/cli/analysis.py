@@ -21,14 +21,16 @@ from jiceng.cli.options import (
 )
 from jiceng.graphmodel.schema import kind_code
 from jiceng.loaders.neo4j import as_graph, places_of
-from jiceng.queries._args import MAX_HOPS
+from jiceng.present.labels import people_text
+from jiceng.present.model import Section
+from jiceng.present.report import Report
+from jiceng.queries import MAX_HOPS
 from jiceng.queries.diff import diff as run_diff
 from jiceng.queries.isolation import isolation
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.whatif import whatif as run_whatif
-from jiceng.report import Report, Section, people_text
 
 _hops_option = click.option(
     "--hops", "-k", type=int, default=2, show_default=True, metavar=f"1..{MAX_HOPS}",

@@ -18,10 +18,12 @@ from jiceng.cli.options import (
     say,
     source_argument,
 )
+from jiceng.present.labels import SCORE_DEFINITION
+from jiceng.present.model import Section
+from jiceng.present.report import Report
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.coverage import audit as run_audit
 from jiceng.queries.rules import load_rules
-from jiceng.report import SCORE_DEFINITION, Report, Section
 
 __all__ = ["audit", "audit_report"]
 
@@ -90,7 +92,7 @@ def _with_titles(frame: pd.DataFrame, titles: dict[str, str], column: str = "wor
 def _weakest_streets_html(result: AuditResult, titles: dict[str, str], threshold: float,
                           count: int = 10) -> str:
     """The briefing's per-street part: the weakest streets, each with its rules and gaps."""
-    from jiceng.report import render_section_html
+    from jiceng.present.formats.html import render_section_html
 
     if not len(result.ranking):
         return ""

@@ -21,7 +21,8 @@ from jiceng.graphmodel import InvalidInputError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
-from jiceng.report import Report, Section
+from jiceng.present.model import Section
+from jiceng.present.report import Report
 
 #: Largest --scale: about 150 is the whole country; beyond 200 the memory runs out.
 MAX_SCALE = 200

@@ -9,8 +9,9 @@ import click
 
 from jiceng.cli.options import emit_report, load_graph, output_options
 from jiceng.graphmodel.schema import NODE_KINDS
+from jiceng.present.model import Section
+from jiceng.present.report import Report
 from jiceng.queries.lookup import LIST_KINDS, find_nodes
-from jiceng.report import Report, Section
 
 
 @click.command("list")

@@ -18,9 +18,10 @@ from jiceng.cli.options import (
 )
 from jiceng.loaders import sample_path, write_dataset
 from jiceng.loaders.dataset import EXCEL_SUFFIXES
+from jiceng.present.model import Section
+from jiceng.present.report import Report
 from jiceng.queries.plan import PlanResult, apply_plan
 from jiceng.queries.plan import plan as run_plan
-from jiceng.report import Report, Section
 
 __all__ = ["plan", "plan_report"]
 
