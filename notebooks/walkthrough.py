@@ -65,6 +65,7 @@ from jiceng import (
     NODE_KINDS,
     InvalidInputError,
     audit,
+    audit_report,
     isolation,
     reach,
     read_dataset,
@@ -75,7 +76,7 @@ from jiceng import (
 from jiceng.present.maps import street_map
 
 pd.set_option("display.max_rows", 40)
-OUTPUT = Path("jiceng-output")  # maps saved by this notebook go here
+OUTPUT = Path("jiceng-output")  # maps and reports saved by this notebook go here
 
 if DATASET is None:
     graph = read_sample()
@@ -173,6 +174,20 @@ result.ranking
 # %%
 worst_street = result.ranking.sort_values("rank").iloc[-1]["street"]
 result.gaps[result.gaps["street"] == worst_street]
+
+# %% [markdown]
+# ### The ledger and the briefing (台账与汇报材料)
+#
+# The same audit as the files `jiceng audit` writes: the Excel ledger (台账), one sheet per table
+# with Chinese headings, coverage below the threshold in red, ready to print on A4; and the HTML
+# briefing (汇报材料), one page that opens offline and prints. `audit_report` builds the report
+# from the audit; `write` chooses the format by the file's suffix.
+
+# %%
+report = audit_report(result, dataset=graph.name)
+ledger = report.write(OUTPUT / "审计台账.xlsx")
+briefing = report.write(OUTPUT / "审计汇报.html")
+print(f"saved {ledger} and {briefing}")
 
 # %% [markdown]
 # ## 4. Isolated and fragile communities (孤立与脆弱社区)

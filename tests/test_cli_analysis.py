@@ -77,7 +77,7 @@ def test_people_read_codes_once_and_in_chinese(cli, tmp_path):
     twice, counts and coverages keep their number formats, the threshold line appears only
     where something is coloured by it; CSV keeps the codes."""
     from jiceng.graphmodel.schema import NODE_KINDS
-    from jiceng.report import COLUMN_LABELS, VALUE_LABELS
+    from jiceng.present.labels import COLUMN_LABELS, VALUE_LABELS
 
     cli("isolated", "--format", "xlsx", "--output", tmp_path / "i.xlsx")
     header, rows = _sheet_rows(tmp_path / "i.xlsx", "全部社区")

@@ -332,14 +332,15 @@ def _cell_read(cell):
 def test_long_sheets_written_directly_hold_what_openpyxl_writes(tmp_path, monkeypatch, column):
     """A long section written directly (arrow, column by column) reads back cell for cell as
     the same section written through openpyxl: values and types, missing cells, escapes."""
-    import jiceng.ledger
-    from jiceng.report import Report, Section, write_xlsx
+    import jiceng.present.formats.xlsx
+    from jiceng.present import Report, Section
+    from jiceng.present.formats.xlsx import write_xlsx
 
     frame = _long_frame(2400)
     frame = frame[["id", column]] if column != "id" else frame[["id"]]
     books = {}
     for path, threshold in (("direct", 0), ("openpyxl", 10**9)):
-        monkeypatch.setattr(jiceng.ledger, "_FAST_ROWS", threshold)
+        monkeypatch.setattr(jiceng.present.formats.xlsx, "_FAST_ROWS", threshold)
         out = tmp_path / f"{path}.xlsx"
         write_xlsx(Report("长表 Long", [Section("long", "长表 Long", frame)]), out)
         books[path] = [[_cell_read(c) for c in row] for row in _table(load_workbook(out)["长表"])[2]]
@@ -369,7 +370,7 @@ def test_records_json_is_what_json_dumps_writes(texts, numbers, fractions, rows)
     very text ``json.dumps`` writes for the plain records."""
     import pandas as pd
 
-    from jiceng.queries._records import plain_records, records_json
+    from jiceng.queries.records import plain_records, records_json
 
     def tiled(values):
         return [values[i % len(values)] for i in range(rows)]
@@ -409,7 +410,9 @@ def test_any_name_reads_back_from_the_csv_and_xlsx_reports(names):
     import pandas as pd
 
     from jiceng.loaders.excel import unescape_xml_text
-    from jiceng.report import Report, Section, render_csv, write_xlsx
+    from jiceng.present import Report, Section
+    from jiceng.present.formats.csv import render_csv
+    from jiceng.present.formats.xlsx import write_xlsx
 
     frame = pd.DataFrame({"id": [f"N{i}" for i in range(len(names))], "name": names,
                           "coverage": np.linspace(0, 1, len(names))})

@@ -6,6 +6,7 @@ import ast
 import importlib
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import jupytext
@@ -14,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from jiceng.loaders import read_excel
+from jiceng.loaders import read_excel, sample_path
 from jiceng.loaders.template import write_template
 from jiceng.queries import audit, isolation, reach
 
@@ -26,6 +27,11 @@ PROJECT_PACKAGES = {"jiceng"}
 ALLOWED = {("jiceng.loaders.neo4j", "push_neo4j"), ("jiceng.present.maps", "overview_map"),
            ("jiceng.present.maps", "street_map"), ("jiceng.present.maps", "reach_map"),
            ("jiceng.present.maps", "NetworkMap")}
+#: The audit's ledger and briefing, as the notebook saves them.
+LEDGER, BRIEFING = "审计台账.xlsx", "审计汇报.html"
+#: Where a report says when it was made, and a workbook's own dates.
+GENERATED = re.compile("(生成于 generated )".encode() + rb"\d{4}-\d{2}-\d{2}")
+CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def _code(notebook) -> list[str]:
@@ -65,7 +71,7 @@ def _assert_clean_run(notebook) -> None:
 
 
 @pytest.mark.slow
-def test_walkthrough_runs_on_the_sample(tmp_path, monkeypatch, sample):
+def test_walkthrough_runs_on_the_sample(tmp_path, monkeypatch, sample, cli):
     notebook = run_notebook(tmp_path, monkeypatch)
     _assert_clean_run(notebook)
     stdout = _stdout(notebook)
@@ -87,10 +93,34 @@ def test_walkthrough_runs_on_the_sample(tmp_path, monkeypatch, sample):
     assert len(pages) == 1
 
     worst = audit(sample).ranking.sort_values("rank").iloc[-1]["street"]
-    saved = list((tmp_path / "jiceng-output").iterdir())
-    assert [p.name for p in saved] == [f"street-{worst}.html"]
+    saved = tmp_path / "jiceng-output"
+    assert sorted(p.name for p in saved.iterdir()) == sorted(
+        [f"street-{worst}.html", LEDGER, BRIEFING])
     street_name = sample.nodes.set_index("id").loc[worst, "name"]
-    assert street_name in saved[0].read_text(encoding="utf-8")
+    assert street_name in (saved / f"street-{worst}.html").read_text(encoding="utf-8")
+    assert f"saved {saved.name}/{LEDGER} and {saved.name}/{BRIEFING}" in stdout
+
+    # the ledger and the briefing are the very files `jiceng audit` writes on the same data
+    for fmt, name in (("xlsx", LEDGER), ("html", BRIEFING)):
+        written = tmp_path / f"cli-{name}"
+        done = cli("audit", sample_path(), "--format", fmt, "--output", written)
+        assert done.exit_code == 0, done.stderr
+        assert _stamp_masked(saved / name) == _stamp_masked(written)
+
+
+def _stamp_masked(path: Path) -> dict[str, bytes]:
+    """A report file with its time stamp masked: the date of the title block's line
+    (生成于 generated 2025-01-31) and, in a workbook, the dates of docProps/core.xml; a
+    workbook is compared part by part, unzipped."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            parts = {name: book.read(name) for name in book.namelist()}
+    else:
+        parts = {path.suffix: path.read_bytes()}
+    masked = {name: GENERATED.sub(rb"\1YYYY-MM-DD", data) for name, data in parts.items()}
+    if "docProps/core.xml" in masked:
+        masked["docProps/core.xml"] = CORE_DATES.sub(rb"\1DATE\2", masked["docProps/core.xml"])
+    return masked
 
 
 @pytest.mark.slow

@@ -21,6 +21,15 @@ def test_python_example_runs(tmp_path, monkeypatch):
     assert namespace["graph"].count("community_party") == 709  # the figure the README shows
 
 
+def test_report_example_writes_the_ledger(tmp_path, monkeypatch):
+    """The README's report example writes the ledger through the public API."""
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S)
+                 if "audit_report" in b)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})  # noqa: S102
+    assert (tmp_path / "台账.xlsx").stat().st_size > 0
+
+
 def test_every_command_in_the_readme_exists_and_every_command_is_documented():
     mentioned = set(re.findall(r"`jiceng ([a-z0-9]+)", README))
     assert mentioned <= set(COMMANDS)

@@ -7,7 +7,7 @@ The public API in one import, for notebooks and scripts::
 The layers are subpackages, each importing only those before it:
 ``jiceng.graphmodel`` (schema, graph, validation, errors) -> ``jiceng.loaders`` (datasets in and
 out, the generator, Neo4j) -> ``jiceng.queries`` (one module per question) -> the CLI and the
-renderers (``jiceng.present.maps``, ``jiceng.report``).
+presentation (``jiceng.present``: a report builder per question, the formats, the maps).
 
 Names are imported on first use, so ``import jiceng`` (and ``jiceng --help``) stays fast.
 
@@ -32,10 +32,14 @@ __all__ = [
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
     "DiffResult", "plan", "PlanResult", "apply_plan",
+    # presentation
+    "Report", "Section", "audit_report", "isolation_report", "reach_report", "whatif_report",
+    "diff_report", "plan_report", "list_report", "info_report",
 ]
 
 #: The subpackage that defines each public name, in layer order.
-_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.loaders.neo4j", "jiceng.queries")
+_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.loaders.neo4j", "jiceng.queries",
+           "jiceng.present")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from jiceng.graphmodel import (
@@ -77,6 +81,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         reach,
         reach_from,
         whatif,
+    )
+    from jiceng.present import (
+        Report,
+        Section,
+        audit_report,
+        diff_report,
+        info_report,
+        isolation_report,
+        list_report,
+        plan_report,
+        reach_report,
+        whatif_report,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from jiceng.cli.options import (
     bounded,
@@ -18,10 +17,9 @@ from jiceng.cli.options import (
     say,
 )
 from jiceng.graphmodel import InvalidInputError
-from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
-from jiceng.report import Report, Section
+from jiceng.present.info import info_report
 
 #: Largest --scale: about 150 is the whole country; beyond 200 the memory runs out.
 MAX_SCALE = 200
@@ -120,22 +118,5 @@ def info(dataset: Path | None, fmt: str, output: Path | None) -> None:
       jiceng info --format json
     """
     graph = load_graph(dataset)
-    summary = graph.summary()
-    labels = {**{k: v.zh for k, v in NODE_KINDS.items()}, **{k: v.zh for k, v in EDGE_KINDS.items()}}
-    frame = pd.DataFrame({
-        "table": summary["table"],
-        "kind": summary["kind"],
-        "name": summary["kind"].map(labels),
-        "count": summary["count"],
-    })
-    nodes, edges = frame[frame["table"] == "node"], frame[frame["table"] == "edge"]
-    report = Report(
-        title=f"数据集概况 Dataset summary: {graph.name}",
-        dataset=graph.name,
-        sections=[Section("nodes", "节点 Nodes", nodes.drop(columns="table"), keep_codes=("kind",)),
-                  Section("edges", "关系 Edges", edges.drop(columns="table"), keep_codes=("kind",))],
-        data={"dataset": graph.name, "nodes": dict(zip(nodes["kind"], nodes["count"])),
-              "edges": dict(zip(edges["kind"], edges["count"])),
-              "total_nodes": graph.n_nodes, "total_edges": graph.n_edges},
-    )
+    report = info_report(graph)
     emit_report(report, fmt, output)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 import click
 
 from jiceng.cli.options import emit_report, load_graph, output_options
-from jiceng.graphmodel.schema import NODE_KINDS
+from jiceng.present.listing import list_report
 from jiceng.queries.lookup import LIST_KINDS, find_nodes
-from jiceng.report import Report, Section
 
 
 @click.command("list")
@@ -35,20 +33,5 @@ def list_command(what: str, keyword: str | None, dataset: Path | None, fmt: str,
     kind = LIST_KINDS[what]
     graph = load_graph(dataset)
     found = find_nodes(graph, [kind], keyword)
-    rows = [{"id": i, "name": n, "kind": k, "district": d, "street": s}
-            for i, n, k, d, s in zip(found["id"], found["name"], found["kind"], found["district"],
-                                     found["street"])]
-    shown = found[["id", "name", "district", "district_name", "street", "street_name"]]
-    if kind in ("district_committee", "street_committee"):
-        shown = shown.drop(columns=["street", "street_name"])
-    if kind == "district_committee":
-        shown = shown.drop(columns=["district", "district_name"])
-    zh = NODE_KINDS[kind].zh
-    title = f"{zh} {NODE_KINDS[kind].en}: {len(found)}"
-    if keyword:
-        title += f" · 含 containing '{keyword}'"
-    report = Report(title=title, dataset=graph.name,
-                    sections=[Section(what, f"{zh} {what}", shown)],
-                    # docs/design.md §6: the JSON of `list` is a list, not an object
-                    data=cast(dict, rows))
+    report = list_report(found, kind=kind, what=what, keyword=keyword, dataset=graph.name)
     emit_report(report, fmt, output)

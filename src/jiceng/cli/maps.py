@@ -18,7 +18,7 @@ from jiceng.cli.options import (
 )
 from jiceng.loaders.neo4j import as_graph
 from jiceng.present.maps import overview_map, reach_map, street_map
-from jiceng.queries._args import MAX_HOPS
+from jiceng.queries import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
 
 

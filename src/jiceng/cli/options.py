@@ -25,7 +25,8 @@ from jiceng.loaders.neo4j import (
     redact_uri,
     split_credentials,
 )
-from jiceng.report import FORMATS, Report, emit
+from jiceng.present.model import Document
+from jiceng.present.report import FORMATS, emit
 
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
@@ -208,7 +209,7 @@ def load_graph(dataset: Path | None) -> OrgGraph:
     return graph
 
 
-def emit_report(report: Report, fmt: str, output: Path | None) -> None:
+def emit_report(report: Document, fmt: str, output: Path | None) -> None:
     """Write the report; a closed stdout ends the run quietly (see ``cli.LazyGroup``)."""
     context = click.get_current_context(silent=True)
     section = context.meta.get("jiceng.section") if context is not None else None

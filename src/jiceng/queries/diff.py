@@ -11,7 +11,7 @@ import pandas as pd
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import check_graph
-from jiceng.queries._records import plain_records
+from jiceng.queries.records import plain_records
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import Rule
 
@@ -58,7 +58,8 @@ class DiffResult:
 
     def to_json(self, *, frames: bool = False) -> dict:
         """docs/design.md §6's diff object. With ``frames``, its lists of records stay tables
-        (for a writer that serializes them column by column: ``jiceng.report.to_json``)."""
+        (for a writer that serializes them column by column:
+        ``jiceng.present.formats.json.to_json``)."""
         records = (lambda frame: frame) if frames else plain_records
         return {
             "unchanged": self.unchanged,

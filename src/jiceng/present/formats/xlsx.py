@@ -1,6 +1,6 @@
 """The Excel ledger (台账): every section of a report as a sheet a clerk can file.
 
-Kept apart from :mod:`jiceng.report` so that openpyxl is imported only when a workbook is
+Kept apart from the other formats so that openpyxl is imported only when a workbook is
 written.
 """
 
@@ -22,18 +22,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import NEEDS_XML_ESCAPE, escape_xml_text
-from jiceng.queries._records import join_text, replaced
-from jiceng.report import (
-    _XLSX_CELL,
-    GRADED_COLUMNS,
-    Report,
-    Section,
-    _is_missing,
-    _meta_line,
-    heading,
-    people_text,
-    relabelled,
-)
+from jiceng.present.cells import XLSX_CELL, is_missing, meta_line
+from jiceng.present.labels import GRADED_COLUMNS, heading, people_text, relabelled
+from jiceng.present.model import Document, Section
+from jiceng.queries.records import join_text, replaced
 
 __all__ = ["write_xlsx"]
 
@@ -63,7 +55,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 def _ledger_value(column: str, value, percent: bool):
     """A cell value of the ledger: numbers stay numbers, text is Chinese-labelled and safe."""
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (list, tuple, np.ndarray)):
         value = value.item()
@@ -77,8 +69,8 @@ def _ledger_value(column: str, value, percent: bool):
         text = "、".join(str(v) for v in value)
     else:
         text = people_text(column, str(value))
-    if len(text) > _XLSX_CELL:
-        text = text[: _XLSX_CELL - 20] + "…（已截断 truncated）"
+    if len(text) > XLSX_CELL:
+        text = text[: XLSX_CELL - 20] + "…（已截断 truncated）"
     return text
 
 
@@ -92,9 +84,9 @@ def _ledger_widths(frame: pd.DataFrame, columns: list[str], percent: set[str]) -
             widths[j] = max(widths[j], 10.0)
             continue
         for value in head.iloc[:, j - 1]:
-            if isinstance(value, (int, float, np.number)) and not _is_missing(value):
+            if isinstance(value, (int, float, np.number)) and not is_missing(value):
                 text = f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:.4g}"
-            elif _is_missing(value):
+            elif is_missing(value):
                 continue
             else:
                 text = str(_ledger_value(column, value, False))[:60]
@@ -169,7 +161,7 @@ def _text_bodies(raw: pd.Series, shown: str, styles: dict[str, int]) -> np.ndarr
             .str.replace(">", "&gt;", regex=False))
     bodies = _TEXT_CELL[0] + text + _TEXT_CELL[1]
     # characters XML forbids, a literal _xHHHH_, empty, or too long: one by one
-    odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, _XLSX_CELL)
+    odd = raw.str.contains(NEEDS_XML_ESCAPE) | ~raw.str.len().between(1, XLSX_CELL)
     return replaced(bodies, odd, lambda v: _cell_body(v, shown, styles),
                     source).to_numpy(dtype=object)
 
@@ -190,19 +182,12 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
     return join_text(parts + ["</row>"], len(frame))
 
 
-def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: Section
-                        ) -> memoryview | None:
-    sheet = workbook.create_sheet(name)
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
-    frame = section.people_rows().reset_index(drop=True)
-    columns = ["seq"] + [str(c) for c in frame.columns]
-    width = len(columns)
-    percent = section.percent_columns()
-    for j, w in enumerate(_ledger_widths(frame, columns, percent), start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
+def _write_heading(sheet, report: Document, section: Section, columns: list[str]) -> int:
+    """The title block (report and section, meta line, definitions), a blank row and the
+    styled header, frozen below; the header's row number is returned."""
     title_rows = [
         (f"{report.title} — {section.title}", Font(bold=True, size=14)),
-        (_meta_line(report), Font(color="555555")),
+        (meta_line(report), Font(color="555555")),
     ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
     header_row = len(title_rows) + 2
     sheet.freeze_panes = f"B{header_row + 1}"
@@ -221,6 +206,32 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
         cell.border = _BORDER
         header.append(cell)
     sheet.append(header)
+    return header_row
+
+
+def _set_up_printing(sheet, header_row: int, width: int, last_row: int) -> None:
+    """Autofilter over the rows, the header repeated on every page, landscape A4 fitted to
+    the page width, page numbers in the footer."""
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section: Section
+                        ) -> memoryview | None:
+    sheet = workbook.create_sheet(name)
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # before any row
+    frame = section.people_rows().reset_index(drop=True)
+    columns = ["seq"] + [str(c) for c in frame.columns]
+    percent = section.percent_columns()
+    for j, w in enumerate(_ledger_widths(frame, columns, percent), start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    header_row = _write_heading(sheet, report, section, columns)
     graded = {c for c in columns if c in GRADED_COLUMNS}
     formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
     fast = None
@@ -262,19 +273,11 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Report, section: 
             else:
                 row.append(value)
         sheet.append(row)
-    last_row = header_row + len(section.frame)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last_row}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    _set_up_printing(sheet, header_row, len(columns), header_row + len(section.frame))
     return fast
 
 
-def write_xlsx(report: Report, path: str | os.PathLike) -> None:
+def write_xlsx(report: Document, path: str | os.PathLike) -> None:
     """The ledger (台账): one styled sheet per section with a Chinese name, written atomically.
 
     Each sheet has a title block (report, dataset, rules, date, threshold, definitions), a
@@ -315,6 +318,3 @@ def _insert_rows(path: Path, rows: dict[str, memoryview]) -> None:
                 stream.write(rows[item.filename])
                 stream.write(data[at:])
     shutil.move(partial, path)
-
-
-# ---------------------------------------------------------------- CSV

@@ -1,0 +1,45 @@
+"""The reach of co-building resources as a report (``jiceng reach``)."""
+
+from __future__ import annotations
+
+from jiceng.present.frames import worst_first
+from jiceng.present.model import Section
+from jiceng.present.report import Report
+from jiceng.queries.reach import ReachResult
+
+__all__ = ["reach_report"]
+
+
+def reach_report(result: ReachResult, *, dataset: str = "", units: bool = False) -> Report:
+    """Resource deserts first, then streets and communities thinnest first, and the units.
+
+    ``units`` says the result was asked for chosen units (``--unit``): their reach is then
+    shown on screen and in the briefing instead of the widest-reaching units.
+
+    >>> from jiceng import reach, read_sample
+    >>> report = reach_report(reach(read_sample(), hops=2))
+    >>> report.title
+    '共建资源覆盖 Reach of co-building resources (k = 2)'
+    """
+    deserts = result.communities[result.communities["inflow"] == 0]
+    top = result.units.sort_values(["communities", "households"], ascending=False).head(20)
+    return Report(
+        title=f"共建资源覆盖 Reach of co-building resources (k = {result.hops})",
+        dataset=dataset,
+        notes=[f"资源荒漠 deserts: {len(result.deserts)} · 流入基尼系数 inflow Gini: "
+               f"{result.gini:.3f}"],
+        sections=[  # the thinnest first, so that what a capped list leaves out is the healthy
+            Section("deserts", "资源荒漠 Resource deserts", deserts[["id", "name", "street_name",
+                                                                   "district_name", "households"]]),
+            Section("by_street", "按街道（资源荒漠多、流入少的在前）By street, thinnest first",
+                    worst_first(result.gini_by_street, ["deserts", "mean_inflow"],
+                                [False, True]), screen=False, sheet="按街道"),
+            Section("top_units", "覆盖最广的单位 Widest-reaching units", top, screen=not units),
+            Section("communities", "社区资源流入（少的在前）Inflow per community, least first",
+                    worst_first(result.communities, ["inflow"], [True]), screen=False,
+                    sheet="社区资源流入"),
+            Section("units", "单位覆盖 Reach per unit", result.units, screen=units,
+                    html=units),
+        ],
+        data=result.to_json,
+    )
