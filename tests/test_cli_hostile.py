@@ -5,6 +5,7 @@ in messages, and the loopback-only network guard of the test suite itself."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import socket
@@ -440,6 +441,54 @@ def test_messages_are_chinese_first_and_never_markup(cli, tmp_path, workbook):
     assert result.stderr == f"已写入 wrote {out}\n"  # printed as it is, not as rich markup
     unknown = cli("reach", workbook, "--unit", "[b]UP[/b]")
     assert unknown.exit_code == 2 and "'[b]UP[/b]'" in unknown.stderr
+
+
+CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"  # a terminal's "write this to the clipboard"
+REVERSED = "\u202e\u2066\x9b"  # a bidi override, an isolate, a C1 control
+
+
+@pytest.fixture
+def hostile_names(tmp_path) -> Path:
+    """Two streets and their communities whose names hold terminal commands."""
+    from helpers import TINY_EDGES, TINY_NODES, write_dataset_files
+
+    nodes = [(i, k, n + CLIPBOARD if k in ("street_committee", "community_party", "unit_party")
+              else n) for i, k, n in TINY_NODES]
+    nodes += [("S2", "street_committee", "太慈桥街道党工委" + REVERSED),
+              ("C2", "community_party", "太慈社区党委" + REVERSED)]
+    edges = TINY_EDGES + [("D1", "S2", "leads"), ("S2", "C2", "leads")]
+    return write_dataset_files(tmp_path / "hostile", nodes, edges)
+
+
+def raw_controls(text: str) -> list[str]:
+    """The characters of ``text`` a terminal would act on (line feed is a message's own)."""
+    return [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f
+            or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+def test_names_reach_the_terminal_with_their_controls_escaped(cli, tmp_path, hostile_names):
+    """A node name holding a clipboard write or a bidi override is shown escaped in every
+    message on stderr (an ambiguous street, "did you mean", the screen table), and kept
+    unchanged in the output for programs (JSON)."""
+    before = snapshot(tmp_path)
+    ambiguous = cli("map", hostile_names, "--street", "街道", "--output", tmp_path / "m.html")
+    assert ambiguous.exit_code == 2
+    assert "'街道' 对应 2 个街道党工委" in ambiguous.stderr
+    assert "油榨街道党工委\\x1b]52;c;ZXZpbA==\\x07" in ambiguous.stderr
+    assert "太慈桥街道党工委\\u202e\\u2066\\x9b" in ambiguous.stderr
+    typo = cli("whatif", hostile_names, "--remove", "贵阳市第一中学党委x")
+    assert typo.exit_code == 2 and "did you mean" in typo.stderr
+    assert "UP1  贵阳市第一中学党委\\x1b]52;c;ZXZpbA==\\x07" in typo.stderr
+    table = cli("whatif", hostile_names, "--remove", "UP1")
+    assert table.exit_code == 0
+    assert "市南路社区党委\\x1b]52;c;ZXZpbA==\\x07" in table.stdout
+    for result in (ambiguous, typo, table):
+        assert raw_controls(result.stderr) == [] and raw_controls(result.stdout) == []
+    assert snapshot(tmp_path) == before  # the refused map left nothing behind
+    data = cli("list", "streets", "--dataset", hostile_names, "--format", "json")
+    assert data.exit_code == 0, data.stderr
+    names = {row["id"]: row["name"] for row in json.loads(data.stdout)}
+    assert names == {"S1": "油榨街道党工委" + CLIPBOARD, "S2": "太慈桥街道党工委" + REVERSED}
 
 
 # ---------------------------------------------------------------- 7. the network guard

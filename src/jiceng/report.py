@@ -36,7 +36,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jiceng.graphmodel import JicengError
-from jiceng.graphmodel.cells import escape_formula
+from jiceng.graphmodel.cells import escape_formula, terminal_text
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.loaders.atomic import write_text_atomic
 from jiceng.queries._records import plain_records, records_json
@@ -254,11 +254,9 @@ class Report:
 
 
 # ---------------------------------------------------------------- cells for people
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def visible(text: str, limit: int = _SCREEN_CELL) -> str:
-    """Text as a person should see it in a table cell: control characters shown as ``\\x1b``,
+    """Text as a person should see it in a table cell: control characters (and bidi controls)
+    shown as ``\\x1b`` (:func:`~jiceng.graphmodel.cells.terminal_text`),
     line breaks as ``⏎``, cut to ``limit`` characters with "…".
 
     >>> visible("a\\x1bb\\nc"), visible("社区" * 3, limit=4)
@@ -267,7 +265,7 @@ def visible(text: str, limit: int = _SCREEN_CELL) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return terminal_text(text)
 
 
 def _kind_label(value: str) -> str:
@@ -534,7 +532,7 @@ def _csv_section(report: Report, key: str | None) -> Section | None:
 
 # ---------------------------------------------------------------- the screen table
 def render_table(report: Report, console: Console) -> None:
-    console.print(Text(report.title, style="bold") + (
+    console.print(Text(visible(report.title, 2000), style="bold") + (
         Text("  " + visible(report.dataset), style="dim") if report.dataset else Text("")))
     for note in report.notes:
         console.print(Text(visible(note, 2000)))
@@ -544,11 +542,12 @@ def render_table(report: Report, console: Console) -> None:
         frame, numeric, left_off = _people_frame(section, section.screen_columns,
                                                  cap=section.cap or 40)
         if frame.empty:
-            console.print(Text(f"{section.title}: （无 none）"))
+            console.print(Text(f"{visible(section.title, 2000)}: （无 none）"))
             continue
-        table = Table(title=Text(section.title), title_justify="left", show_lines=False)
+        table = Table(title=Text(visible(section.title, 2000)), title_justify="left",
+                      show_lines=False)
         for column, is_number in zip(frame.columns, numeric):
-            table.add_column(Text(str(column)), justify="right" if is_number else "left",
+            table.add_column(Text(visible(str(column))), justify="right" if is_number else "left",
                              overflow="fold", no_wrap=is_number)
         for row in frame.itertuples(index=False, name=None):
             table.add_row(*(Text(str(v)) for v in row))
