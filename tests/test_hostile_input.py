@@ -665,3 +665,29 @@ def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
     folder = write_dataset_files(tmp_path / "d", rows, TINY_EDGES,
                                  node_columns=("ｉｄ", "KIND", "Name"))
     refused(cli, folder, expect="did you mean 'grid'", row=5, column="kind", chinese=False)
+
+
+def test_a_heading_a_spreadsheet_would_evaluate_is_written_as_text_and_read_back(tmp_path, cli):
+    """An attribute heading such as =HYPERLINK(...) is data like a cell (DESIGN §3): the CSV
+    files jiceng writes hold it escaped, and reading them back gives the heading unchanged."""
+    heading = '=HYPERLINK("http://x","y")'
+
+    def linked(nodes, edges):
+        for cell, text in ((nodes["D1"], heading), (nodes["D3"], "=1+1"),
+                           (edges["D1"], "@SUM(1)"), (edges["D2"], "x")):
+            cell.value, cell.data_type = text, "s"  # typed as text, as a person types '=...
+
+    source = tiny_workbook(tmp_path / "city.xlsx", change=linked)
+    graph = read_dataset(source)
+    assert heading in graph.nodes.columns and "@SUM(1)" in graph.edges.columns
+    out = tmp_path / "out"
+    result = cli("plan", source, "--apply", out, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for name, escaped in (("nodes.csv", "'" + heading), ("edges.csv", "'@SUM(1)")):
+        with open(out / name, encoding="utf-8-sig", newline="") as stream:
+            header = next(csv.reader(stream))
+        assert escaped in header and not any(h.startswith(("=", "@", "+", "-")) for h in header)
+    back = read_dataset(out)
+    assert heading in back.nodes.columns and "@SUM(1)" in back.edges.columns
+    assert back.nodes.set_index("id").loc["S1", heading] == "=1+1"  # row 3
+    assert back.edges["@SUM(1)"].dropna().tolist() == ["x"]

@@ -515,7 +515,7 @@ def render_csv(report: Report, section: str | None = None) -> str:
 
 
 def _bilingual(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns={c: heading(str(c)) for c in frame.columns})
+    return frame.rename(columns={c: escape_formula(heading(str(c))) for c in frame.columns})
 
 
 def _csv_section(report: Report, key: str | None) -> Section | None:
