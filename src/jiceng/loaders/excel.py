@@ -138,7 +138,9 @@ def _padded_format(number_format: str) -> tuple[str, int, str] | None:
     plain = number_format.strip('"')
     if len(plain) > 1 and set(plain) == {"0"}:  # 000, however openpyxl kept its quotes
         return "", len(plain), ""
-    before, after, digits = [], [], 0
+    before: list[str] = []
+    after: list[str] = []
+    digits = 0
     for quoted, escaped, zeros, other in _FORMAT_PART.findall(number_format):
         if other or (zeros and digits):
             return None
