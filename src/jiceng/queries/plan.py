@@ -434,7 +434,9 @@ def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarr
         if (kind not in PLAN_KINDS or rule.count.direction != "in"
                 or (rule.count.other and "unit_party" not in rule.count.other)
                 or rule.count.other_attrs):
-            raise RuleError("a plan meets this rule with proposed pairs_with or part_time edges "
+            raise RuleError("配置方案用单位党组织的结对共建或兼职委员补足这条规则，规则须统计这些关系"
+                            "（count.edge 为 pairs_with 或 part_time，direction in，other unit_party）",
+                            "a plan meets this rule with proposed pairs_with or part_time edges "
                             "from unit Party organizations, so the rule must count those "
                             "(count.edge pairs_with or part_time, direction in, other unit_party)",
                             rule=rule.id, field="count")
