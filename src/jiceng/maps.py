@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jiceng.graphmodel import EDGE_KINDS, NODE_KINDS, OrgGraph
+from jiceng.graphmodel import EDGE_KINDS, NODE_KINDS, JicengError, OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS, kind_map, label
 from jiceng.loaders.atomic import write_text_atomic
 from jiceng.queries.coverage import AuditResult, audit
@@ -660,6 +660,11 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
         in_district = places["district"].to_numpy() == district_code
         streets, communities = streets[in_district[streets]], communities[in_district[communities]]
         unit_codes = unit_codes[in_district[unit_codes]]
+    if not len(streets):
+        where, where_en = (f"区县 {district} ", f"district {district}") if district \
+            else ("", "the data")
+        raise JicengError(f"{where}没有街道党工委，总览图无可画之处（nothing to draw: the overview "
+                          f"draws streets and their communities, and {where_en} has no street）")
     aggregate = len(communities) > max_communities
     if aggregate:
         communities, unit_codes = communities[:0], unit_codes[:0]
