@@ -420,6 +420,45 @@ def test_wrong_types_raise_a_clear_type_error(sample, call):
     assert type(raised.value).__name__ == "ArgumentTypeError"
 
 
+@pytest.mark.parametrize("call, argument", [
+    ("audit(g, rules=5)", "rules"), ("audit(g, rules=[5])", "rules"),
+    ("audit(g, rules={'min': 1})", "rules"), ("audit(g, on_rule=5)", "on_rule"),
+    ("isolation(5)", "graph"), ("reach(g, units=5)", "units"),
+    ("whatif(g, remove_edges=5)", "remove_edges"), ("whatif(g, remove_edges=['UP1'])",
+                                                    "remove_edges"),
+    ("whatif(g, remove_edges=[('UP1', 'C1')])", "remove_edges"), ("whatif(g, rules=5)", "rules"),
+    ("diff(g, g, rules=5)", "rules"), ("diff(g, g, rules=['grid-branch'])", "rules"),
+    ("plan(5)", "graph"), ("plan(g, units=['UP00001'])", "units"), ("plan(g, units=5)", "units"),
+    ("plan(g, units=[{'id': 'UP00001'}])", "units"), ("plan(g, rules=5)", "rules"),
+    ("plan(g, scope=['street'])", "scope"), ("plan(g, scope=None)", "scope"),
+    ("apply_plan(g, 5)", "result"), ("apply_plan(g, [])", "result"),
+    ("apply_plan(g, pd.DataFrame({'unit': ['UP00001']}))", "result"),
+    ("apply_plan(5, pd.DataFrame(columns=['unit', 'target', 'kind', 'need']))", "graph"),
+])
+def test_public_api_misuse_is_a_jiceng_error_naming_the_argument(sample, call, argument):
+    """A wrong type for any argument of the public queries is refused up front with a jiceng
+    error (the CLI's exit 2) naming the argument and what it accepts, Chinese first; never an
+    AttributeError or TypeError from deep inside."""
+    import pandas as pd  # noqa: F401
+
+    from jiceng.graphmodel import JicengError
+    from jiceng.queries.coverage import audit  # noqa: F401
+    from jiceng.queries.diff import diff  # noqa: F401
+    from jiceng.queries.isolation import isolation  # noqa: F401
+    from jiceng.queries.plan import apply_plan, plan  # noqa: F401
+    from jiceng.queries.reach import reach  # noqa: F401
+    from jiceng.queries.whatif import whatif  # noqa: F401
+
+    edges_before = sample.n_edges
+    with pytest.raises(JicengError) as raised:
+        eval(call, {**locals(), "g": sample})
+    message = str(raised.value)
+    assert message.startswith(argument) or f"{argument} " in message.split("（")[0], message
+    chinese = message.split("（")[0]
+    assert ("须为" in chinese or "应为" in chinese) and "must be" in message, message
+    assert sample.n_edges == edges_before
+
+
 def test_unknown_ids_suggest_the_closest(sample):
     from jiceng.queries.reach import reach
     from jiceng.queries.whatif import whatif

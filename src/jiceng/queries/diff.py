@@ -13,7 +13,7 @@ from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import check_graph
 from jiceng.queries._records import plain_records
 from jiceng.queries.coverage import audit
-from jiceng.queries.rules import Rule
+from jiceng.queries.rules import Rule, as_rules
 
 __all__ = ["DiffResult", "diff"]
 
@@ -130,6 +130,7 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     True
     """
     old, new = check_graph(old, name="old"), check_graph(new, name="new")
+    rules = as_rules(rules)
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
     old_ids = pd.Index(old_nodes["id"].to_numpy(dtype=object), dtype=object)

@@ -279,7 +279,16 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
     the article's rules."""
     if rules is None or isinstance(rules, (str, os.PathLike)):
         return load_rules(rules)
-    return list(rules)
+    listed = list(rules) if isinstance(rules, (list, tuple)) else None
+    if listed is None or not all(isinstance(rule, Rule) for rule in listed):
+        from jiceng.queries._args import ArgumentTypeError
+
+        wrong = rules if listed is None else next(r for r in listed if not isinstance(r, Rule))
+        raise ArgumentTypeError(
+            f"rules 须为规则（Rule）的列表、规则文件的路径或 None，而不是 {type(wrong).__name__} "
+            f"{wrong!r:.40}（rules must be a list of Rule, a rule file's path or None, not "
+            f"{type(wrong).__name__}）")
+    return listed
 
 
 def default_rules() -> list[Rule]:
