@@ -483,7 +483,7 @@ def test_messages_are_chinese_first_and_never_markup(cli, tmp_path, workbook):
 
 
 CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"  # a terminal's "write this to the clipboard"
-REVERSED = "\u202e\u2066\x9b"  # a bidi override, an isolate, a C1 control
+REVERSED = "\u202e\u2066\x9b\r\n伪造的一行"  # bidi override and isolate, C1, a line break
 
 
 @pytest.fixture
@@ -514,7 +514,8 @@ def test_names_reach_the_terminal_with_their_controls_escaped(cli, tmp_path, hos
     assert ambiguous.exit_code == 2
     assert "'街道' 对应 2 个街道党工委" in ambiguous.stderr
     assert "油榨街道党工委\\x1b]52;c;ZXZpbA==\\x07" in ambiguous.stderr
-    assert "太慈桥街道党工委\\u202e\\u2066\\x9b" in ambiguous.stderr
+    assert "太慈桥街道党工委\\u202e\\u2066\\x9b\\x0d\\x0a伪造的一行" in ambiguous.stderr
+    assert len(ambiguous.stderr.splitlines()) == 3  # the message and its two candidates
     typo = cli("whatif", hostile_names, "--remove", "贵阳市第一中学党委x")
     assert typo.exit_code == 2 and "did you mean" in typo.stderr
     assert "UP1  贵阳市第一中学党委\\x1b]52;c;ZXZpbA==\\x07" in typo.stderr

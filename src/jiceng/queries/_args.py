@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel.cells import terminal_text
 from jiceng.loaders.neo4j import Neo4jSource
 
 __all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "check_graph", "as_ids",
@@ -130,6 +131,6 @@ def _unknown(graph: OrgGraph, node_id: str, kind: str | None) -> UnknownNodeErro
     close = candidates[candidates.str.len().between(len(node_id) - 2, len(node_id) + 2)]
     match = difflib.get_close_matches(node_id, close.head(_SUGGEST_AMONG).tolist(), n=1)
     if match:
-        name = graph.nodes["name"].iat[graph.code(match[0])]
+        name = terminal_text(str(graph.nodes["name"].iat[graph.code(match[0])]), layout=False)
         error.args = (f"{error.args[0]} — 是否指 {match[0]} {name}？(did you mean {match[0]!r}?)",)
     return error
