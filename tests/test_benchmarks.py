@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["load", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
 

@@ -5,6 +5,7 @@ in messages, and the loopback-only network guard of the test suite itself."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import socket
@@ -419,6 +420,45 @@ def test_wrong_types_raise_a_clear_type_error(sample, call):
     assert type(raised.value).__name__ == "ArgumentTypeError"
 
 
+@pytest.mark.parametrize("call, argument", [
+    ("audit(g, rules=5)", "rules"), ("audit(g, rules=[5])", "rules"),
+    ("audit(g, rules={'min': 1})", "rules"), ("audit(g, on_rule=5)", "on_rule"),
+    ("isolation(5)", "graph"), ("reach(g, units=5)", "units"),
+    ("whatif(g, remove_edges=5)", "remove_edges"), ("whatif(g, remove_edges=['UP1'])",
+                                                    "remove_edges"),
+    ("whatif(g, remove_edges=[('UP1', 'C1')])", "remove_edges"), ("whatif(g, rules=5)", "rules"),
+    ("diff(g, g, rules=5)", "rules"), ("diff(g, g, rules=['grid-branch'])", "rules"),
+    ("plan(5)", "graph"), ("plan(g, units=['UP00001'])", "units"), ("plan(g, units=5)", "units"),
+    ("plan(g, units=[{'id': 'UP00001'}])", "units"), ("plan(g, rules=5)", "rules"),
+    ("plan(g, scope=['street'])", "scope"), ("plan(g, scope=None)", "scope"),
+    ("apply_plan(g, 5)", "result"), ("apply_plan(g, [])", "result"),
+    ("apply_plan(g, pd.DataFrame({'unit': ['UP00001']}))", "result"),
+    ("apply_plan(5, pd.DataFrame(columns=['unit', 'target', 'kind', 'need']))", "graph"),
+])
+def test_public_api_misuse_is_a_jiceng_error_naming_the_argument(sample, call, argument):
+    """A wrong type for any argument of the public queries is refused up front with a jiceng
+    error (the CLI's exit 2) naming the argument and what it accepts, Chinese first; never an
+    AttributeError or TypeError from deep inside."""
+    import pandas as pd  # noqa: F401
+
+    from jiceng.graphmodel import JicengError
+    from jiceng.queries.coverage import audit  # noqa: F401
+    from jiceng.queries.diff import diff  # noqa: F401
+    from jiceng.queries.isolation import isolation  # noqa: F401
+    from jiceng.queries.plan import apply_plan, plan  # noqa: F401
+    from jiceng.queries.reach import reach  # noqa: F401
+    from jiceng.queries.whatif import whatif  # noqa: F401
+
+    edges_before = sample.n_edges
+    with pytest.raises(JicengError) as raised:
+        eval(call, {**locals(), "g": sample})
+    message = str(raised.value)
+    assert message.startswith(argument) or f"{argument} " in message.split("（")[0], message
+    chinese = message.split("（")[0]
+    assert ("须为" in chinese or "应为" in chinese) and "must be" in message, message
+    assert sample.n_edges == edges_before
+
+
 def test_unknown_ids_suggest_the_closest(sample):
     from jiceng.queries.reach import reach
     from jiceng.queries.whatif import whatif
@@ -442,6 +482,55 @@ def test_messages_are_chinese_first_and_never_markup(cli, tmp_path, workbook):
     assert unknown.exit_code == 2 and "'[b]UP[/b]'" in unknown.stderr
 
 
+CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"  # a terminal's "write this to the clipboard"
+REVERSED = "\u202e\u2066\x9b\r\n伪造的一行"  # bidi override and isolate, C1, a line break
+
+
+@pytest.fixture
+def hostile_names(tmp_path) -> Path:
+    """Two streets and their communities whose names hold terminal commands."""
+    from helpers import TINY_EDGES, TINY_NODES, write_dataset_files
+
+    nodes = [(i, k, n + CLIPBOARD if k in ("street_committee", "community_party", "unit_party")
+              else n) for i, k, n in TINY_NODES]
+    nodes += [("S2", "street_committee", "太慈桥街道党工委" + REVERSED),
+              ("C2", "community_party", "太慈社区党委" + REVERSED)]
+    edges = TINY_EDGES + [("D1", "S2", "leads"), ("S2", "C2", "leads")]
+    return write_dataset_files(tmp_path / "hostile", nodes, edges)
+
+
+def raw_controls(text: str) -> list[str]:
+    """The characters of ``text`` a terminal would act on (line feed is a message's own)."""
+    return [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f
+            or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+def test_names_reach_the_terminal_with_their_controls_escaped(cli, tmp_path, hostile_names):
+    """A node name holding a clipboard write or a bidi override is shown escaped in every
+    message on stderr (an ambiguous street, "did you mean", the screen table), and kept
+    unchanged in the output for programs (JSON)."""
+    before = snapshot(tmp_path)
+    ambiguous = cli("map", hostile_names, "--street", "街道", "--output", tmp_path / "m.html")
+    assert ambiguous.exit_code == 2
+    assert "'街道' 对应 2 个街道党工委" in ambiguous.stderr
+    assert "油榨街道党工委\\x1b]52;c;ZXZpbA==\\x07" in ambiguous.stderr
+    assert "太慈桥街道党工委\\u202e\\u2066\\x9b\\x0d\\x0a伪造的一行" in ambiguous.stderr
+    assert len(ambiguous.stderr.splitlines()) == 3  # the message and its two candidates
+    typo = cli("whatif", hostile_names, "--remove", "贵阳市第一中学党委x")
+    assert typo.exit_code == 2 and "did you mean" in typo.stderr
+    assert "UP1  贵阳市第一中学党委\\x1b]52;c;ZXZpbA==\\x07" in typo.stderr
+    table = cli("whatif", hostile_names, "--remove", "UP1")
+    assert table.exit_code == 0
+    assert "市南路社区党委\\x1b]52;c;ZXZpbA==\\x07" in table.stdout
+    for result in (ambiguous, typo, table):
+        assert raw_controls(result.stderr) == [] and raw_controls(result.stdout) == []
+    assert snapshot(tmp_path) == before  # the refused map left nothing behind
+    data = cli("list", "streets", "--dataset", hostile_names, "--format", "json")
+    assert data.exit_code == 0, data.stderr
+    names = {row["id"]: row["name"] for row in json.loads(data.stdout)}
+    assert names == {"S1": "油榨街道党工委" + CLIPBOARD, "S2": "太慈桥街道党工委" + REVERSED}
+
+
 # ---------------------------------------------------------------- 7. the network guard
 def test_the_network_guard_fires_for_any_address_but_loopback(loopback_only):
     for address in [("192.0.2.1", 80), ("example.org", 443), ("10.0.0.1", 7687),
@@ -459,3 +548,17 @@ def test_the_network_guard_fires_for_any_address_but_loopback(loopback_only):
         with socket.create_connection(server.getsockname(), timeout=5):
             pass  # loopback stays allowed
 
+
+
+def test_an_overview_of_a_city_without_streets_says_there_is_nothing_to_draw(cli, tmp_path):
+    from helpers import write_dataset_files
+
+    data = write_dataset_files(tmp_path / "nostreets", [
+        ("D1", "district_committee", "南明区委"), ("C1", "community_party", "市南路社区党委")], [])
+    before = snapshot(tmp_path)
+    for extra, where in (((), "the data"), (("--district", "D1"), "district D1")):
+        result = cli("map", data, "--overview", *extra, "--output", tmp_path / "city.html")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith("错误 error: ") and "没有街道党工委" in result.stderr
+        assert "nothing to draw" in result.stderr and f"{where} has no street" in result.stderr
+    assert snapshot(tmp_path) == before

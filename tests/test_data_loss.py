@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 from jiceng.graphmodel import OrgGraph, UnknownNodeError
 from jiceng.loaders import read_dataset, write_dataset
 from jiceng.loaders.limits import MAX_COLUMNS
-from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 #: The tiny city with a second unit in the street, so the plan proposes edges.
 NODES = TINY_NODES + [("U2", "unit", "贵阳市第二中学"), ("UP2", "unit_party", "贵阳市第二中学党委")]

@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import ROOT
 
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, STATION_TYPES

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -665,3 +667,99 @@ def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
     folder = write_dataset_files(tmp_path / "d", rows, TINY_EDGES,
                                  node_columns=("ｉｄ", "KIND", "Name"))
     refused(cli, folder, expect="did you mean 'grid'", row=5, column="kind", chinese=False)
+
+
+def test_a_heading_a_spreadsheet_would_evaluate_is_written_as_text_and_read_back(tmp_path, cli):
+    """An attribute heading such as =HYPERLINK(...) is data like a cell (DESIGN §3): the CSV
+    files jiceng writes hold it escaped, and reading them back gives the heading unchanged."""
+    heading = '=HYPERLINK("http://x","y")'
+
+    def linked(nodes, edges):
+        for cell, text in ((nodes["D1"], heading), (nodes["D3"], "=1+1"),
+                           (edges["D1"], "@SUM(1)"), (edges["D2"], "x")):
+            cell.value, cell.data_type = text, "s"  # typed as text, as a person types '=...
+
+    source = tiny_workbook(tmp_path / "city.xlsx", change=linked)
+    graph = read_dataset(source)
+    assert heading in graph.nodes.columns and "@SUM(1)" in graph.edges.columns
+    out = tmp_path / "out"
+    result = cli("plan", source, "--apply", out, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for name, escaped in (("nodes.csv", "'" + heading), ("edges.csv", "'@SUM(1)")):
+        with open(out / name, encoding="utf-8-sig", newline="") as stream:
+            header = next(csv.reader(stream))
+        assert escaped in header and not any(h.startswith(("=", "@", "+", "-")) for h in header)
+    back = read_dataset(out)
+    assert heading in back.nodes.columns and "@SUM(1)" in back.edges.columns
+    assert back.nodes.set_index("id").loc["S1", heading] == "=1+1"  # row 3
+    assert back.edges["@SUM(1)"].dropna().tolist() == ["x"]
+
+
+@pytest.mark.parametrize("second", ["节点", "ｎｏｄｅｓ", "关系"])
+def test_a_workbook_with_two_sheets_for_one_table_is_refused(tmp_path, cli, second):
+    """Sheets nodes and 节点 (or edges and 关系) both read as one table: neither is picked."""
+    def twice(nodes, edges):
+        extra = nodes.parent.create_sheet(second)
+        for row in (edges if second == "关系" else nodes).iter_rows(values_only=True):
+            extra.append(row)
+
+    path = tiny_workbook(tmp_path / "city.xlsx", change=twice)
+    before = path.read_bytes()
+    first = "edges" if second == "关系" else "nodes"
+    result = cli("audit", path, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert str(path) in result.stderr and "Traceback" not in result.stderr
+    assert f"'{first}'" in result.stderr and f"'{second}'" in result.stderr
+    assert result.stderr.startswith("错误 error: ") and "两个工作表" in result.stderr
+    assert "sheets" in result.stderr
+    with pytest.raises(InvalidInputError):
+        read_dataset(path)
+    assert path.read_bytes() == before
+
+
+STRICT = {  # Excel's "Strict Open XML Spreadsheet" names the same parts in other namespaces
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main":
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def test_a_strict_ooxml_workbook_is_refused_with_what_to_do(tmp_path, cli):
+    path = tiny_workbook(tmp_path / "strict.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        members = archive.namelist()
+    for member in members:
+        def strict(data: bytes) -> bytes:
+            for ordinary, other in STRICT.items():
+                data = data.replace(ordinary, other)
+            return data
+        rewrite_member(path, member, strict)
+    assert b"purl.oclc.org" in zipfile.ZipFile(path).read("xl/workbook.xml")
+    result = cli("validate", path)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert str(path) in result.stderr and "Strict" in result.stderr
+    assert re.search(r"[\u4e00-\u9fff]", result.stderr.split("Strict")[0]), "Chinese first"
+    assert "另存为" in result.stderr and ".xlsx" in result.stderr
+    assert "warn" not in result.stderr.lower() and "openpyxl" not in result.stderr
+    with pytest.raises(InvalidInputError, match="Strict"):
+        read_dataset(path)
+    process = subprocess.run([sys.executable, "-W", "default", "-m", "jiceng", "validate",
+                              str(path)], capture_output=True, text=True, timeout=120)
+    assert process.returncode == 2 and "Warning" not in process.stderr, process.stderr
+
+
+@pytest.mark.parametrize("number_format, shown", [
+    ('"C"000', "C007"), ('\\C000', "C007"), ('"UP-"0000', "UP-0007"), ('"S"0"号"', "S7号"),
+])
+def test_a_number_shown_with_a_text_prefix_reads_as_shown(tmp_path, number_format, shown):
+    """An id typed as 7 in a cell formatted "C"000 is what Excel shows, C007, in every sheet."""
+    def prefixed(nodes, edges):
+        for cell in [c for sheet in (nodes, edges) for row in sheet.iter_rows() for c in row
+                     if c.value == "C1"]:
+            cell.value, cell.number_format = 7, number_format
+
+    graph = read_dataset(tiny_workbook(tmp_path / "city.xlsx", change=prefixed))
+    ids = graph.nodes["id"].tolist()
+    assert shown in ids and "7" not in ids and "C1" not in ids
+    assert graph.n_edges == len(TINY_EDGES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -123,8 +124,9 @@ def test_bad_rules_through_the_cli_exit_2(tmp_path, jiceng_process):
     path = write(tmp_path, "rules:\n  - {id: r, title_zh: 规, title_en: R, each: grid, count: {edge: pairs}}\n")
     done = jiceng_process("audit", "--rules", path, "--format", "json")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip() == (f"错误 error: {path}, rule 'r', field 'count.edge': "
-                                   "unknown or missing edge kind 'pairs'")
+    assert done.stderr.strip() == (f"错误 error: {path} 规则 'r' 字段 count.edge：未知或缺少关系类型 "
+                                   "'pairs'（rule 'r', field 'count.edge': unknown or missing "
+                                   "edge kind 'pairs'）")
 
 
 def test_rule_values_match_cells_as_typed(tmp_path):
@@ -148,3 +150,94 @@ def test_rule_values_match_cells_as_typed(tmp_path):
     """)
     gaps = audit(graph, load_rules(path)).gaps
     assert sorted(zip(gaps["rule"], gaps["id"])) == [("duty", "C2"), ("firm", "C2")]
+
+
+RULE = "{id: r, title_zh: 规则, title_en: Rule, each: grid, count: {edge: covers}}"
+
+
+@pytest.mark.parametrize("text, rule, field, line", [
+    ("rules:\n  - id: r\n    title_zh: 规则\n    title_en: Rule\n    each: grid\n"
+     "    count: {edge: covers}\n    min: 1\n    min: 3\n", "r", "min", 8),
+    ("rules:\n  - {id: r, title_zh: 规则, title_en: Rule, each: grid,\n"
+     "     count: {edge: covers, direction: in, edge: pairs_with}}\n", "r", "count.edge", 3),
+    (f"rules:\n  - {RULE}\nrules: []\n", None, "rules", 3),
+])
+def test_a_key_given_twice_is_refused_naming_rule_and_field(tmp_path, cli, text, rule, field,
+                                                             line):
+    """YAML keeps the last of two equal keys: a rule with min twice was checked with one of
+    them, silently. Both are refused, naming the rule, the field and the lines."""
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as caught:
+        load_rules(path)
+    assert (caught.value.rule, caught.value.field) == (rule, field)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and f"第 {line} 行" in message and f"line {line}" in message
+    assert "两次" in message and "twice" in message
+    result = cli("audit", "--rules", path, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"错误 error: {message}\n"
+    if rule:
+        assert f"规则 '{rule}'" in message and f"rule '{rule}', field '{field}'" in message
+
+
+BAD_FILES = {
+    "each not a kind": f"rules:\n  - {RULE.replace('each: grid', 'each: 5')}\n",
+    "unknown kind": f"rules:\n  - {RULE.replace('each: grid', 'each: gird')}\n",
+    "attrs not a mapping": f"rules:\n  - {RULE[:-1]}, where: {{attrs: 5}}}}\n",
+    "attr without value": f"rules:\n  - {RULE[:-1]}, where: {{attrs: {{type: null}}}}}}\n",
+    "count not a mapping": f"rules:\n  - {RULE.replace('{edge: covers}', '5')}\n",
+    "count unknown key": f"rules:\n  - {RULE.replace('{edge: covers}', '{edge: covers, x: 1}')}\n",
+    "unknown edge": f"rules:\n  - {RULE.replace('covers', 'pairs')}\n",
+    "bad direction": f"rules:\n  - {RULE.replace('covers}', 'covers, direction: up}')}\n",
+    "rule not a mapping": "rules: [5]\n",
+    "no id": f"rules:\n  - {RULE.replace('id: r, ', '')}\n",
+    "unknown field": f"rules:\n  - {RULE[:-1]}, colour: red}}\n",
+    "missing title": f"rules:\n  - {RULE.replace('title_en: Rule, ', '')}\n",
+    "title not text": f"rules:\n  - {RULE.replace('title_en: Rule', 'title_en: [R]')}\n",
+    "bad min": f"rules:\n  - {RULE[:-1]}, min: -1}}\n",
+    "bad where": f"rules:\n  - {RULE[:-1]}, where: 5}}\n",
+    "not a mapping": "[]\n",
+    "unknown top-level key": "colour: red\nrules: []\n",
+    "rules not a list": "rules: 5\n",
+    "duplicate rule id": f"rules:\n  - {RULE}\n  - {RULE}\n",
+    "drop without extends": f"drop: [grid-branch]\nrules:\n  - {RULE}\n",
+    "no rules": "rules: []\n",
+    "extends not default": "extends: mine\n",
+    "drop not a list": "extends: default\ndrop: 5\n",
+    "drop unknown": "extends: default\ndrop: [nope]\n",
+    "not YAML": "rules: [\n  - id: x\n",
+    "alias": "a: &x 1\nb: *x\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_every_rule_file_error_is_chinese_first(tmp_path, case):
+    path = write(tmp_path, BAD_FILES[case])
+    with pytest.raises(RuleError) as caught:
+        load_rules(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    chinese, _, english = message[len(str(path)):].partition("（")
+    assert re.search(r"[\u4e00-\u9fff]", chinese), f"Chinese first: {message}"
+    assert re.search(r"[A-Za-z]{3}", english) and message.endswith("）"), message
+
+
+def test_missing_and_unreadable_rule_files_are_chinese_first(tmp_path):
+    for path in (tmp_path / "none.yaml", tmp_path):
+        with pytest.raises(RuleError) as caught:
+            load_rules(path)
+        chinese = str(caught.value)[len(str(path)):].partition("（")[0]
+        assert re.search(r"[\u4e00-\u9fff]", chinese), str(caught.value)
+
+
+def test_a_rule_a_plan_cannot_meet_is_refused_chinese_first(tmp_path, cli):
+    path = write(tmp_path, """
+        extends: default
+        rules:
+          - {id: street-pairing, title_zh: 结对, title_en: Paired, each: street_committee,
+             count: {edge: advises}}
+    """)
+    result = cli("plan", "--rules", path, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("错误 error: 规则 'street-pairing' 字段 count：配置方案")
+    assert "（rule 'street-pairing', field 'count': a plan meets this rule" in result.stderr

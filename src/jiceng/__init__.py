@@ -63,6 +63,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         write_excel,
     )
     from jiceng.loaders.neo4j import Neo4jSource
+    from jiceng.present import (
+        Report,
+        Section,
+        audit_report,
+        diff_report,
+        info_report,
+        isolation_report,
+        list_report,
+        plan_report,
+        reach_report,
+        whatif_report,
+    )
     from jiceng.queries import (
         AuditResult,
         DiffResult,
@@ -81,18 +93,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         reach,
         reach_from,
         whatif,
-    )
-    from jiceng.present import (
-        Report,
-        Section,
-        audit_report,
-        diff_report,
-        info_report,
-        isolation_report,
-        list_report,
-        plan_report,
-        reach_report,
-        whatif_report,
     )
 
 

@@ -19,6 +19,7 @@ from typing import NoReturn
 
 import click
 
+from jiceng.graphmodel.cells import terminal_text
 from jiceng.graphmodel.errors import JicengError
 
 __all__ = ["main", "cli", "COMMANDS"]
@@ -151,15 +152,15 @@ def _show_usage_error(error: click.ClickException) -> None:
     """A usage error, Chinese first: the usage line, where to find help, what is wrong."""
     context = getattr(error, "ctx", None)
     if context is not None:
-        click.echo(context.get_usage(), err=True)
-        click.echo(f"查看帮助 for help: {context.command_path} --help", err=True)
+        to_stderr(context.get_usage())
+        to_stderr(f"查看帮助 for help: {context.command_path} --help")
     message = error.format_message()
     if isinstance(error, click.BadParameter) and context is not None:
         hint = error.param_hint or (error.param.get_error_hint(context) if error.param else "")
         if isinstance(hint, (list, tuple)):
             hint = " / ".join(hint)
         message = f"参数 {hint} 无效（invalid value for {hint}）：{error.message}"
-    click.echo(f"错误 error: {message}", err=True)
+    to_stderr(f"错误 error: {message}")
 
 
 def _one_line(error: BaseException) -> str:
@@ -186,9 +187,16 @@ def _show_traceback(ctx: click.Context) -> bool:
     return debug
 
 
+def to_stderr(message: str, *, nl: bool = True) -> None:
+    """Write a message for the person at the terminal on stderr: every message goes through
+    here, so text from users' files (a name holding ``\\x1b]52;…``) is shown with its control
+    characters escaped (:func:`jiceng.graphmodel.cells.terminal_text`), never acted on."""
+    click.echo(terminal_text(message), err=True, nl=nl)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     with contextlib.suppress(OSError):
-        click.echo(message, err=True)
+        to_stderr(message)
     sys.exit(code)
 
 
@@ -251,7 +259,7 @@ def main() -> NoReturn:
         code = done.code
     if code is not None and not isinstance(code, int):  # as Python reports sys.exit("text")
         with contextlib.suppress(OSError, ValueError):
-            print(code, file=sys.stderr)
+            print(terminal_text(str(code)), file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader gone, a closed stream

@@ -92,16 +92,14 @@ def validate(dataset: Path | None) -> None:
         graph = read_dataset(path)
     except InvalidInputError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            say(str(problem))
         count = len(error.problems)
-        click.echo(f"{path}：无效，{count} 个问题（invalid, {count} "
-                   f"problem{'s' if count != 1 else ''}）", err=True)
+        say(f"{path}：无效，{count} 个问题（invalid, {count} problem{'s' if count != 1 else ''}）")
         raise SystemExit(2) from None
     click.echo(f"{path}：有效，{graph.n_nodes:,} 个节点、{graph.n_edges:,} 条关系（valid, "
                f"{graph.n_nodes:,} nodes and {graph.n_edges:,} edges）")
     if graph.blank_rows:
-        click.echo(f"跳过 {graph.blank_rows:,} 个空行（{graph.blank_rows:,} blank rows skipped）",
-                   err=True)
+        say(f"跳过 {graph.blank_rows:,} 个空行（{graph.blank_rows:,} blank rows skipped）")
 
 
 @click.command()

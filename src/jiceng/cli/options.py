@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from jiceng.cli import to_stderr
 from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.atomic import OutputError
@@ -175,9 +176,9 @@ def check_output(output: Path, inputs: Iterable[Path | None] = (), *, force: boo
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal: always on stderr, printed as it is
-    (never read as markup)."""
-    click.echo(message, err=True)
+    """A message for the person at the terminal: always on stderr, never read as markup, its
+    control characters shown escaped (``\\x1b``)."""
+    to_stderr(message)
 
 
 class progress:
@@ -190,12 +191,12 @@ class progress:
     def __enter__(self):
         self.start = time.perf_counter()
         if self.live:
-            click.echo(f"{self.what} …", err=True, nl=False)
+            to_stderr(f"{self.what} …", nl=False)
         return self
 
     def __exit__(self, *exc):
         if self.live:
-            click.echo(f" {time.perf_counter() - self.start:.1f} s", err=True)
+            to_stderr(f" {time.perf_counter() - self.start:.1f} s")
         return False
 
 

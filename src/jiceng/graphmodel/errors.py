@@ -90,16 +90,29 @@ class UnknownNodeError(JicengError, KeyError):
 
 
 class RuleError(JicengError):
-    """A coverage rule (or rule file) is invalid; names the rule and the field."""
+    """A coverage rule (or rule file) is invalid; names the file, the rule and the field.
 
-    def __init__(self, message: str, *, rule: str | None = None, field: str | None = None,
-                 file: str | None = None):
+    ``message`` says what is wrong in Chinese and ``message_en`` the same in English, shown
+    Chinese first as :class:`Problem` does:
+
+    >>> print(RuleError("须为 in 或 out", "must be 'in' or 'out'", rule="r",
+    ...                 field="count.direction", file="rules.yaml"))
+    rules.yaml 规则 'r' 字段 count.direction：须为 in 或 out（rule 'r', field 'count.direction': must be 'in' or 'out'）
+    """
+
+    def __init__(self, message: str, message_en: str = "", *, rule: str | None = None,
+                 field: str | None = None, file: str | None = None):
         self.rule = rule
         self.field = field
         self.file = file
-        where = [w for w in (file, f"rule {rule!r}" if rule else None,
-                             f"field {field!r}" if field else None) if w]
-        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        self.message = message
+        self.message_en = message_en
+        zh = " ".join(w for w in (file, f"规则 {rule!r}" if rule else None,
+                                  f"字段 {field}" if field else None) if w)
+        en = ", ".join(w for w in (f"rule {rule!r}" if rule else None,
+                                   f"field {field!r}" if field else None) if w)
+        said = f"{message}（{en + ': ' if en else ''}{message_en}）" if message_en else message
+        super().__init__(f"{zh}：{said}" if zh else said)
 
 
 class BackendUnavailableError(JicengError):

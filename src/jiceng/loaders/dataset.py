@@ -196,6 +196,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     refused.
     The columns stay in arrow until the table is made, each wrapped without a copy.
     """
+    if unescape:  # headings are escaped as cells are
+        names = [unescape_formula(name) for name in names]
     check_header(names, display)
     problems: list[Problem] = []
     deferred: list[Problem] = []
@@ -743,8 +745,9 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
 def write_csv(table: pd.DataFrame, path: str | os.PathLike, *, bom: bool = True) -> None:
     """Write a table as CSV atomically, UTF-8 with BOM by default (Excel opens it).
 
-    Text that a spreadsheet would evaluate (``=...``, ``+...``) is written escaped
-    (:func:`~jiceng.graphmodel.cells.escape_formula`); the readers take the escape off.
+    Text that a spreadsheet would evaluate (``=...``, ``+...``), in a cell or a heading, is
+    written escaped (:func:`~jiceng.graphmodel.cells.escape_formula`); the readers take the
+    escape off.
     """
     with atomic_path(path) as temporary:
         _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig" if bom else "utf-8")
@@ -759,7 +762,7 @@ def _escaped(table: pd.DataFrame) -> pd.DataFrame:
             risky = text.str.match(r"'*[=+\-@\t\r]").fillna(False).astype(bool)
             if risky.any():
                 values = text.where(~risky, text.map(escape_formula, na_action="ignore"))
-        out[name] = values
+        out[escape_formula(str(name))] = values  # a heading is text like any cell
     return pd.DataFrame(out, index=table.index)
 
 

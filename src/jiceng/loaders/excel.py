@@ -120,18 +120,43 @@ _HEADER_SEARCH = 20  # rows searched for a header that is not in row 1
 _STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
 
 
-def _zero_padded_styles(workbook) -> dict[int, int]:
-    """The cell styles whose number format is zeros only ("000", which shows 7 as 007), each
-    with its number of digits: such a cell reads as what Excel shows (found as openpyxl finds
+def _shown_number_styles(workbook) -> dict[int, tuple[str, int, str]]:
+    """The cell styles whose number format shows a whole number padded with zeros, maybe between
+    literal texts (``000`` shows 7 as 007, ``"C"000`` or ``\\C000`` as C007), each as (text
+    before, digits, text after): such a cell reads as what Excel shows (found as openpyxl finds
     its date formats, from the workbook's styles and custom formats from number 164 on)."""
-    padded = {}
+    shown = {}
     for style_id, style in enumerate(workbook._cell_styles):
         at = style.numFmtId - 164
         if 0 <= at < len(workbook._number_formats):
-            shown = workbook._number_formats[at].strip('"')
-            if len(shown) > 1 and set(shown) == {"0"}:
-                padded[style_id] = len(shown)
-    return padded
+            parts = _padded_format(workbook._number_formats[at])
+            if parts is not None:
+                shown[style_id] = parts
+    return shown
+
+
+_FORMAT_PART = re.compile(r'"([^"]*)"|\\(.)|(0+)|(.)', re.DOTALL)
+
+
+def _padded_format(number_format: str) -> tuple[str, int, str] | None:
+    """``"C"000`` -> ("C", 3, ""): one run of zeros between quoted (or backslashed) literal
+    texts; None for any other format (dates, decimals, several sections, a colour)."""
+    plain = number_format.strip('"')
+    if len(plain) > 1 and set(plain) == {"0"}:  # 000, however openpyxl kept its quotes
+        return "", len(plain), ""
+    before: list[str] = []
+    after: list[str] = []
+    digits = 0
+    for quoted, escaped, zeros, other in _FORMAT_PART.findall(number_format):
+        if other or (zeros and digits):
+            return None
+        if zeros:
+            digits = len(zeros)
+        else:
+            (after if digits else before).append(quoted or escaped)
+    if not digits or not (before or after or digits > 1):
+        return None
+    return "".join(before), digits, "".join(after)
 
 
 def _unreadable(cell: dict, where: str) -> str | None:
@@ -149,15 +174,36 @@ def _unreadable(cell: dict, where: str) -> str | None:
 _SHEET_LABELS = {"nodes": "节点", "edges": "关系"}
 
 
-def _sheet_named(workbook, table: str) -> str | None:
-    """The sheet holding ``table``: ``nodes`` (or 节点) and ``edges`` (or 关系), in any case."""
+def _sheets_named(workbook, table: str) -> list[str]:
+    """The sheets that may hold ``table``: ``nodes`` (or 节点) and ``edges`` (or 关系), in any
+    case; more than one is a question only the person who filled the workbook can answer."""
     wanted = {table, _SHEET_LABELS[table]}
-    return next((name for name in workbook.sheetnames
-                 if unicodedata.normalize("NFKC", name).strip().casefold() in wanted), None)
+    return [name for name in workbook.sheetnames
+            if unicodedata.normalize("NFKC", name).strip().casefold() in wanted]
+
+
+def _sheet_problems(path: Path, workbook) -> list[Problem]:
+    """Each table with no sheet, or with two sheets that both read as it."""
+    problems = []
+    for table in ("nodes", "edges"):
+        found = _sheets_named(workbook, table)
+        if not found:
+            problems.append(problem(
+                str(path), None, None,
+                f"没有工作表 {table!r} 或 {_SHEET_LABELS[table]!r} (no sheet {table!r}; the "
+                f"workbook has: {', '.join(workbook.sheetnames)})"))
+        elif len(found) > 1:
+            names = " 和 ".join(repr(name) for name in found)
+            problems.append(problem(
+                str(path), None, None,
+                f"有两个工作表 {names} 都是 {table!r}（{_SHEET_LABELS[table]}）表，不知该读哪一个；"
+                f"请删除或改名其中一个 (the sheets {' and '.join(repr(n) for n in found)} are both "
+                f"the {table} sheet: delete or rename all but one)"))
+    return problems
 
 
 class _SheetList:
-    """The sheet names of a workbook, as :func:`_sheet_named` looks them up."""
+    """The sheet names of a workbook, as :func:`_sheets_named` looks them up."""
 
     def __init__(self, names: list[str]):
         self.sheetnames = names
@@ -213,13 +259,10 @@ def dataset_tables(path: str | os.PathLike) -> list[str]:
                                          part.PartName[1:] if part is not None else None)
                 try:
                     for table in ("nodes", "edges"):
-                        try:
-                            sheet = _sheet_named(_SheetList(list(sheets)), table)
-                        except InvalidInputError:  # sheets the reader cannot tell apart: data
-                            found.append(table)
-                            continue
-                        if sheet is not None and _has_header(reader.archive, sheets[sheet],
-                                                             strings, table):
+                        named = _sheets_named(_SheetList(list(sheets)), table)
+                        # two sheets the reader cannot tell apart are data all the same
+                        if len(named) > 1 or (named and _has_header(
+                                reader.archive, sheets[named[0]], strings, table)):
                             found.append(table)
                 finally:
                     strings.close()
@@ -253,7 +296,7 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
     cells: dict[int, list[tuple[int, str]]] = {}
     order: list[int] = []
     problems: list[Problem] = []
-    padded = _zero_padded_styles(workbook)
+    shown = _shown_number_styles(workbook)
     for number, row in _sparse_rows(workbook, sheet):
         values = []
         for cell in row:
@@ -265,9 +308,10 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
                 continue
             if value is None:
                 continue
-            if cell["style_id"] in padded and isinstance(value, (int, float)) \
+            if cell["style_id"] in shown and isinstance(value, (int, float)) \
                     and not isinstance(value, bool) and float(value).is_integer() and value >= 0:
-                value = str(int(value)).zfill(padded[cell["style_id"]])  # 7 shown as 007
+                before, digits, after = shown[cell["style_id"]]  # 7 shown as 007, C007
+                value = before + str(int(value)).zfill(digits) + after
             if column > MAX_SHEET_COLUMN:
                 where = f"{column_letter(column)}{number}"
                 raise InvalidInputError([problem(
@@ -357,19 +401,15 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
 
     try:
         _check_unpacked_sizes(path)
+        _check_not_strict(path)
         workbook = load_workbook(path, read_only=True, data_only=True)
     except _BROKEN as error:
         raise broken(error) from None
     try:
-        named = {table: _sheet_named(workbook, table) for table in ("nodes", "edges")}
-        missing = [table for table, sheet in named.items() if sheet is None]
-        if missing:
-            raise InvalidInputError([
-                problem(str(path), None, None,
-                        f"没有工作表 {t!r} 或 {_SHEET_LABELS[t]!r} (no sheet {t!r}; the workbook "
-                        f"has: {', '.join(workbook.sheetnames)})")
-                for t in missing])
-        sheets = {table: sheet for table, sheet in named.items() if sheet is not None}
+        wrong = _sheet_problems(path, workbook)
+        if wrong:
+            raise InvalidInputError(wrong)
+        sheets = {table: _sheets_named(workbook, table)[0] for table in ("nodes", "edges")}
         problems, tables = [], {}
         for table, sheet in sheets.items():
             try:
@@ -407,6 +447,26 @@ def _check_unpacked_sizes(path: Path) -> None:
                     f"请在 Excel 中另存为 CSV (the workbook's {part.filename} would unpack "
                     f"{packed:,} bytes to {size:,}; the limits are {MAX_XLSX_PART_BYTES:,} bytes "
                     f"and {MAX_XLSX_RATIO} times: save it as CSV from Excel)")])
+
+
+#: The namespaces of Excel's "Strict Open XML Spreadsheet" format, which openpyxl reads as a
+#: workbook without sheets (with a warning of its own).
+_STRICT_NAMESPACES = (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                      b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def _check_not_strict(path: Path) -> None:
+    """Refuse a Strict Open XML workbook, saying how to save it as one jiceng reads."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        heads = [archive.open(member).read(4096)
+                 for member in ("_rels/.rels", "xl/workbook.xml") if member in names]
+    if any(namespace in head for head in heads for namespace in _STRICT_NAMESPACES):
+        raise InvalidInputError([problem(
+            str(path), None, None,
+            "这是“Strict Open XML 电子表格”格式的工作簿，无法读取；请在 Excel 中“另存为”普通的"
+            "“Excel 工作簿 (*.xlsx)”格式 (a Strict Open XML Spreadsheet workbook cannot be read: "
+            "in Excel, Save As the ordinary 'Excel Workbook (*.xlsx)' format)")])
 
 
 def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:

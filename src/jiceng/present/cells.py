@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import numpy as np
 import pandas as pd
 
+from jiceng.graphmodel.cells import terminal_text
 from jiceng.present.labels import heading, people_text
 from jiceng.present.model import Document, Section
 
@@ -22,11 +22,9 @@ __all__ = ["SCREEN_CELL", "XLSX_CELL", "visible", "is_missing", "is_numeric", "p
 SCREEN_CELL = 200  # characters of one cell shown on screen, Markdown and HTML
 XLSX_CELL = 32767  # Excel's limit on a cell's text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def visible(text: str, limit: int = SCREEN_CELL) -> str:
-    """Text as a person should see it in a table cell: control characters shown as ``\\x1b``,
+    """Text as a person should see it in a table cell: control characters (and bidi controls)
+    shown as ``\\x1b`` (:func:`~jiceng.graphmodel.cells.terminal_text`),
     line breaks as ``⏎``, cut to ``limit`` characters with "…".
 
     >>> visible("a\\x1bb\\nc"), visible("社区" * 3, limit=4)
@@ -35,7 +33,7 @@ def visible(text: str, limit: int = SCREEN_CELL) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return terminal_text(text)
 
 
 def is_missing(value) -> bool:

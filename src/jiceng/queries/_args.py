@@ -22,10 +22,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel.cells import terminal_text
 from jiceng.loaders.neo4j import Neo4jSource
 
 __all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "check_graph", "as_ids",
-           "check_ids"]
+           "as_edges", "check_callable", "check_ids"]
 
 #: The longest reach asked for. The deepest chain in the schema is a unit's tie then a
 #: few ``leads`` steps down to grids and buildings, so longer paths add nothing; the limit
@@ -87,6 +88,29 @@ def as_ids(value: object, *, name: str = "units") -> list[str] | None:
     return ids
 
 
+def as_edges(value: object, *, name: str = "remove_edges") -> list[tuple[str, str, str]]:
+    """Edges as a list of (source id, target id, kind) triples of str."""
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        raise ArgumentTypeError(f"{name} 须为（起点编号, 终点编号, 关系类型）三元组的列表，而不是 "
+                                f"{type(value).__name__}（{name} must be a list of (source id, "
+                                f"target id, kind) tuples, not {type(value).__name__}）")
+    edges = list(value)
+    for edge in edges:
+        if isinstance(edge, (str, bytes)) or not isinstance(edge, Iterable) \
+                or len(items := tuple(edge)) != 3 or not all(isinstance(v, str) for v in items):
+            raise ArgumentTypeError(f"{name} 中的每条关系须为（起点编号, 终点编号, 关系类型）三个字符串，"
+                                    f"而不是 {edge!r:.60}（each edge in {name} must be a (source "
+                                    f"id, target id, kind) tuple of three str, not {edge!r:.60}）")
+    return [tuple(edge) for edge in edges]  # type: ignore[misc]
+
+
+def check_callable(value: object, *, name: str) -> None:
+    """None, or something to call; :class:`ArgumentTypeError` for anything else."""
+    if value is not None and not callable(value):
+        raise ArgumentTypeError(f"{name} 须为可调用的函数或 None，而不是 {type(value).__name__}"
+                                f"（{name} must be a callable or None, not {type(value).__name__}）")
+
+
 def check_ids(graph: OrgGraph, ids: Iterable[str], kind: str | None = None) -> np.ndarray:
     """The integer codes of ``ids``; the first unknown one (or one of another kind) raises
     :class:`UnknownNodeError` naming the closest id that exists."""
@@ -107,6 +131,6 @@ def _unknown(graph: OrgGraph, node_id: str, kind: str | None) -> UnknownNodeErro
     close = candidates[candidates.str.len().between(len(node_id) - 2, len(node_id) + 2)]
     match = difflib.get_close_matches(node_id, close.head(_SUGGEST_AMONG).tolist(), n=1)
     if match:
-        name = graph.nodes["name"].iat[graph.code(match[0])]
+        name = terminal_text(str(graph.nodes["name"].iat[graph.code(match[0])]), layout=False)
         error.args = (f"{error.args[0]} — 是否指 {match[0]} {name}？(did you mean {match[0]!r}?)",)
     return error

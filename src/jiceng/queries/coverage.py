@@ -17,7 +17,7 @@ import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Neo4jSource, Source
-from jiceng.queries._args import check_graph
+from jiceng.queries._args import check_callable, check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
@@ -159,6 +159,7 @@ def audit(source: Source, rules: Sequence[Rule] | str | os.PathLike | None = Non
     >>> int(result.summary.set_index("rule").loc["grid-branch", "checked"]) == read_sample().count("grid")
     True
     """
+    check_callable(on_rule, name="on_rule")
     if isinstance(source, Neo4jSource):
         from jiceng.queries.cypher import audit_on_server
 

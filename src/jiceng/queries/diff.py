@@ -11,9 +11,9 @@ import pandas as pd
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.neo4j import Source
 from jiceng.queries._args import check_graph
-from jiceng.queries.records import plain_records
 from jiceng.queries.coverage import audit
-from jiceng.queries.rules import Rule
+from jiceng.queries.records import plain_records
+from jiceng.queries.rules import Rule, as_rules
 
 __all__ = ["DiffResult", "diff"]
 
@@ -131,6 +131,7 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     True
     """
     old, new = check_graph(old, name="old"), check_graph(new, name="new")
+    rules = as_rules(rules)
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()
     old_ids = pd.Index(old_nodes["id"].to_numpy(dtype=object), dtype=object)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel.cells import terminal_text
 from jiceng.graphmodel.schema import NODE_KINDS
 from jiceng.queries._places import place_names
 
@@ -41,13 +42,20 @@ class AmbiguousNodeError(JicengError):
         lines = [f"'{text}' 对应 {len(candidates)} 个{zh}，请给出编号或更完整的名称"
                  f"（'{text}' matches {len(candidates)} {en + ' ' if en else ''}nodes; give the id "
                  "or more of the name）:"]
-        lines += [f"  {i}  {n}  {NODE_KINDS[k].zh}" if not kinds else f"  {i}  {n}"
+        lines += [f"  {_one_line(i)}  {_one_line(n)}  {NODE_KINDS[k].zh}" if not kinds
+                  else f"  {_one_line(i)}  {_one_line(n)}"
                   for i, n, k in zip(candidates["id"][:MAX_CANDIDATES],
                                      candidates["name"][:MAX_CANDIDATES],
                                      candidates["kind"][:MAX_CANDIDATES])]
         if len(candidates) > MAX_CANDIDATES:
             lines.append(f"  … 另有 {len(candidates) - MAX_CANDIDATES} 个 (and more)")
         super().__init__("\n".join(lines))
+
+
+def _one_line(text) -> str:
+    """A name in a list of candidates: one line of the message, whatever it holds (a line
+    break in a name would read as another candidate)."""
+    return terminal_text(str(text), layout=False)
 
 
 def _kind_mask(graph: OrgGraph, kinds: Sequence[str] | None) -> np.ndarray:
@@ -137,6 +145,7 @@ def _unknown(text: str, kinds: Sequence[str] | None, names: list[str], ids) -> U
     message = f"没有找到{zh} '{text}'（unknown {what + ' ' if what else ''}node {text!r}）"
     if close:
         by_name = dict(zip(names, ids))
-        message += "\n是否要找 did you mean:\n" + "\n".join(f"  {by_name[n]}  {n}" for n in close)
+        message += "\n是否要找 did you mean:\n" + "\n".join(
+            f"  {_one_line(by_name[n])}  {_one_line(n)}" for n in close)
     error.args = (message,)
     return error

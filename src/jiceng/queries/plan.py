@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, InvalidInputError, OrgGraph, Problem, RuleError
+from jiceng.queries._args import ArgumentError, ArgumentTypeError, check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.coverage import rule_counts
 from jiceng.queries.isolation import co_building_edges, isolation
@@ -273,6 +274,20 @@ def _check_count(name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def _check_settings(units: object) -> None:
+    """``units`` as :func:`plan` takes it once a file is read: None or a list of UnitSetting."""
+    if units is None:
+        return
+    listed = list(units) if isinstance(units, (list, tuple)) else None
+    if listed is None or not all(isinstance(u, UnitSetting) for u in listed):
+        wrong = units if listed is None else next(u for u in listed if not isinstance(u, UnitSetting))
+        raise ArgumentTypeError(
+            f"units 须为 UnitSetting 的列表（如 UnitSetting('UP00001', exclude=True)）、单位设置文件"
+            f"的路径或 None，而不是 {type(wrong).__name__} {wrong!r:.40}（units must be a list of "
+            f"UnitSetting, e.g. UnitSetting('UP00001', exclude=True), a units file's path or None, "
+            f"not {type(wrong).__name__}）")
+
+
 # ------------------------------------------------------------------ the plan
 def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_capacity: int = 3,
          scope: str = "street",
@@ -301,6 +316,8 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     ------
     InvalidInputError
         For a bad argument or units file (unknown unit, negative capacity, ...).
+    ArgumentTypeError
+        For an argument of the wrong type (``units=["UP00001"]`` rather than UnitSettings).
 
     Notes
     -----
@@ -319,11 +336,12 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     >>> set(result.proposals["kind"]) <= {"pairs_with", "part_time"}
     True
     """
+    graph = check_graph(graph)
     min_units = _check_count("min_units (--min-units)", min_units, 1, _MAX_MIN_UNITS)
     capacity = _check_count("capacity (--capacity)", capacity, 0, _MAX_CAPACITY)
     part_time_capacity = _check_count("part_time_capacity (--part-time-capacity)",
                                       part_time_capacity, 0, _MAX_CAPACITY)
-    if scope not in SCOPES:
+    if not isinstance(scope, str) or scope not in SCOPES:
         raise InvalidInputError([Problem("scope (--scope)", None, None,
                                          f"应为 street 或 district（must be street or district, "
                                          f"not {scope!r}）")])
@@ -331,6 +349,7 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     if isinstance(units, (str, os.PathLike)):
         units_file = str(units)
         units = read_units(units)
+    _check_settings(units)
     rules = as_rules(rules)
 
     unit_codes = np.flatnonzero(graph.is_kind("unit_party"))
@@ -435,7 +454,9 @@ def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarr
         if (kind not in PLAN_KINDS or rule.count.direction != "in"
                 or (rule.count.other and "unit_party" not in rule.count.other)
                 or rule.count.other_attrs):
-            raise RuleError("a plan meets this rule with proposed pairs_with or part_time edges "
+            raise RuleError("配置方案用单位党组织的结对共建或兼职委员补足这条规则，规则须统计这些关系"
+                            "（count.edge 为 pairs_with 或 part_time，direction in，other unit_party）",
+                            "a plan meets this rule with proposed pairs_with or part_time edges "
                             "from unit Party organizations, so the rule must count those "
                             "(count.edge pairs_with or part_time, direction in, other unit_party)",
                             rule=rule.id, field="count")
@@ -565,7 +586,8 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     >>> apply_plan(g, result).n_edges == g.n_edges + len(result.proposals)
     True
     """
-    proposals = result.proposals if isinstance(result, PlanResult) else result
+    graph = check_graph(graph)
+    proposals = _proposal_table(result)
     edges = graph.edges
     dtype = edges["source"].dtype
     units, targets = graph.codes(proposals["unit"]), graph.codes(proposals["target"])
@@ -597,6 +619,28 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     # co-building edges place nothing, so the places are those of the graph planned on
     after.__dict__["places"] = graph.places
     return after
+
+
+_PROPOSAL_COLUMNS = ("unit", "target", "kind", "need")
+
+
+def _proposal_table(result: object) -> pd.DataFrame:
+    """The proposals :func:`apply_plan` adds: a PlanResult's, or a table with their columns."""
+    if isinstance(result, PlanResult):
+        return result.proposals
+    if not isinstance(result, pd.DataFrame):
+        raise ArgumentTypeError(
+            f"result 须为 plan() 的结果（PlanResult）或含 {', '.join(_PROPOSAL_COLUMNS)} 列的表"
+            f"（DataFrame），而不是 {type(result).__name__}（result must be a PlanResult from "
+            f"plan() or a DataFrame with columns {', '.join(_PROPOSAL_COLUMNS)}, not "
+            f"{type(result).__name__}）")
+    missing = [c for c in _PROPOSAL_COLUMNS if c not in result.columns]
+    if missing:
+        raise ArgumentError(
+            f"result 须为含 {', '.join(_PROPOSAL_COLUMNS)} 列的表，缺少 {', '.join(missing)}"
+            f"（result must be a table with columns {', '.join(_PROPOSAL_COLUMNS)}; "
+            f"missing: {', '.join(missing)}）")
+    return result
 
 
 def _need_labels(needs, target_kinds) -> list[str]:

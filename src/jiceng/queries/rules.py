@@ -68,11 +68,12 @@ _COUNT_FIELDS = {"edge", "direction", "other", "other_attrs"}
 def _kinds(value, *, rule: str, field_name: str, file: str | None) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
-        raise RuleError("must be a node kind or a list of node kinds", rule=rule, field=field_name,
-                        file=file)
+        raise RuleError("须为节点类型或节点类型的列表", "must be a node kind or a list of node kinds",
+                        rule=rule, field=field_name, file=file)
     for kind in items:
         if kind not in NODE_KINDS:
-            raise RuleError(f"unknown node kind {kind!r}", rule=rule, field=field_name, file=file)
+            raise RuleError(f"未知的节点类型 {kind!r}", f"unknown node kind {kind!r}", rule=rule,
+                            field=field_name, file=file)
     return tuple(items)
 
 
@@ -80,13 +81,15 @@ def _attrs(value, *, rule: str, field_name: str, file: str | None):
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
-        raise RuleError("must be a mapping of attribute to value (or list of values)",
+        raise RuleError("须为“属性: 值（或值的列表）”的映射",
+                        "must be a mapping of attribute to value (or list of values)",
                         rule=rule, field=field_name, file=file)
     out = []
     for key, wanted in value.items():
         values = wanted if isinstance(wanted, list) else [wanted]
         if not values or any(isinstance(v, (dict, list)) or v is None for v in values):
-            raise RuleError(f"attribute {key!r} must have a value or a list of values",
+            raise RuleError(f"属性 {key!r} 须有一个值或值的列表",
+                            f"attribute {key!r} must have a value or a list of values",
                             rule=rule, field=field_name, file=file)
         out.append((str(key), tuple(_cell_text(str(key), v) for v in values)))
     return tuple(out)
@@ -101,19 +104,22 @@ def _cell_text(attribute: str, value) -> str:
 
 def _count(value, *, rule: str, field_name: str, file: str | None) -> EdgeCount:
     if not isinstance(value, dict):
-        raise RuleError("must be a mapping with at least 'edge'", rule=rule, field=field_name,
-                        file=file)
+        raise RuleError("须为至少含 edge 的映射", "must be a mapping with at least 'edge'",
+                        rule=rule, field=field_name, file=file)
     unknown = set(value) - _COUNT_FIELDS
     if unknown:
-        raise RuleError(f"unknown key {_first(unknown)!r} (expected {', '.join(sorted(_COUNT_FIELDS))})",
+        expected = ", ".join(sorted(_COUNT_FIELDS))
+        raise RuleError(f"未知的键 {_first(unknown)!r}（可用：{expected}）",
+                        f"unknown key {_first(unknown)!r} (expected {expected})",
                         rule=rule, field=field_name, file=file)
     edge = value.get("edge")
     if not isinstance(edge, str) or edge not in EDGE_KINDS:
-        raise RuleError(f"unknown or missing edge kind {edge!r}", rule=rule,
-                        field=f"{field_name}.edge", file=file)
+        raise RuleError(f"未知或缺少关系类型 {edge!r}", f"unknown or missing edge kind {edge!r}",
+                        rule=rule, field=f"{field_name}.edge", file=file)
     direction = value.get("direction", "in")
     if not isinstance(direction, str) or direction not in ("in", "out"):
-        raise RuleError(f"must be 'in' or 'out', not {direction!r}", rule=rule,
+        raise RuleError(f"须为 in 或 out，而不是 {direction!r}",
+                        f"must be 'in' or 'out', not {direction!r}", rule=rule,
                         field=f"{field_name}.direction", file=file)
     other = _kinds(value["other"], rule=rule, field_name=f"{field_name}.other", file=file) \
         if value.get("other") is not None else ()
@@ -124,27 +130,32 @@ def _count(value, *, rule: str, field_name: str, file: str | None) -> EdgeCount:
 
 def _rule(entry, position: int, file: str | None) -> Rule:
     if not isinstance(entry, dict):
-        raise RuleError(f"rule #{position} must be a mapping", file=file)
+        raise RuleError(f"第 {position} 条规则须为映射", f"rule #{position} must be a mapping",
+                        file=file)
     rule_id = entry.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip() or len(rule_id) > 200:
-        raise RuleError(f"rule #{position} has no id", field="id", file=file)
+        raise RuleError(f"第 {position} 条规则没有 id", f"rule #{position} has no id", field="id",
+                        file=file)
     unknown = set(entry) - _RULE_FIELDS
     if unknown:
-        raise RuleError(f"unknown field (expected {', '.join(sorted(_RULE_FIELDS))})",
+        expected = ", ".join(sorted(_RULE_FIELDS))
+        raise RuleError(f"未知的字段（可用：{expected}）", f"unknown field (expected {expected})",
                         rule=rule_id, field=str(_first(unknown))[:80], file=file)
     for name in ("title_zh", "title_en", "each", "count"):
         if entry.get(name) in (None, ""):
-            raise RuleError("is required", rule=rule_id, field=name, file=file)
+            raise RuleError("必须填写", "is required", rule=rule_id, field=name, file=file)
     for name in ("title_zh", "title_en", "article"):
         if name in entry and not isinstance(entry[name], str):
-            raise RuleError("must be text", rule=rule_id, field=name, file=file)
+            raise RuleError("须为文字", "must be text", rule=rule_id, field=name, file=file)
     minimum = entry.get("min", 1)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or not 0 <= minimum <= MAX_MIN:
-        raise RuleError(f"must be a whole number from 0 to {MAX_MIN:,}, not {_short(minimum)}",
+        raise RuleError(f"须为 0 到 {MAX_MIN:,} 的整数，而不是 {_short(minimum)}",
+                        f"must be a whole number from 0 to {MAX_MIN:,}, not {_short(minimum)}",
                         rule=rule_id, field="min", file=file)
     where = entry.get("where") or {}
     if not isinstance(where, dict) or set(where) - {"attrs", "has_edge"}:
-        raise RuleError("must be a mapping with 'attrs' and/or 'has_edge'", rule=rule_id,
+        raise RuleError("须为含 attrs 和/或 has_edge 的映射",
+                        "must be a mapping with 'attrs' and/or 'has_edge'", rule=rule_id,
                         field="where", file=file)
     return Rule(
         id=rule_id,
@@ -163,42 +174,47 @@ def _rule(entry, position: int, file: str | None) -> Rule:
 def parse_rules(document: Any, *, file: str | None = None) -> list[Rule]:
     """Rules from a parsed YAML document (a mapping with ``rules``, maybe ``extends``/``drop``)."""
     if not isinstance(document, dict):
-        raise RuleError("a rule file is a mapping with a 'rules' list", file=file)
+        raise RuleError("规则文件须为含 rules 列表的映射", "a rule file is a mapping with a 'rules' list",
+                        file=file)
     unknown = set(document) - {"rules", "extends", "drop"}
     if unknown:
-        raise RuleError(f"unknown top-level key {_first(unknown)!r} "
-                        "(expected rules, extends, drop)", file=file)
+        raise RuleError(f"未知的顶层键 {_first(unknown)!r}（可用：rules, extends, drop）",
+                        f"unknown top-level key {_first(unknown)!r} (expected rules, extends, drop)",
+                        file=file)
     entries = document.get("rules") or []
     if not isinstance(entries, list):
-        raise RuleError("'rules' must be a list", file=file)
+        raise RuleError("rules 须为列表", "'rules' must be a list", file=file)
     rules = [_rule(entry, i + 1, file) for i, entry in enumerate(entries)]
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise RuleError("duplicate rule id", rule=rule.id, field="id", file=file)
+            raise RuleError("规则 id 重复", "duplicate rule id", rule=rule.id, field="id", file=file)
         seen.add(rule.id)
     extends = document.get("extends")
     if extends is None:
         if document.get("drop"):
-            raise RuleError("'drop' needs 'extends: default'", file=file)
+            raise RuleError("drop 须与 extends: default 一起使用", "'drop' needs 'extends: default'",
+                            file=file)
         if not rules:
-            raise RuleError("the file defines no rules", file=file)
+            raise RuleError("文件中没有规则", "the file defines no rules", file=file)
         return rules
     if extends != "default":
-        raise RuleError(f"'extends' can only be 'default', not {_short(extends)}", file=file)
+        raise RuleError(f"extends 只能是 default，而不是 {_short(extends)}",
+                        f"'extends' can only be 'default', not {_short(extends)}", file=file)
     base = {r.id: r for r in default_rules()}
     drop = document.get("drop") or []
     if not isinstance(drop, list):
-        raise RuleError("'drop' must be a list of rule ids", file=file)
+        raise RuleError("drop 须为规则 id 的列表", "'drop' must be a list of rule ids", file=file)
     for rule_id in drop:
         if not isinstance(rule_id, str) or rule_id not in base:
-            raise RuleError(f"cannot drop unknown rule {_short(rule_id)} (default rules: "
+            raise RuleError(f"无法删除未知的规则 {_short(rule_id)}（默认规则：{', '.join(base)}）",
+                            f"cannot drop unknown rule {_short(rule_id)} (default rules: "
                             f"{', '.join(base)})", field="drop", file=file)
         del base[rule_id]
     for rule in rules:
         base[rule.id] = rule  # same id: changed in place; new id: added at the end
     if not base:
-        raise RuleError("规则全部被删除，没有规则可查 (every rule is dropped: no rule is left)",
+        raise RuleError("规则全部被删除，没有规则可查", "every rule is dropped: no rule is left",
                         field="drop", file=file)
     return list(base.values())
 
@@ -235,21 +251,25 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
         with open(path, "rb") as stream:
             data = stream.read(MAX_RULES_BYTES + 1)  # /dev/zero or a huge file: read no more
         if len(data) > MAX_RULES_BYTES:
-            raise RuleError(f"规则文件超过 {MAX_RULES_BYTES // 1024:,} KB 的上限 (a rule file holds "
-                            f"at most {MAX_RULES_BYTES // 1024:,} KB)", file=str(path))
+            raise RuleError(f"规则文件超过 {MAX_RULES_BYTES // 1024:,} KB 的上限",
+                            f"a rule file holds at most {MAX_RULES_BYTES // 1024:,} KB",
+                            file=str(path))
         text = data.decode("utf-8-sig")
     except FileNotFoundError:
-        raise RuleError("找不到规则文件 (rule file not found)", file=str(path)) from None
+        raise RuleError("找不到规则文件", "rule file not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(f"无法读取规则文件 (cannot read the rule file: {error})",
+        raise RuleError("无法读取规则文件", f"cannot read the rule file: {error}",
                         file=str(path)) from None
     try:
         _check_yaml_size(text, str(path))
+        _refuse_repeated_keys(text, str(path))
         document = _parse_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RuleError(f"not valid YAML{where}: {getattr(error, 'problem', error)}",
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        where_en = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise RuleError(f"不是有效的 YAML{'：' + where if where else ''}",
+                        f"not valid YAML{where_en}: {getattr(error, 'problem', error)}",
                         file=str(path)) from None
     return parse_rules(document, file=str(path))
 
@@ -259,7 +279,16 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
     the article's rules."""
     if rules is None or isinstance(rules, (str, os.PathLike)):
         return load_rules(rules)
-    return list(rules)
+    listed = list(rules) if isinstance(rules, (list, tuple)) else None
+    if listed is None or not all(isinstance(rule, Rule) for rule in listed):
+        from jiceng.queries._args import ArgumentTypeError
+
+        wrong = rules if listed is None else next(r for r in listed if not isinstance(r, Rule))
+        raise ArgumentTypeError(
+            f"rules 须为规则（Rule）的列表、规则文件的路径或 None，而不是 {type(wrong).__name__} "
+            f"{wrong!r:.40}（rules must be a list of Rule, a rule file's path or None, not "
+            f"{type(wrong).__name__}）")
+    return listed
 
 
 def default_rules() -> list[Rule]:
@@ -275,11 +304,52 @@ def _check_yaml_size(text: str, file: str) -> None:
     for nodes, event in enumerate(events, start=1):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = event.start_mark.line + 1 if event.start_mark else None
-            raise RuleError(f"规则文件不能使用 YAML 锚点和别名（&/*），第 {line} 行 (YAML anchors "
-                            f"and aliases are not allowed in a rule file; line {line})", file=file)
+            raise RuleError(f"规则文件不能使用 YAML 锚点和别名（&/*），第 {line} 行",
+                            f"YAML anchors and aliases are not allowed in a rule file; line {line}",
+                            file=file)
         if nodes > MAX_YAML_NODES:
-            raise RuleError(f"规则文件超过 {MAX_YAML_NODES:,} 个节点的上限 (a rule file holds at "
-                            f"most {MAX_YAML_NODES:,} YAML nodes)", file=file)
+            raise RuleError(f"规则文件超过 {MAX_YAML_NODES:,} 个节点的上限",
+                            f"a rule file holds at most {MAX_YAML_NODES:,} YAML nodes", file=file)
+
+
+def _refuse_repeated_keys(text: str, file: str) -> None:
+    """Refuse a key given twice in one mapping (``min: 1`` then ``min: 3``), naming the rule,
+    the field and both lines: YAML would keep the last one without a word."""
+    document = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+    def walk(node, rule: str | None, field: str) -> None:
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, _rule_id(item) if field == "rules" and rule is None else rule, field)
+        if not isinstance(node, yaml.MappingNode):
+            return
+        seen: dict[tuple[str, str], int] = {}  # (tag, text) of each key -> its line
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            name = f"{field}.{key.value}" if field and field != "rules" else key.value
+            line = key.start_mark.line + 1
+            if (key.tag, key.value) in seen:
+                first = seen[(key.tag, key.value)]
+                zh = f"第 {line} 行" if first == line else f"第 {first} 行和第 {line} 行"
+                en = f"line {line}" if first == line else f"line {first} and line {line}"
+                raise RuleError(f"{name} 出现了两次（{zh}），YAML 只会用后一个",
+                                f"{name!r} is given twice, on {en}; YAML would silently keep "
+                                "the last", rule=rule, field=name, file=file)
+            seen[(key.tag, key.value)] = line
+            walk(value, rule, name)
+
+    walk(document, None, "")
+
+
+def _rule_id(node) -> str | None:
+    """The id of a rule's YAML mapping, for messages about it before it is read."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" \
+                    and isinstance(value, yaml.ScalarNode):
+                return value.value
+    return None
 
 
 def _parse_yaml(text: str):

@@ -14,11 +14,11 @@ import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
 from jiceng.loaders.neo4j import Source
-from jiceng.queries._args import as_ids, check_graph, check_hops, check_ids
+from jiceng.queries._args import as_edges, as_ids, check_graph, check_hops, check_ids
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach
-from jiceng.queries.rules import Rule
+from jiceng.queries.rules import Rule, as_rules
 
 __all__ = ["WhatIfResult", "whatif", "edge_positions_matching"]
 
@@ -105,6 +105,8 @@ def whatif(source: Source, *, remove: Sequence[str] = (),
     """
     graph, hops = check_graph(source), check_hops(hops)
     remove = as_ids(remove, name="remove") or []
+    remove_edges = as_edges(remove_edges, name="remove_edges")
+    rules = as_rules(rules)
     check_ids(graph, remove)  # unknown ids fail before any work
     positions = edge_positions_matching(graph, remove_edges) if remove_edges else None
     after = graph.without(nodes=remove, edges=positions)

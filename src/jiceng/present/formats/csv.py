@@ -38,4 +38,4 @@ def render_csv(report: Document, section: str | None = None) -> str:
 
 
 def _bilingual(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns={c: heading(str(c)) for c in frame.columns})
+    return frame.rename(columns={c: escape_formula(heading(str(c))) for c in frame.columns})

@@ -14,7 +14,7 @@ __all__ = ["render_table"]
 
 def render_table(report: Document, console: Console) -> None:
     """Print the title, the notes and each screen section (rich markup shown literally)."""
-    console.print(Text(report.title, style="bold") + (
+    console.print(Text(visible(report.title, 2000), style="bold") + (
         Text("  " + visible(report.dataset), style="dim") if report.dataset else Text("")))
     for note in report.notes:
         console.print(Text(visible(note, 2000)))
@@ -24,11 +24,12 @@ def render_table(report: Document, console: Console) -> None:
         frame, numeric, left_off = people_frame(section, section.screen_columns,
                                                 cap=section.cap or 40)
         if frame.empty:
-            console.print(Text(f"{section.title}: （无 none）"))
+            console.print(Text(f"{visible(section.title, 2000)}: （无 none）"))
             continue
-        table = Table(title=Text(section.title), title_justify="left", show_lines=False)
+        table = Table(title=Text(visible(section.title, 2000)), title_justify="left",
+                      show_lines=False)
         for column, is_number in zip(frame.columns, numeric):
-            table.add_column(Text(str(column)), justify="right" if is_number else "left",
+            table.add_column(Text(visible(str(column))), justify="right" if is_number else "left",
                              overflow="fold", no_wrap=is_number)
         for row in frame.itertuples(index=False, name=None):
             table.add_row(*(Text(str(v)) for v in row))
