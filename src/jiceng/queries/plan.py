@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, InvalidInputError, OrgGraph, Problem, RuleError
+from jiceng.loaders.yaml_file import read_yaml
 from jiceng.queries._places import place_names
 from jiceng.queries.coverage import rule_counts
 from jiceng.queries.isolation import co_building_edges, isolation
@@ -160,7 +161,9 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
     """Read a planner's unit settings: YAML or CSV with ``id, exclude, pair_capacity,
     part_time_capacity`` (only ``id`` required).
 
-    YAML is a list of mappings, or a mapping with key ``units`` holding that list.
+    YAML is a list of mappings, or a mapping with key ``units`` holding that list, read with
+    the rule files' limits (:func:`jiceng.loaders.yaml_file.read_yaml`); every value is read
+    as typed, so ids are text: ``0101`` is the unit ``0101``, never the octal 65.
 
     Raises
     ------
@@ -171,10 +174,10 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
     name = str(path)
     if not path.is_file():
         raise InvalidInputError([Problem(name, None, None, "文件不存在（file not found）")])
-    if path.stat().st_size > _MAX_UNITS_FILE:
-        raise InvalidInputError([Problem(name, None, None,
-                                         f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
     if path.suffix.lower() == ".csv":
+        if path.stat().st_size > _MAX_UNITS_FILE:
+            raise InvalidInputError([Problem(name, None, None,
+                                             f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
         from jiceng.graphmodel.validate import ROW
         from jiceng.loaders.dataset import read_csv_table
 
@@ -184,21 +187,18 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
         rows = table.pop(ROW).tolist() if ROW in table.columns else range(2, len(table) + 2)
         records = [(int(r), {k: v for k, v in row.items() if str(v).strip() != ""})
                    for r, row in zip(rows, table.to_dict("records"))]
-    else:
-        import yaml
-
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            raise InvalidInputError([Problem(name, None, None,
-                                             f"不是有效的 YAML（not valid YAML: {error}）")]) from None
+    else:  # every scalar as typed: the id 0101 stays 0101 (YAML 1.1 reads the octal 65)
+        document = read_yaml(path, what=("单位文件", "units file"), text=True,
+                             fail=lambda zh, en: InvalidInputError([Problem(name, None, None,
+                                                                            zh, en)]))
         if isinstance(document, dict) and set(document) == {"units"}:
             document = document["units"]
         if not isinstance(document, list):
             raise InvalidInputError([Problem(name, None, None,
                                              "应为单位列表（a list of units, or 'units:' with a "
                                              "list）")])
-        records = [(i + 1, entry) for i, entry in enumerate(document)]
+        records = [(i + 1, {k: v for k, v in entry.items() if v != ""}
+                    if isinstance(entry, dict) else entry) for i, entry in enumerate(document)]
     settings, problems, seen = [], [], set()
     for row, entry in records:
         if not isinstance(entry, dict):
@@ -210,6 +210,11 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
             problems.append(Problem(name, row, unknown[0],
                                     "未知字段（unknown field; expected id, exclude, "
                                     "pair_capacity, part_time_capacity）"))
+            continue
+        nested = sorted(str(k) for k, v in entry.items() if isinstance(v, (dict, list)))
+        if nested:
+            problems.append(Problem(name, row, nested[0], "应为单个值（must be a single value, "
+                                                          "not a list or mapping）"))
             continue
         unit_id = str(entry.get("id", "")).strip()
         if not unit_id:
