@@ -59,7 +59,7 @@ from jiceng.queries.reach import reach, reach_matrix
 from jiceng.queries.rules import Rule, as_rules
 
 __all__ = ["PlanResult", "UnitSetting", "plan", "apply_plan", "read_units", "NEEDS", "SCOPES",
-           "PLAN_KINDS"]
+           "PLAN_KINDS", "MAX_PLAN_PAIRS"]
 
 #: Need codes and their (Chinese, English) labels.
 NEEDS: dict[str, tuple[str, str]] = {
@@ -83,6 +83,9 @@ _RULE_NEEDS = {"community-part-time": "part_time", "street-part-time": "part_tim
 _MAX_CAPACITY = 1000  # per unit: far above any real unit, small enough for exact costs
 _MAX_MIN_UNITS = 100
 _MAX_UNITS_FILE = 1 << 20  # bytes
+#: Open (unit, target) pairs of one kind in one street (or district, with ``--scope
+#: district``): about 10 s of exact solving. The largest in the sample's districts is 5,046.
+MAX_PLAN_PAIRS = 50_000
 _HOPS = 2  # deserts and households reached are counted at DESIGN §4's default k
 
 _REASONS = {
@@ -358,11 +361,14 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
 
     street = graph.places["street"].to_numpy()
     district = graph.places["district"].to_numpy()
+    eligible = {kind: _eligible(graph, unit_codes[~excluded[unit_codes]],
+                                needs[needs["kind"] == kind], scope, tied, street, district)
+                for kind in PLAN_KINDS}
+    _check_size(graph, eligible, spare, street if scope == "street" else district, scope)
     proposals, unmet_rows = [], []
     for kind in PLAN_KINDS:
         wanted = needs[needs["kind"] == kind]
-        arcs = _eligible(graph, unit_codes[~excluded[unit_codes]], wanted, scope, tied,
-                         street, district)
+        arcs = eligible[kind]
         spare_here = spare[kind]
         flow = _solve(arcs[spare_here[arcs["unit"].to_numpy()] > 0], wanted, spare_here, graph)
         proposals.append(flow.assign(kind=kind))
@@ -414,6 +420,37 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
         excluded[code] = setting.exclude
     if problems:
         raise InvalidInputError(problems)
+
+
+def _check_size(graph: OrgGraph, eligible: Mapping[str, pd.DataFrame],
+                spare: Mapping[str, np.ndarray], place: np.ndarray, scope: str) -> None:
+    """Refuse, before solving anything, a place where more than :data:`MAX_PLAN_PAIRS`
+    (unit, target) pairs of one kind are open: the exact solution's time grows with the
+    square of its pairs (480 communities and 1,000 units of one district: 480,000 pairs,
+    two minutes)."""
+    for kind, arcs in eligible.items():
+        arcs = arcs[spare[kind][arcs["unit"].to_numpy()] > 0]
+        if len(arcs) <= MAX_PLAN_PAIRS:
+            continue
+        counts = np.bincount(place[arcs["target"].to_numpy()])
+        if counts.max() <= MAX_PLAN_PAIRS:
+            continue
+        where = int(counts.argmax())
+        name, code = graph.nodes["name"].iloc[where], graph.nodes["id"].iloc[where]
+        level_zh, level_en = ("街道", "street") if scope == "street" else ("区县", "district")
+        advice_zh = ("请按街道配置（--scope street），或用 --units 排除部分单位" if scope == "district"
+                     else "请用 --units 排除部分单位，或调低 --capacity / --part-time-capacity")
+        advice_en = ("plan by street (--scope street), or exclude units with --units"
+                     if scope == "district" else "exclude units with --units, or lower "
+                     "--capacity / --part-time-capacity")
+        raise InvalidInputError([Problem(
+            f"scope (--scope {scope})", None, None,
+            f"{level_zh} {name}（{code}）有 {int(counts[where]):,} 对可配置的{EDGE_KINDS[kind].zh}"
+            f"（单位, 对象）组合，超过 {MAX_PLAN_PAIRS:,} 对的上限：精确求解的时间随组合数的平方增长。"
+            f"{advice_zh}",
+            f"{level_en} {name} ({code}) has {int(counts[where]):,} open (unit, target) pairs "
+            f"for {kind}, above the limit of {MAX_PLAN_PAIRS:,}: the exact plan's time grows "
+            f"with the square of the pairs. {advice_en[0].upper()}{advice_en[1:]}")])
 
 
 def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarray,
