@@ -32,7 +32,7 @@ from jiceng.report import FORMATS, Report, emit
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
-           "load_source", "source_argument", "SOURCE", "shown"]
+           "load_source", "source_argument", "SOURCE", "shown", "refuse_address"]
 
 
 def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
@@ -223,12 +223,7 @@ def load_graph(dataset: Path | None) -> OrgGraph:
     """
     path = dataset if dataset is not None else sample_path()
     text, seen = str(path), shown(path)
-    if dataset is not None and not _exists(path) and (_SCHEME.match(text) or seen != text):
-        raise InvalidInputError([Problem(
-            seen, None, None, "既不是数据集，也不是 jiceng 能连接的服务器地址（Neo4j 地址以 bolt:// "
-            "或 neo4j:// 开头，可加 +s、+ssc）",
-            "neither a dataset nor a server address jiceng can connect to (a Neo4j address "
-            "begins with bolt:// or neo4j://, +s or +ssc)")])
+    refuse_address(dataset)
     with progress(f"正在读取 reading {seen}"):
         if seen == text:
             graph = read_dataset(path)
@@ -241,6 +236,20 @@ def load_graph(dataset: Path | None) -> OrgGraph:
     if dataset is None:
         graph.name = "sample (贵阳 Guiyang, synthetic)"
     return graph
+
+
+def refuse_address(dataset: Path | None) -> None:
+    """Refuse a DATASET that does not exist and reads as a server address (``http://u:PW@h``,
+    ``bolt:/u:PW@h``, ``u:PW@h``), naming it as :func:`shown` does."""
+    if dataset is None or _exists(dataset):
+        return
+    text, seen = str(dataset), shown(dataset)
+    if _SCHEME.match(text) or seen != text:
+        raise InvalidInputError([Problem(
+            seen, None, None, "既不是数据集，也不是 jiceng 能连接的服务器地址（Neo4j 地址以 bolt:// "
+            "或 neo4j:// 开头，可加 +s、+ssc）",
+            "neither a dataset nor a server address jiceng can connect to (a Neo4j address "
+            "begins with bolt:// or neo4j://, +s or +ssc)")])
 
 
 #: A scheme-like start (two letters or more, so a Windows drive ``C:/`` is a path).
