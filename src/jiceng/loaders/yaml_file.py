@@ -24,13 +24,15 @@ _LOADERS = {False: getattr(yaml, "CSafeLoader", yaml.SafeLoader),
 
 
 def read_yaml(path: str | os.PathLike, *, what: tuple[str, str],
-              fail: Callable[[str, str], Exception], text: bool = False) -> Any:
+              fail: Callable[[str, str], Exception], text: bool = False,
+              check: Callable[[str], None] | None = None) -> Any:
     """The document of a YAML file that a person wrote, read within the limits.
 
     ``what`` names the file for messages, Chinese and English (``("规则文件", "rule file")``);
     ``fail(zh, en)`` makes the error to raise (the caller's kind, naming the file). With
     ``text`` every scalar is the text as typed: ``0101`` stays ``0101`` (YAML 1.1 reads it
-    as the octal 65), ``007``, ``1e3`` and ``true`` stay text.
+    as the octal 65), ``007``, ``1e3`` and ``true`` stay text. ``check(document)`` may refuse
+    more of the text once it is known to be within the limits, before it is built.
 
     >>> import tempfile
     >>> with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
@@ -56,6 +58,8 @@ def read_yaml(path: str | os.PathLike, *, what: tuple[str, str],
                    f"the {en} is not UTF-8 text, at byte {error.start}") from None
     try:
         _check_size(document, zh, en, fail)
+        if check is not None:
+            check(document)
         return parse_yaml(document, text=text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
