@@ -66,3 +66,102 @@ def test_present_is_a_layer_between_queries_and_the_cli():
 
 def test_only_one_top_level_package_in_src():
     assert sorted(p.name for p in SRC.iterdir() if not p.name.endswith(".egg-info")) == ["jiceng"]
+
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+
+
+def imports_of(module: str, source: str, *, package: bool = False) -> list[tuple[str, list[str]]]:
+    """Every ``jiceng`` import in ``source`` (of ``module``), at any depth, function-level ones
+    too, as (module imported from, names imported)."""
+    parent = module if package else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = parent.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            found.append((base, [alias.name for alias in node.names]))
+    return [(name, names) for name, names in found if name.split(".")[0] == "jiceng"]
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def module_imports(module: str) -> list[tuple[str, list[str]]]:
+    path = MODULES[module]
+    return imports_of(module, path.read_text(encoding="utf-8"), package=path.name == "__init__.py")
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the modules it imports (``from package import sub`` counts the submodule)."""
+    graph: dict[str, set[str]] = {}
+    for module in MODULES:
+        targets = graph.setdefault(module, set())
+        for name, names in module_imports(module):
+            subs = {f"{name}.{n}" for n in names if f"{name}.{n}" in MODULES}
+            targets |= subs if len(subs) == len(names) and subs else subs | {name}
+        targets.discard(module)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of more than one module that import each other, directly or round about."""
+    import networkx as nx
+
+    digraph = nx.DiGraph([(a, b) for a, bs in graph.items() for b in bs if b in graph])
+    return sorted(sorted(group) for group in nx.strongly_connected_components(digraph)
+                  if len(group) > 1)
+
+
+def test_no_import_cycle_even_through_function_level_imports():
+    assert cycles(import_graph()) == []
+
+
+def test_a_cycle_through_a_function_level_import_is_found():
+    source = "def f():\n    from jiceng.b import g\n"
+    graph = {"jiceng.a": {name for name, _ in imports_of("jiceng.a", source)},
+             "jiceng.b": {"jiceng.a"}, "jiceng.c": {"jiceng.a"}}
+    assert cycles(graph) == [["jiceng.a", "jiceng.b"]]
+
+
+def private_crossings(module: str, imports: list[tuple[str, list[str]]], *,
+                      package: bool = False) -> list[str]:
+    """Private names (``_x``) and private modules that ``module`` takes from elsewhere: a private
+    module may be imported only within its own package, a private name not at all."""
+    parent = module if package else module.rpartition(".")[0]
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    found = []
+    for name, names in imports:
+        parts = name.split(".")
+        found += [name for i, part in enumerate(parts)
+                  if private(part) and ".".join(parts[:i]) != parent]
+        found += [f"{name}.{n}" for n in names if private(n)
+                  and not (f"{name}.{n}" in MODULES and name == parent)]
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_private_name_crosses_a_module_border(module):
+    package = MODULES[module].name == "__init__.py"
+    assert private_crossings(module, module_imports(module), package=package) == []
+
+
+def test_private_crossings_are_found():
+    source = ("from jiceng.queries._records import records\n"
+              "def f():\n    from jiceng.report import _meta_line\n"
+              "from jiceng.queries import _args\n")
+    found = private_crossings("jiceng.present.audit", imports_of("jiceng.present.audit", source))
+    assert sorted(found) == ["jiceng.queries._args", "jiceng.queries._records",
+                             "jiceng.report._meta_line"]
+    inside = private_crossings("jiceng.queries.coverage",
+                               imports_of("jiceng.queries.coverage", source))
+    assert inside == ["jiceng.report._meta_line"]  # a package's own private module is its own

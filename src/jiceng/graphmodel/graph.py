@@ -20,7 +20,7 @@ from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
     PLACING_EDGES,
-    _Derived,
+    Derived,
     schema_version,
 )
 from jiceng.graphmodel.validate import check_tables
@@ -52,7 +52,7 @@ def edge_kind_dtype() -> pd.CategoricalDtype:
 
 
 #: The edge kinds that place a node under a community, street and district.
-HOME_EDGE_KINDS = _Derived(lambda: tuple(kind for kind, _ in PLACING_EDGES),
+HOME_EDGE_KINDS = Derived(lambda: tuple(kind for kind, _ in PLACING_EDGES),
                            "The edge kinds that place a node under a community, street and district.")
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, overload
 
 __all__ = [
     "NodeKind",
+    "Derived",
     "EdgeKind",
     "NODE_KINDS",
     "EDGE_KINDS",
@@ -223,7 +224,7 @@ def schema_version() -> int:
 T = TypeVar("T")
 
 
-class _Derived(Sequence[T]):
+class Derived(Sequence[T]):
     """A tuple computed from the schema, recomputed when the schema changes.
 
     Modules import it once (``from ... import CO_BUILDING_KINDS``) and still see kinds
@@ -257,7 +258,7 @@ class _Derived(Sequence[T]):
         return value in self._value()
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Derived):
+        if isinstance(other, Derived):
             other = other._value()
         return self._value() == other
 
@@ -271,7 +272,7 @@ class _Derived(Sequence[T]):
         return repr(self._value())
 
 
-PARTY_KINDS: Sequence[str] = _Derived(
+PARTY_KINDS: Sequence[str] = Derived(
     lambda: tuple(k.id for k in NODE_KINDS.values() if k.party),
     "The node kinds that are Party organizations.")
 
@@ -286,7 +287,7 @@ REQUIRED_EDGE_COLUMNS: tuple[str, ...] = ("source", "target", "kind")
 
 #: Edge kinds through which units share resources with streets and communities
 #: (docs/design.md §4).
-CO_BUILDING_KINDS: Sequence[str] = _Derived(
+CO_BUILDING_KINDS: Sequence[str] = Derived(
     lambda: tuple(k.id for k in EDGE_KINDS.values() if k.co_building),
     "Edge kinds through which units share resources with streets and communities "
     "(docs/design.md §4).")
@@ -298,7 +299,7 @@ def _placing_edges() -> tuple[tuple[str, str], ...]:
     return tuple((kind, direction) for _, kind, direction in placing)
 
 
-PLACING_EDGES: Sequence[tuple[str, str]] = _Derived(
+PLACING_EDGES: Sequence[tuple[str, str]] = Derived(
     _placing_edges,
     "How a node finds the place it belongs to, in order of preference: (edge kind, direction).")
 

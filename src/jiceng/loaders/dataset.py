@@ -1,4 +1,5 @@
-"""Read and write a dataset: a folder with ``nodes.csv`` and ``edges.csv``, or an Excel workbook.
+"""A dataset as a folder of CSV files, ``nodes.csv`` and ``edges.csv``, and the table checks that
+every reader shares (:mod:`jiceng.loaders.files` reads and writes a dataset whichever its form).
 
 CSV input may be UTF-8, UTF-8 with BOM or GB18030/GBK (what Excel on Chinese
 Windows writes); the encoding is detected. Every cell is read as text, so ids
@@ -25,11 +26,12 @@ from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
-from jiceng.loaders.atomic import atomic_path, atomic_paths
+from jiceng.loaders.atomic import atomic_paths
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
-__all__ = ["read_dataset", "write_dataset", "read_csv_table", "detect_encoding", "write_csv",
-           "is_dataset", "check_writable"]
+__all__ = ["read_folder", "write_folder", "read_csv_table", "detect_encoding", "check_writable",
+           "problem", "column_letter", "column_name", "check_header", "finish_table",
+           "text_column", "build_graph", "NODES_FILE", "EDGES_FILE", "EXCEL_SUFFIXES", "HEADINGS"]
 
 NODES_FILE = "nodes.csv"
 EDGES_FILE = "edges.csv"
@@ -522,7 +524,7 @@ def _strings(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.ArrowStringArray(column, dtype=_STR)  # type: ignore[call-arg]
 
 
-def _read_folder(folder: Path) -> OrgGraph:
+def read_folder(folder: Path) -> OrgGraph:
     problems: list[Problem] = []
     tables = {}
     for filename in (NODES_FILE, EDGES_FILE):
@@ -562,78 +564,6 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
         raise InvalidInputError(deferred)
     graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
     return graph
-
-
-#: What a dataset can be, for messages about paths that are none of these.
-SUPPORTED = ("数据集是一个包含 nodes.csv 和 edges.csv 的文件夹，或一个 .xlsx 工作簿 "
-             "(a dataset is a folder holding nodes.csv and edges.csv, or an .xlsx workbook)")
-
-
-def read_dataset(path: str | os.PathLike) -> OrgGraph:
-    """Read and validate a dataset: a folder of CSV files or an Excel workbook.
-
-    Raises
-    ------
-    InvalidInputError
-        Listing every problem, each with file, row and column.
-
-    Examples
-    --------
-    >>> from jiceng.loaders import sample_path
-    >>> g = read_dataset(sample_path())
-    >>> g.count("community_party") > 0
-    True
-    """
-    if not isinstance(path, (str, os.PathLike)):
-        raise InvalidInputError([problem(repr(path)[:80], None, None,
-                                         f"不是路径 (not a path); {SUPPORTED}")])
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        from jiceng.loaders.excel import read_excel
-
-        return read_excel(path).build_indexes()
-    if path.is_dir():
-        return _read_folder(path).build_indexes()  # once the raw tables are freed
-    if not path.exists():
-        raise InvalidInputError([problem(str(path), None, None,
-                                         f"找不到这个数据集 (no such dataset); {SUPPORTED}")])
-    if suffix == ".csv":
-        what = "单个 CSV 文件 (a single CSV file); 请给出它所在的文件夹 (give its folder)"
-    elif suffix in (".xls", ".et"):
-        what = "旧版 Excel 97-2003 文件，请在 Excel/WPS 中另存为 .xlsx (an old .xls workbook: save it as .xlsx)"
-    elif suffix in (".ods", ".numbers"):
-        what = f"{suffix} 表格，请另存为 .xlsx (a {suffix} spreadsheet: save it as .xlsx)"
-    else:
-        what = "不支持的文件类型 (not a supported file)"
-    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
-
-
-def is_dataset(path: str | os.PathLike) -> bool:
-    """Whether ``path`` holds a dataset as :func:`read_dataset` finds one (or a file of one),
-    so that no output replaces it unasked: a folder holding ``nodes.csv`` or ``edges.csv``, one
-    of those two files, or a workbook in which the reader finds a nodes or edges sheet with its
-    header (sheets 节点/关系 or NODES/EDGES too; see :func:`jiceng.loaders.excel.dataset_tables`).
-
-    >>> from jiceng.loaders import sample_path
-    >>> is_dataset(sample_path()), is_dataset(sample_path() / NODES_FILE)
-    (True, True)
-    """
-    path = Path(path)
-    try:
-        if path.is_dir():
-            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
-        if not path.is_file():
-            return False
-        if path.name in (NODES_FILE, EDGES_FILE):
-            return True
-        if path.suffix.lower() in EXCEL_SUFFIXES:
-            from jiceng.loaders.excel import dataset_tables
-
-            return bool(dataset_tables(path))
-    except OSError:  # a path the system cannot look at holds nothing to keep
-        return False
-    return False
 
 
 def _long_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
@@ -680,10 +610,10 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
                    source: str | os.PathLike | None = None, before: OrgGraph | None = None
                    ) -> None:
     """Refuse, before anything is written, a graph that ``path`` (a folder or a workbook)
-    could not hold or that :func:`read_dataset` would not read back: the reader's header checks
-    (at most :data:`MAX_COLUMNS` columns, no control characters, no heading twice), at most
-    :data:`MAX_ROWS` rows, no text longer than a cell and, in CSV, no carriage return nor a
-    line break followed by a line that reads as a row.
+    could not hold or that :func:`~jiceng.loaders.files.read_dataset` would not read back: the
+    reader's header checks (at most :data:`MAX_COLUMNS` columns, no control characters, no
+    heading twice), at most :data:`MAX_ROWS` rows, no text longer than a cell and, in CSV, no
+    carriage return nor a line break followed by a line that reads as a row.
 
     Problems name the node by id (an edge by its ends) and the column. With ``source``, the
     dataset the graph was read from, they name that file and no row, so that a person is told
@@ -742,17 +672,6 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
         raise InvalidInputError(problems)
 
 
-def write_csv(table: pd.DataFrame, path: str | os.PathLike, *, bom: bool = True) -> None:
-    """Write a table as CSV atomically, UTF-8 with BOM by default (Excel opens it).
-
-    Text that a spreadsheet would evaluate (``=...``, ``+...``), in a cell or a heading, is
-    written escaped (:func:`~jiceng.graphmodel.cells.escape_formula`); the readers take the
-    escape off.
-    """
-    with atomic_path(path) as temporary:
-        _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig" if bom else "utf-8")
-
-
 def _escaped(table: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name in table.columns:
@@ -766,24 +685,13 @@ def _escaped(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=table.index)
 
 
-def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
-    """Write a graph as a dataset folder (or ``.xlsx`` workbook), losslessly: what could not be
-    read back is refused first (:func:`check_writable`).
-
-    The two CSV files are written beside their final names and renamed together
-    (:func:`~jiceng.loaders.atomic.atomic_paths`): an error or an interrupt leaves the old
-    pair as it was, never a new edges.csv beside an old nodes.csv.
-    """
-    path = Path(path)
-    check_writable(graph, path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        from jiceng.loaders.excel import write_excel
-
-        write_excel(graph, path)
-        return path
+def write_folder(graph: OrgGraph, path: Path) -> None:
+    """Write ``graph`` as ``nodes.csv`` and ``edges.csv`` in the folder ``path`` (UTF-8 with BOM,
+    formula-like text escaped). The two files are written beside their final names and renamed
+    together (:func:`~jiceng.loaders.atomic.atomic_paths`): an error or an interrupt leaves the
+    old pair as it was, never a new edges.csv beside an old nodes.csv."""
     nodes, edges = graph.to_tables()
     path.mkdir(parents=True, exist_ok=True)
     with atomic_paths([path / NODES_FILE, path / EDGES_FILE]) as temporaries:
         for table, temporary in zip((nodes, edges), temporaries):
             _escaped(table).to_csv(temporary, index=False, encoding="utf-8-sig")
-    return path

@@ -21,7 +21,7 @@ from jiceng.queries._args import check_callable, check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
 
-__all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "evaluate_rule", "ranking_json"]
+__all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "ranking_json"]
 
 
 @dataclass
@@ -117,12 +117,6 @@ def rule_counts(graph: OrgGraph, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     """
     codes = np.flatnonzero(_checked(graph, rule))
     return codes, _edge_count(graph, rule.count)[codes]
-
-
-def evaluate_rule(graph: OrgGraph, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the checked nodes and a boolean array: which pass."""
-    codes, counts = rule_counts(graph, rule)
-    return codes, counts >= rule.min
 
 
 def _coverage(passing, checked):

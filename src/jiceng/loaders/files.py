@@ -1,0 +1,110 @@
+"""A dataset on disk, whichever its form: a folder with ``nodes.csv`` and ``edges.csv``
+(:mod:`jiceng.loaders.dataset`) or an Excel workbook (:mod:`jiceng.loaders.excel`), read and
+written by the same three functions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jiceng.graphmodel import InvalidInputError, OrgGraph
+from jiceng.loaders.dataset import (
+    EDGES_FILE,
+    EXCEL_SUFFIXES,
+    NODES_FILE,
+    check_writable,
+    problem,
+    read_folder,
+    write_folder,
+)
+
+__all__ = ["read_dataset", "write_dataset", "is_dataset", "SUPPORTED"]
+
+
+#: What a dataset can be, for messages about paths that are none of these.
+SUPPORTED = ("数据集是一个包含 nodes.csv 和 edges.csv 的文件夹，或一个 .xlsx 工作簿 "
+             "(a dataset is a folder holding nodes.csv and edges.csv, or an .xlsx workbook)")
+
+
+def read_dataset(path: str | os.PathLike) -> OrgGraph:
+    """Read and validate a dataset: a folder of CSV files or an Excel workbook.
+
+    Raises
+    ------
+    InvalidInputError
+        Listing every problem, each with file, row and column.
+
+    Examples
+    --------
+    >>> from jiceng.loaders import sample_path
+    >>> g = read_dataset(sample_path())
+    >>> g.count("community_party") > 0
+    True
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidInputError([problem(repr(path)[:80], None, None,
+                                         f"不是路径 (not a path); {SUPPORTED}")])
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        from jiceng.loaders.excel import read_excel
+
+        return read_excel(path).build_indexes()
+    if path.is_dir():
+        return read_folder(path).build_indexes()  # once the raw tables are freed
+    if not path.exists():
+        raise InvalidInputError([problem(str(path), None, None,
+                                         f"找不到这个数据集 (no such dataset); {SUPPORTED}")])
+    if suffix == ".csv":
+        what = "单个 CSV 文件 (a single CSV file); 请给出它所在的文件夹 (give its folder)"
+    elif suffix in (".xls", ".et"):
+        what = "旧版 Excel 97-2003 文件，请在 Excel/WPS 中另存为 .xlsx (an old .xls workbook: save it as .xlsx)"
+    elif suffix in (".ods", ".numbers"):
+        what = f"{suffix} 表格，请另存为 .xlsx (a {suffix} spreadsheet: save it as .xlsx)"
+    else:
+        what = "不支持的文件类型 (not a supported file)"
+    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
+
+
+def is_dataset(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds a dataset as :func:`read_dataset` finds one (or a file of one),
+    so that no output replaces it unasked: a folder holding ``nodes.csv`` or ``edges.csv``, one
+    of those two files, or a workbook in which the reader finds a nodes or edges sheet with its
+    header (sheets 节点/关系 or NODES/EDGES too; see :func:`jiceng.loaders.excel.dataset_tables`).
+
+    >>> from jiceng.loaders import sample_path
+    >>> is_dataset(sample_path()), is_dataset(sample_path() / NODES_FILE)
+    (True, True)
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return (path / NODES_FILE).exists() or (path / EDGES_FILE).exists()
+        if not path.is_file():
+            return False
+        if path.name in (NODES_FILE, EDGES_FILE):
+            return True
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            from jiceng.loaders.excel import dataset_tables
+
+            return bool(dataset_tables(path))
+    except OSError:  # a path the system cannot look at holds nothing to keep
+        return False
+    return False
+
+
+def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
+    """Write a graph as a dataset folder (or ``.xlsx`` workbook), losslessly: what could not be
+    read back is refused first (:func:`check_writable`).
+
+    A folder's two CSV files are replaced together (:func:`~jiceng.loaders.dataset.write_folder`).
+    """
+    path = Path(path)
+    check_writable(graph, path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        from jiceng.loaders.excel import write_excel
+
+        write_excel(graph, path)
+        return path
+    write_folder(graph, path)
+    return path
