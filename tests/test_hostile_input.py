@@ -22,7 +22,7 @@ from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 from jiceng.graphmodel import InvalidInputError, OrgGraph, RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, kind_code
 from jiceng.loaders import read_dataset
-from jiceng.loaders.files import write_dataset
+from jiceng.loaders.disk import write_dataset
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER
 from jiceng.queries.coverage import audit
 from jiceng.queries.rules import load_rules

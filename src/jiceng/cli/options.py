@@ -20,8 +20,8 @@ from jiceng.graphmodel.errors import JicengError
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
+from jiceng.loaders.disk import is_dataset
 from jiceng.loaders.falkordb import is_falkordb_uri
-from jiceng.loaders.files import is_dataset
 from jiceng.loaders.neo4j import (
     Neo4jSource,
     Source,
@@ -148,7 +148,7 @@ def check_output(output: Path, inputs: Iterable[Path | None] = (), *, force: boo
 
     Never the input of the same run (nor a file inside an input dataset folder), never
     over an existing dataset unless ``force`` (a dataset as the reader recognises it:
-    :func:`jiceng.loaders.files.is_dataset`); a file output is never an existing folder
+    :func:`jiceng.loaders.disk.is_dataset`); a file output is never an existing folder
     and never under a file. ``folder`` says the output is a dataset folder (``generate``,
     ``neo4j pull``), where an existing folder is fine if it holds no dataset.
     """

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.files import read_dataset, write_dataset
+from jiceng.loaders.disk import read_dataset, write_dataset
 
 if TYPE_CHECKING:  # pragma: no cover
     from jiceng.loaders.excel import read_excel, write_excel

@@ -1,5 +1,5 @@
 """A dataset as a folder of CSV files, ``nodes.csv`` and ``edges.csv``, and the table checks that
-every reader shares (:mod:`jiceng.loaders.files` reads and writes a dataset whichever its form).
+every reader shares (:mod:`jiceng.loaders.disk` reads and writes a dataset whichever its form).
 
 CSV input may be UTF-8, UTF-8 with BOM or GB18030/GBK (what Excel on Chinese
 Windows writes); the encoding is detected. Every cell is read as text, so ids
@@ -610,7 +610,7 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
                    source: str | os.PathLike | None = None, before: OrgGraph | None = None
                    ) -> None:
     """Refuse, before anything is written, a graph that ``path`` (a folder or a workbook)
-    could not hold or that :func:`~jiceng.loaders.files.read_dataset` would not read back: the
+    could not hold or that :func:`~jiceng.loaders.disk.read_dataset` would not read back: the
     reader's header checks (at most :data:`MAX_COLUMNS` columns, no control characters, no
     heading twice), at most :data:`MAX_ROWS` rows, no text longer than a cell and, in CSV, no
     carriage return nor a line break followed by a line that reads as a row.

@@ -29,7 +29,7 @@ import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.loaders.atomic import write_text_atomic
-from jiceng.loaders.files import write_dataset
+from jiceng.loaders.disk import write_dataset
 
 __all__ = ["PRESETS", "generate", "write_generated", "GUIYANG_TOTALS", "TRUTH_FILE"]
 
