@@ -14,9 +14,8 @@ from pathlib import Path
 import click
 
 from jiceng.cli import to_stderr
-from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel import BackendUnavailableError, OrgGraph, OutputError
 from jiceng.loaders import read_dataset, sample_path
-from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE, is_dataset
 from jiceng.loaders.falkordb import is_falkordb_uri
 from jiceng.loaders.neo4j import (
