@@ -18,6 +18,7 @@ from tests.test_hostile_input import STRICT, rewrite_member, tiny_workbook
 import jiceng
 import jiceng.graphmodel
 import jiceng.loaders.dataset
+import jiceng.queries.plan
 from jiceng.graphmodel import InvalidInputError, JicengError, Problem, ProblemCode, errors
 from jiceng.loaders import read_dataset
 from jiceng.loaders.dataset import check_writable
@@ -190,6 +191,11 @@ def _nothing_to_draw(tmp_path, monkeypatch):
     return lambda: overview_map(graph)
 
 
+def _too_many_pairs(tmp_path, monkeypatch):
+    monkeypatch.setattr(jiceng.queries.plan, "MAX_PLAN_PAIRS", 0)
+    return lambda: plan(jiceng.read_sample())
+
+
 def _edges(edges: str):
     return lambda tmp_path, monkeypatch: _read(_csv(tmp_path, NODES, "source,target,kind\n" + edges))
 
@@ -260,6 +266,7 @@ INPUTS: dict[ProblemCode, Callable] = {
     ProblemCode.UNKNOWN_NODE: _plan_units("UP99"),
     ProblemCode.WRONG_KIND: _plan_units("C1"),
     ProblemCode.NOTHING_TO_DRAW: _nothing_to_draw,
+    ProblemCode.TOO_MANY_PAIRS: _too_many_pairs,
 }
 
 

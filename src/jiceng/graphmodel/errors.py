@@ -89,6 +89,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_NODE = "unknown_node"
     WRONG_KIND = "wrong_kind"
     NOTHING_TO_DRAW = "nothing_to_draw"
+    TOO_MANY_PAIRS = "too_many_pairs"
 
 
 class JicengError(Exception):
