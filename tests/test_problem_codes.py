@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import importlib
 import re
 import zipfile
 from collections.abc import Callable
@@ -18,7 +19,6 @@ from tests.test_hostile_input import STRICT, rewrite_member, tiny_workbook
 import jiceng
 import jiceng.graphmodel
 import jiceng.loaders.dataset
-import jiceng.queries.plan
 from jiceng.graphmodel import InvalidInputError, JicengError, Problem, ProblemCode, errors
 from jiceng.loaders import read_dataset
 from jiceng.loaders.dataset import check_writable
@@ -192,7 +192,7 @@ def _nothing_to_draw(tmp_path, monkeypatch):
 
 
 def _too_many_pairs(tmp_path, monkeypatch):
-    monkeypatch.setattr(jiceng.queries.plan, "MAX_PLAN_PAIRS", 0)
+    monkeypatch.setattr(importlib.import_module("jiceng.queries.plan"), "MAX_PLAN_PAIRS", 0)
     return lambda: plan(jiceng.read_sample())
 
 
