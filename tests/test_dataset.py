@@ -73,7 +73,7 @@ def test_missing_sheet(tmp_path):
     with pytest.raises(InvalidInputError) as caught:
         read_dataset(tmp_path / "city.xlsx")
     [problem] = caught.value.problems
-    assert problem.message.startswith("没有工作表 'edges'")
+    assert problem.code == "missing_sheet" and problem.message.startswith("没有工作表 'edges'")
     text = f"{problem.message} {getattr(problem, 'message_en', '')}"
     assert "no sheet 'edges'" in text and "has: nodes" in text
 
@@ -90,14 +90,17 @@ def test_excel_problems_name_the_sheet_and_row(tmp_path):
     workbook.save(tmp_path / "city.xlsx")
     with pytest.raises(InvalidInputError) as caught:
         read_dataset(tmp_path / "city.xlsx")
+    assert [p.code for p in caught.value.problems] == ["bad_kind"]
     assert str(caught.value) == (f"{tmp_path / 'city.xlsx'}[nodes] 第 9 行 kind 列：未知的节点类型 "
                                  "'nonsense'（row 9, column kind: unknown node kind 'nonsense'）")
 
 
 def test_not_a_workbook(tmp_path):
     (tmp_path / "fake.xlsx").write_text("hello")
-    with pytest.raises(InvalidInputError, match=r"不是有效的 \.xlsx 工作簿.{1,2}not a valid \.xlsx workbook"):
+    with pytest.raises(InvalidInputError, match=r"不是有效的 \.xlsx 工作簿.{1,2}not a valid \.xlsx workbook") \
+            as caught:  # Chinese first
         read_dataset(tmp_path / "fake.xlsx")
+    assert [p.code for p in caught.value.problems] == ["bad_workbook"]
 
 
 def _same(a: OrgGraph, b: OrgGraph) -> None:

@@ -55,15 +55,16 @@ def text_of(problem) -> str:
     return f"{problem.message} {getattr(problem, 'message_en', '') or ''}"
 
 
-def refused(cli, path, *, expect: str, row: int | None = None, column: str | None = None,
-            chinese: bool = True):
-    """``jiceng validate path`` exits 2 with one message holding ``expect`` (and row/column)."""
+def refused(cli, path, *, code: str, expect: str, row: int | None = None,
+            column: str | None = None, chinese: bool = True):
+    """``jiceng validate path`` exits 2 with a message holding ``expect``, and the library
+    refuses it with a problem of ``code`` (at that row and column)."""
     result = cli("validate", str(path))
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr and expect in result.stderr, result.stderr
     with pytest.raises(InvalidInputError) as caught:
         read_dataset(path)
-    matching = [p for p in caught.value.problems if expect in text_of(p)]
+    matching = [p for p in caught.value.problems if p.code == code]
     assert matching, caught.value.problems
     if row is not None:
         assert matching[0].row == row
@@ -81,14 +82,14 @@ def refused(cli, path, *, expect: str, row: int | None = None, column: str | Non
 def test_duplicate_heading_names_both_columns(tmp_path, cli):
     folder = tiny(tmp_path / "d", nodes_text="id,kind,name,name\n" + csv_lines(
         r + ("别名",) for r in TINY_NODES))
-    [problem] = refused(cli, folder, expect="duplicate heading 'name'", row=1)
+    [problem] = refused(cli, folder, code="duplicate_column", expect="duplicate heading 'name'", row=1)
     assert "C" in text_of(problem) and "D" in text_of(problem)
 
 
 def test_blank_heading_with_data_is_named_by_position(tmp_path, cli):
     folder = tiny(tmp_path / "d", nodes_text="id,kind,,name\n" + csv_lines(
         (i, k, "x", n) for i, k, n in TINY_NODES))
-    refused(cli, folder, expect="column C has no heading", row=2, column="C")
+    refused(cli, folder, code="unnamed_column", expect="column C has no heading", row=2, column="C")
 
 
 def test_trailing_commas_are_ignored_and_messages_name_the_right_column(tmp_path, cli):
@@ -98,7 +99,7 @@ def test_trailing_commas_are_ignored_and_messages_name_the_right_column(tmp_path
     assert read_dataset(folder).count("grid") == 1
     rows[2] = ("C1", "community_partyy", "市南路社区党委", "", "", "")
     folder = tiny(tmp_path / "bad", nodes_text="id,kind,name,,,\n" + csv_lines(rows))
-    refused(cli, folder, expect="community_partyy", row=4, column="kind", chinese=False)
+    refused(cli, folder, code="bad_kind", expect="community_partyy", row=4, column="kind", chinese=False)
 
 
 def test_a_user_column_called_row_is_an_attribute(tmp_path):
@@ -114,7 +115,7 @@ def test_latin1_file_is_refused_with_offset_and_line(tmp_path, cli):
     text = HEADER_NODES + "\n" + csv_lines(TINY_NODES[:1]) + "U9,unit,Müller Zoë AG\n"
     text = text.replace("南明区委", "Nanming")
     folder = tiny(tmp_path / "d", nodes_text=text, encoding="latin-1")
-    [problem] = refused(cli, folder, expect="neither UTF-8 nor GB18030", row=3)
+    [problem] = refused(cli, folder, code="encoding", expect="neither UTF-8 nor GB18030", row=3)
     offset = text.encode("latin-1").index("ü".encode("latin-1"))
     assert f"byte {offset}" in text_of(problem)
 
@@ -128,16 +129,18 @@ def test_chinese_encodings_read_exactly(tmp_path, encoding):
     assert name_of(read_dataset(folder), "C1") == "市南路社区党委"
 
 
-@pytest.mark.parametrize("value, expect", [
-    ("9007199254740993", "beyond the largest whole number"),
-    ("12345678901234567890", "beyond the largest whole number"),
-    ("9" * 5000, "beyond the largest whole number"), ("１" * 17, "beyond the largest whole number"),
-    ("1e30", "is not a number"), ("inf", "is not a number"), ("-inf", "is not a number")])
-def test_numbers_beyond_exact_range_are_refused_never_rounded(tmp_path, cli, value, expect):
+@pytest.mark.parametrize("value, code, expect", [
+    ("9007199254740993", "number_too_large", "beyond the largest whole number"),
+    ("12345678901234567890", "number_too_large", "beyond the largest whole number"),
+    ("9" * 5000, "number_too_large", "beyond the largest whole number"),
+    ("１" * 17, "number_too_large", "beyond the largest whole number"),
+    ("1e30", "bad_number", "is not a number"), ("inf", "bad_number", "is not a number"),
+    ("-inf", "bad_number", "is not a number")])
+def test_numbers_beyond_exact_range_are_refused_never_rounded(tmp_path, cli, value, code, expect):
     rows = [r + ("",) for r in TINY_NODES]
     rows[2] = rows[2][:3] + (value,)
     folder = tiny(tmp_path / "d", nodes_text="id,kind,name,households\n" + csv_lines(rows))
-    refused(cli, folder, expect=expect, row=4, column="households")
+    refused(cli, folder, code=code, expect=expect, row=4, column="households")
 
 
 def test_largest_exact_number_is_kept(tmp_path):
@@ -152,7 +155,7 @@ def test_nan_households_is_refused(tmp_path, cli):
     rows = [r + ("",) for r in TINY_NODES]
     rows[2] = rows[2][:3] + ("nan",)
     folder = tiny(tmp_path / "d", nodes_text="id,kind,name,households\n" + csv_lines(rows))
-    refused(cli, folder, expect="not a number", row=4, chinese=False)
+    refused(cli, folder, code="bad_number", expect="not a number", row=4, chinese=False)
 
 
 def test_stray_quote_is_reported_where_it_opens(tmp_path, cli):
@@ -160,7 +163,7 @@ def test_stray_quote_is_reported_where_it_opens(tmp_path, cli):
     lines[1] = 'S1,street_committee,"油榨街道党工委'
     lines[2] = 'C1,community_party,市南路社区党委"'
     folder = tiny(tmp_path / "d", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    refused(cli, folder, expect="a quote opened in row 3", row=3, column="name")
+    refused(cli, folder, code="open_quote", expect="a quote opened in row 3", row=3, column="name")
 
 
 def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
@@ -169,7 +172,7 @@ def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
     lines.insert(3, ",,")
     lines[4] = "C1,community_partyy,市南路社区党委"
     folder = tiny(tmp_path / "bad", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    refused(cli, folder, expect="community_partyy", row=6, column="kind", chinese=False)
+    refused(cli, folder, code="bad_kind", expect="community_partyy", row=6, column="kind", chinese=False)
     lines[4] = "C1,community_party,市南路社区党委"
     lines += [",,", ",,"]  # Excel's trailing rows with empty ids
     folder = tiny(tmp_path / "ok", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
@@ -181,7 +184,7 @@ def test_blank_lines_do_not_shift_rows_and_are_counted(tmp_path, cli):
 def test_row_with_cells_but_no_id_is_named(tmp_path, cli):
     lines = [",".join(r) for r in TINY_NODES] + [",grid,无编号网格", ",grid,另一个"]
     folder = tiny(tmp_path / "d", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    problems = refused(cli, folder, expect="id is empty", row=9, column="id")
+    problems = refused(cli, folder, code="missing_value", expect="id is empty", row=9, column="id")
     assert [p.row for p in problems] == [9, 10]
 
 
@@ -192,12 +195,12 @@ def test_cell_limit_refused_naming_the_cell_and_long_names_kept(tmp_path, cli):
     assert name_of(read_dataset(folder), "C1") == "社" * 20_000
     rows[2] = ("C1", "community_party", "社" * 40_000)
     folder = tiny(tmp_path / "bad", nodes_text=HEADER_NODES + "\n" + csv_lines(rows))
-    refused(cli, folder, expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
+    refused(cli, folder, code="too_long", expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
     # past the csv module's own field limit (131,072), in a file read by the careful reader
     rows[2] = ("C1", "community_party", "社" * 140_000)
     folder = tiny(tmp_path / "gbk", nodes_text=HEADER_NODES + "\n" + csv_lines(rows),
                   encoding="gb18030")
-    refused(cli, folder, expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
+    refused(cli, folder, code="too_long", expect=f"a cell holds at most {MAX_CELL_CHARS:,}", row=4, column="name")
 
 
 def test_hundred_thousand_empty_columns_refused_fast(tmp_path, cli):
@@ -205,7 +208,7 @@ def test_hundred_thousand_empty_columns_refused_fast(tmp_path, cli):
     body = csv_lines(r + ("",) * 100_000 for r in TINY_NODES)
     folder = tiny(tmp_path / "d", nodes_text=header + "\n" + body)
     started = time.perf_counter()
-    refused(cli, folder, expect=f"the limit is {MAX_COLUMNS}", row=1)
+    refused(cli, folder, code="too_many_columns", expect=f"the limit is {MAX_COLUMNS}", row=1)
     assert time.perf_counter() - started < 1.0 * 2  # twice: once in the CLI, once in the API
 
 
@@ -216,8 +219,13 @@ def test_paths_that_are_no_dataset_say_what_is_supported(tmp_path, cli):
         assert result.exit_code == 2 and "no such dataset" not in result.stderr
         assert "nodes.csv and edges.csv, or an .xlsx workbook" in result.stderr
     assert "save it as .xlsx" in cli("validate", str(tmp_path / "city.xls")).stderr
-    with pytest.raises(InvalidInputError, match="not a path"):
+    for name in ("city.xls", "city.ods", "nodes.csv"):
+        with pytest.raises(InvalidInputError) as caught:
+            read_dataset(tmp_path / name)
+        assert [p.code for p in caught.value.problems] == ["not_a_dataset"]
+    with pytest.raises(InvalidInputError) as caught:
         read_dataset(42)  # type: ignore[arg-type]
+    assert [p.code for p in caught.value.problems] == ["not_a_dataset"]
 
 
 # ----------------------------------------------------------------------------- Excel
@@ -399,8 +407,9 @@ def test_a_line_that_reads_as_a_row_is_refused_in_csv_but_kept_in_xlsx(tmp_path)
     write_dataset(graph, tmp_path / "one")
     assert name_of(read_dataset(tmp_path / "one"), "B0") == "中华社区\n（含A,B两片）"
     graph = graph_named(["第一行\n第二行,还有,更多"])
-    with pytest.raises(InvalidInputError, match="would not read back from CSV"):
+    with pytest.raises(InvalidInputError) as caught:
         write_dataset(graph, tmp_path / "out")
+    assert [p.code for p in caught.value.problems] == ["line_break"]
     assert not (tmp_path / "out").exists()
     write_dataset(graph, tmp_path / "out.xlsx")
     assert name_of(read_dataset(tmp_path / "out.xlsx"), "B0") == "第一行\n第二行,还有,更多"
@@ -412,7 +421,7 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path, cli):
     lines[0] = 'D1,district_committee,"南明\n区委\n（试点）"'
     lines[3] = "G1,gird,第一网格"  # Excel row 5, line 7 of the file
     folder = tiny(tmp_path / "d", nodes_text=HEADER_NODES + "\n" + "\n".join(lines) + "\n")
-    refused(cli, folder, expect="gird", row=5, column="kind", chinese=False)
+    refused(cli, folder, code="bad_kind", expect="gird", row=5, column="kind", chinese=False)
 
 
 names = st.lists(st.one_of(st.text(min_size=1, max_size=40), st.sampled_from(HOSTILE)),
@@ -632,7 +641,7 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_holds_is_refused_unread(tmp
     monkeypatch.setattr(jiceng.loaders.excel, "_RATIO_CHECKED_FROM", 1 << 20)
     monkeypatch.setattr(jiceng.loaders.excel, "load_workbook",
                         lambda *a, **k: pytest.fail("the workbook was opened"))
-    refused(cli, bomb, expect="would unpack", chinese=True)
+    refused(cli, bomb, code="too_large", expect="would unpack", chinese=True)
 
 
 def test_a_number_shown_with_leading_zeros_reads_as_shown(tmp_path):
@@ -650,7 +659,7 @@ def test_an_excel_error_value_is_refused_where_it_is(tmp_path, cli):
     def broken(nodes, edges):
         nodes["C4"] = "#N/A"
 
-    refused(cli, tiny_workbook(tmp_path / "city.xlsx", change=broken), expect="#N/A", row=4,
+    refused(cli, tiny_workbook(tmp_path / "city.xlsx", change=broken), code="formula_error", expect="#N/A", row=4,
             column="C4")
 
 
@@ -666,7 +675,7 @@ def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
     rows = [r if r[0] != "G1" else ("G1", "GRID", "第一网格") for r in TINY_NODES]
     folder = write_dataset_files(tmp_path / "d", rows, TINY_EDGES,
                                  node_columns=("ｉｄ", "KIND", "Name"))
-    refused(cli, folder, expect="did you mean 'grid'", row=5, column="kind", chinese=False)
+    refused(cli, folder, code="bad_kind", expect="did you mean 'grid'", row=5, column="kind", chinese=False)
 
 
 def test_a_heading_a_spreadsheet_would_evaluate_is_written_as_text_and_read_back(tmp_path, cli):
@@ -712,8 +721,9 @@ def test_a_workbook_with_two_sheets_for_one_table_is_refused(tmp_path, cli, seco
     assert f"'{first}'" in result.stderr and f"'{second}'" in result.stderr
     assert result.stderr.startswith("错误 error: ") and "两个工作表" in result.stderr
     assert "sheets" in result.stderr
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(InvalidInputError) as caught:
         read_dataset(path)
+    assert [p.code for p in caught.value.problems] == ["ambiguous_sheet"]
     assert path.read_bytes() == before
 
 
@@ -742,8 +752,9 @@ def test_a_strict_ooxml_workbook_is_refused_with_what_to_do(tmp_path, cli):
     assert re.search(r"[\u4e00-\u9fff]", result.stderr.split("Strict")[0]), "Chinese first"
     assert "另存为" in result.stderr and ".xlsx" in result.stderr
     assert "warn" not in result.stderr.lower() and "openpyxl" not in result.stderr
-    with pytest.raises(InvalidInputError, match="Strict"):
+    with pytest.raises(InvalidInputError) as caught:
         read_dataset(path)
+    assert [p.code for p in caught.value.problems] == ["strict_ooxml"]
     process = subprocess.run([sys.executable, "-W", "default", "-m", "jiceng", "validate",
                               str(path)], capture_output=True, text=True, timeout=120)
     assert process.returncode == 2 and "Warning" not in process.stderr, process.stderr

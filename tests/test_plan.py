@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiceng.graphmodel import InvalidInputError, OrgGraph
+from jiceng.graphmodel import ArgumentError, ArgumentTypeError, InvalidInputError, OrgGraph
 from jiceng.loaders import read_dataset
 from jiceng.queries.isolation import isolation
 from jiceng.queries.plan import UnitSetting, apply_plan, plan
@@ -442,12 +442,23 @@ def test_apply_refuses_input_and_existing_dataset(cli, tmp_path, sample):
 
 
 def test_library_rejects_bad_arguments(sample):
-    with pytest.raises(InvalidInputError, match="min_units"):
-        plan(sample, min_units=0)
-    with pytest.raises(InvalidInputError, match="scope"):
-        plan(sample, scope="city")
-    with pytest.raises(InvalidInputError, match="UP99999"):
-        plan(sample, units=[UnitSetting("UP99999")])
+    """A bad argument is an ArgumentError, as in the other queries (also a ValueError; of the
+    wrong type an ArgumentTypeError, also a TypeError); bad units are invalid input."""
+    for arguments, name in (({"min_units": 0}, "min_units"), ({"capacity": -1}, "capacity"),
+                            ({"part_time_capacity": 1001}, "part_time_capacity"),
+                            ({"scope": "city"}, "scope")):
+        with pytest.raises(ArgumentError, match=name) as raised:
+            plan(sample, **arguments)
+        assert not isinstance(raised.value, ArgumentTypeError)
+        assert isinstance(raised.value, ValueError) and raised.value.code == "argument"
+    for arguments in ({"min_units": "2"}, {"capacity": True}, {"part_time_capacity": 1.5}):
+        with pytest.raises(ArgumentTypeError) as raised:
+            plan(sample, **arguments)
+        assert isinstance(raised.value, TypeError) and raised.value.code == "argument"
+    with pytest.raises(InvalidInputError) as raised:
+        plan(sample, units=[UnitSetting("UP99999"), UnitSetting("C00001")])
+    assert [p.code for p in raised.value.problems] == ["unknown_node", "wrong_kind"]
+    assert "UP99999" in str(raised.value)
     assert np.isfinite(plan(sample).totals["after"]).all()
 
 

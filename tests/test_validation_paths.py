@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiceng.graphmodel import InvalidInputError, validate
+from jiceng.graphmodel import InvalidInputError, ProblemCode, validate
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
 from jiceng.loaders import read_dataset
 
@@ -332,11 +332,12 @@ def _value(v):
 
 
 def outcome(folder: Path):
-    """(problems as (file, row, column, message, English message), accepted tables or None)."""
+    """(problems as (file, row, column, message, English message, code), accepted tables or
+    None)."""
     try:
         graph = read_dataset(folder)
     except InvalidInputError as error:
-        return sorted((p.file, p.row, p.column, p.message, p.message_en)
+        return sorted((p.file, p.row, p.column, p.message, p.message_en, p.code)
                       for p in error.problems), None
     nodes, edges = graph.to_tables()
     node_rows = sorted(tuple(_value(v) for v in row) for row in
@@ -369,6 +370,7 @@ def check(nodes, edges):
     assert {p[:3] + (p[4],) for p in problems} == expected_problems
     assert len(problems) == len(expected_problems)  # one message per problem, none twice
     assert all(p[3] and p[4] for p in problems)  # Chinese and English, always both
+    assert all(p[5] in ProblemCode for p in problems)
     assert tables == expected_tables
     return usual
 
@@ -396,7 +398,7 @@ def test_the_collision_path_really_runs(monkeypatch):
         folder = write(Path(temporary) / "c", *corrupted([("dangling edge", 4, None)]))
         with pytest.raises(InvalidInputError) as caught:
             read_dataset(folder)
-    assert handed_over and any(p.message_en.startswith("unknown node 'X4'")
+    assert handed_over and any(p.code == "unknown_endpoint" and "'X4'" in p.message
                                for p in caught.value.problems)
 
 

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     # graph model
     "OrgGraph", "NODE_KINDS", "EDGE_KINDS", "label", "JicengError", "InvalidInputError",
-    "Problem", "RuleError", "UnknownNodeError", "BackendUnavailableError",
+    "Problem", "ProblemCode", "RuleError", "UnknownNodeError", "AmbiguousNodeError",
+    "ArgumentError", "ArgumentTypeError", "OutputError", "BackendUnavailableError",
     # loaders
     "read_dataset", "write_dataset", "read_excel", "write_excel", "read_sample", "sample_path",
     "Neo4jSource",
@@ -45,11 +46,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from jiceng.graphmodel import (
         EDGE_KINDS,
         NODE_KINDS,
+        AmbiguousNodeError,
+        ArgumentError,
+        ArgumentTypeError,
         BackendUnavailableError,
         InvalidInputError,
         JicengError,
         OrgGraph,
+        OutputError,
         Problem,
+        ProblemCode,
         RuleError,
         UnknownNodeError,
         label,

@@ -15,10 +15,16 @@ from pathlib import Path
 import click
 
 from jiceng.cli import to_stderr
-from jiceng.graphmodel import BackendUnavailableError, InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel import (
+    BackendUnavailableError,
+    InvalidInputError,
+    OrgGraph,
+    OutputError,
+    Problem,
+    ProblemCode,
+)
 from jiceng.graphmodel.errors import JicengError
 from jiceng.loaders import read_dataset, sample_path
-from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
 from jiceng.loaders.disk import is_dataset
 from jiceng.loaders.falkordb import is_falkordb_uri
@@ -238,7 +244,8 @@ def refuse_address(dataset: Path | None) -> None:
             seen, None, None, "既不是数据集，也不是 jiceng 能连接的服务器地址（Neo4j 地址以 bolt:// "
             "或 neo4j:// 开头，可加 +s、+ssc；FalkorDB 地址以 falkordb:// 开头）",
             "neither a dataset nor a server address jiceng can connect to (a Neo4j address "
-            "begins with bolt:// or neo4j://, +s or +ssc; a FalkorDB address with falkordb://)")])
+            "begins with bolt:// or neo4j://, +s or +ssc; a FalkorDB address with falkordb://)",
+            code=ProblemCode.NOT_A_DATASET)])
 
 
 #: A scheme-like start (two letters or more, so a Windows drive ``C:/`` is a path).

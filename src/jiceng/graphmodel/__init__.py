@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from jiceng.graphmodel.errors import (
+    AmbiguousNodeError,
+    ArgumentError,
+    ArgumentTypeError,
     BackendUnavailableError,
     InvalidInputError,
     JicengError,
+    OutputError,
     Problem,
+    ProblemCode,
     RuleError,
     UnknownNodeError,
 )
@@ -42,8 +47,13 @@ __all__ = [
     "JicengError",
     "InvalidInputError",
     "Problem",
+    "ProblemCode",
     "RuleError",
     "UnknownNodeError",
+    "AmbiguousNodeError",
+    "ArgumentError",
+    "ArgumentTypeError",
+    "OutputError",
     "BackendUnavailableError",
 ]
 

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiceng.graphmodel.errors import Problem
+from jiceng.graphmodel.errors import Problem, ProblemCode
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
@@ -424,12 +424,14 @@ class Check:
 
     ``find`` returns a boolean mask over the table's rows (vectorized; the only part that
     runs on valid data), ``say`` the (Chinese, English) message of each masked row, given
-    their positions. ``column`` names the column the message points at.
+    their positions. ``column`` names the column the message points at, ``code`` what is
+    wrong (:class:`~jiceng.graphmodel.errors.ProblemCode`).
     """
 
     name: str
     table: str  # "nodes" or "edges"
     column: str
+    code: ProblemCode
     find: Callable[[_Tables], np.ndarray]
     say: Callable[[_Tables, np.ndarray], list[Message]]
 
@@ -447,7 +449,7 @@ def _suggestion(value: str, choices: tuple[str, ...]) -> Message:
 
 def _required(table: str, column: str) -> Check:
     return Check(
-        f"required:{table}.{column}", table, column,
+        f"required:{table}.{column}", table, column, ProblemCode.MISSING_VALUE,
         lambda t: t.text[table][column].is_null().to_numpy(zero_copy_only=False),
         lambda t, at: [(f"必填列 {column} 为空", f"{column} is empty")] * len(at))
 
@@ -464,7 +466,7 @@ def _unknown_kind(table: str, vocabulary: dict, zh: str, en: str) -> Check:
             out.append((f"未知的{zh} {value!r}{hint_zh}", f"unknown {en} {value!r}{hint_en}"))
         return out
 
-    return Check(f"kind:{table}", table, "kind", find, say)
+    return Check(f"kind:{table}", table, "kind", ProblemCode.BAD_KIND, find, say)
 
 
 _WHY = {"not_number": ("不是数字", "is not a number"), "negative": ("是负数", "is negative"),
@@ -474,7 +476,7 @@ _WHY = {"not_number": ("不是数字", "is not a number"), "negative": ("是负�
 def _number(table: str, column: str, why: str) -> Check:
     zh, en = _WHY[why]
     return Check(
-        f"number:{table}.{column}:{why}", table, column,
+        f"number:{table}.{column}:{why}", table, column, ProblemCode.BAD_NUMBER,
         lambda t: getattr(t.numbers[table][column], why),
         lambda t, at: [(f"{column} {v!r} {zh}，应为 ≥ 0 的整数",
                         f"{column} {v!r} {en} (expected a whole number ≥ 0)")
@@ -501,7 +503,8 @@ def _enum(kind_id: str, attribute: str) -> Check:
                         f"{hint_en}"))
         return out
 
-    return Check(f"enum:{kind_id}.{attribute}", "nodes", attribute, find, say)
+    return Check(f"enum:{kind_id}.{attribute}", "nodes", attribute, ProblemCode.BAD_VALUE, find,
+                 say)
 
 
 def _duplicate_ids() -> Check:
@@ -516,7 +519,7 @@ def _duplicate_ids() -> Check:
                  f"duplicate node id {i!r} (first on row {t.row('nodes', f)})")
                 for i, f in zip(t.values("nodes", "id", at), t.first_row[at])]
 
-    return Check("duplicate-id", "nodes", "id", find, say)
+    return Check("duplicate-id", "nodes", "id", ProblemCode.DUPLICATE_ID, find, say)
 
 
 def _unknown_node(column: str) -> Check:
@@ -530,7 +533,8 @@ def _unknown_node(column: str) -> Check:
                  f"unknown node {v!r} (not in {nodes_file})")
                 for v in t.values("edges", column, at)]
 
-    return Check(f"unknown-node:{column}", "edges", column, find, say)
+    return Check(f"unknown-node:{column}", "edges", column, ProblemCode.UNKNOWN_ENDPOINT, find,
+                 say)
 
 
 def _allowed_cubes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -604,7 +608,7 @@ def _endpoints(which: int) -> Check:
         return out
 
     return Check(("endpoints", "endpoints:source", "endpoints:target")[which], "edges", "kind",
-                 find, say)
+                 ProblemCode.BAD_ENDPOINT, find, say)
 
 
 def _of_kind(t: _Tables, kind_id: str) -> np.ndarray:
@@ -637,7 +641,8 @@ def _one_per_source(kind_id: str) -> Check:
                         f"and to {g!r}; a node may have one only"))
         return out
 
-    return Check(f"one-per-source:{kind_id}", "edges", "source", find, say)
+    return Check(f"one-per-source:{kind_id}", "edges", "source", ProblemCode.ONE_PER_SOURCE,
+                 find, say)
 
 
 def _acyclic(kind_id: str) -> Check:
@@ -654,7 +659,7 @@ def _acyclic(kind_id: str) -> Check:
                  f"this {kind.id} edge {a} → {b} is part of a cycle of {kind.id} edges")
                 for a, b in zip(t.values("edges", "source", at), t.values("edges", "target", at))]
 
-    return Check(f"acyclic:{kind_id}", "edges", "target", find, say)
+    return Check(f"acyclic:{kind_id}", "edges", "target", ProblemCode.CYCLE, find, say)
 
 
 def checks(node_columns: Iterable[str] = (), edge_columns: Iterable[str] = ()) -> list[Check]:
@@ -733,7 +738,8 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
                 files[table], None, None,
                 f"缺少必填列 {names}，表头应包含 {', '.join(required)}",
                 f"missing required column{'s' if len(missing) > 1 else ''} {names} "
-                f"(the header row must name {', '.join(required)})"))
+                f"(the header row must name {', '.join(required)})",
+                code=ProblemCode.MISSING_COLUMN))
     empty = np.zeros(0, dtype=np.int64)
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
@@ -757,7 +763,8 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
         at = np.flatnonzero(check.find(tables))
         if len(at):
             problems += [Problem(files[check.table], tables.row(check.table, int(p)), check.column,
-                                 zh, en) for p, (zh, en) in zip(at, check.say(tables, at))]
+                                 zh, en, code=check.code)
+                         for p, (zh, en) in zip(at, check.say(tables, at))]
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
     columns = {}

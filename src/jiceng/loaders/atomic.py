@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
-from jiceng.graphmodel import JicengError
+from jiceng.graphmodel import OutputError
 
 __all__ = ["OutputError", "atomic_path", "atomic_paths", "atomic_open", "write_text_atomic",
            "describe_os_error"]
@@ -42,24 +42,6 @@ _REASONS_ZH = {
 #: Longest part of the target's name kept in the temporary file's name, so that a
 #: name that is itself near the file system's limit still gets a temporary file.
 _PREFIX_CHARS = 40
-
-
-class OutputError(JicengError, OSError):
-    """An output could not be written (or was refused); names the path and the reason.
-
-    Also an :class:`OSError`, so callers that catch that keep working.
-    """
-
-    def __init__(self, path: str | os.PathLike, reason_zh: str, reason_en: str,
-                 code: int | None = None):
-        self.path = Path(path)
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
-        self.code = code
-        super().__init__(f"无法写入 {self.path}：{reason_zh}（cannot write {self.path}: {reason_en}）")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def describe_os_error(path: str | os.PathLike, error: OSError) -> OutputError:

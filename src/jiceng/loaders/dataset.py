@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
@@ -38,7 +38,8 @@ EDGES_FILE = "edges.csv"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def problem(file: str, row: int | None, column: str | None, message: str) -> Problem:
+def problem(file: str, row: int | None, column: str | None, message: str, *,
+            code: ProblemCode) -> Problem:
     """A problem from a message written "中文 (English)": where :class:`Problem` keeps the two
     languages apart (``message_en``), they are split at the last parenthesis group."""
     if message.endswith(")"):
@@ -50,10 +51,10 @@ def problem(file: str, row: int | None, column: str | None, message: str) -> Pro
         zh, en = message[:at].rstrip(), message[at + 1:-1]
         if at > 0 and zh:
             try:
-                return Problem(file, row, column, zh, message_en=en)  # type: ignore[call-arg]
+                return Problem(file, row, column, zh, message_en=en, code=code)
             except TypeError:
                 pass
-    return Problem(file, row, column, message)
+    return Problem(file, row, column, message, code=code)
 
 
 def detect_encoding(data: bytes) -> str | None:
@@ -108,7 +109,7 @@ def _undecodable(data: bytes, display: str) -> Problem:
     return problem(display, line, None,
                    f"文件编码无法识别：第 {offset} 字节（第 {line} 行）既不是 UTF-8 也不是 GB18030，"
                    f"请另存为 UTF-8 (cannot read the text: byte {offset}, line {line}, is neither "
-                   "UTF-8 nor GB18030/GBK; save the file as UTF-8)")
+                   "UTF-8 nor GB18030/GBK; save the file as UTF-8)", code=ProblemCode.ENCODING)
 
 
 def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
@@ -158,7 +159,8 @@ def check_header(names: list[str], display: str) -> None:
         raise InvalidInputError([problem(
             display, 1, None,
             f"表头有 {len(names):,} 列，超过 {MAX_COLUMNS} 列的上限 (the header has "
-            f"{len(names):,} columns; the limit is {MAX_COLUMNS})")])
+            f"{len(names):,} columns; the limit is {MAX_COLUMNS})",
+            code=ProblemCode.TOO_MANY_COLUMNS)])
     problems = []
     seen: dict[str, int] = {}
     for position, raw in enumerate(names, start=1):
@@ -166,7 +168,7 @@ def check_header(names: list[str], display: str) -> None:
         if len(raw) > MAX_CELL_CHARS or _CONTROL.search(raw):
             problems.append(problem(display, 1, where,
                                     "表头含控制字符或过长 (a heading holds control characters "
-                                    "or is too long)"))
+                                    "or is too long)", code=ProblemCode.BAD_HEADING))
             continue
         name = column_name(raw)
         if not name:
@@ -176,7 +178,8 @@ def check_header(names: list[str], display: str) -> None:
             problems.append(problem(
                 display, 1, where,
                 f"表头重复：第 {first} 列（{column_letter(first)}）和第 {position} 列（{where}）都是 "
-                f"{name!r} (duplicate heading {name!r} in columns {column_letter(first)} and {where})"))
+                f"{name!r} (duplicate heading {name!r} in columns {column_letter(first)} and {where})",
+                code=ProblemCode.DUPLICATE_COLUMN))
         else:
             seen[name] = position
     if problems:
@@ -213,7 +216,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
                 problems.append(problem(
                     display, first, column_letter(position),
                     f"第 {position} 列（{column_letter(position)}）没有表头却有内容 (column "
-                    f"{column_letter(position)} has no heading but holds data)"))
+                    f"{column_letter(position)} has no heading but holds data)",
+                    code=ProblemCode.UNNAMED_COLUMN))
             continue
         kept[name] = values
     if problems:
@@ -232,7 +236,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     if len(rows) > MAX_ROWS:
         raise InvalidInputError([problem(display, None, None,
                                          f"有 {len(rows):,} 行，超过 {MAX_ROWS:,} 行的上限 "
-                                         f"({len(rows):,} rows; the limit is {MAX_ROWS:,})")])
+                                         f"({len(rows):,} rows; the limit is {MAX_ROWS:,})",
+                                         code=ProblemCode.TOO_MANY_ROWS)])
     table = {}
     for name, values in kept.items():
         if _longest_bytes(values) > MAX_CELL_CHARS:  # characters ≤ bytes: counted only then
@@ -241,7 +246,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
             problems += [problem(display, int(rows[i]), name,
                                  f"单元格有 {lengths[i]:,} 个字符，超过 {MAX_CELL_CHARS:,} 的上限"
                                  f"（Excel 单元格的容量）({lengths[i]:,} characters; a cell holds at "
-                                 f"most {MAX_CELL_CHARS:,})") for i in long]
+                                 f"most {MAX_CELL_CHARS:,})", code=ProblemCode.TOO_LONG)
+                         for i in long]
             if len(long):
                 continue
         if unescape:
@@ -335,11 +341,11 @@ def _number_problems(values: pa.ChunkedArray, rows: np.ndarray, name: str, displ
         found.append(problem(display, int(rows[i]), name,
                              f"{name} {shown!r} 超出可精确保存的范围（最大 {MAX_NUMBER:,}）({name} "
                              f"{shown!r} is beyond the largest whole number kept exactly, "
-                             f"{MAX_NUMBER:,})"))
+                             f"{MAX_NUMBER:,})", code=ProblemCode.NUMBER_TOO_LARGE))
     for i, v in zip(suspect.index[not_number.to_numpy()], suspect[not_number]):
         found.append(problem(display, int(rows[i]), name,
                              f"{name} {v!r} 不是数字，应为 ≥ 0 的整数 ({name} {v!r} is not a number "
-                             "(expected a whole number ≥ 0))"))
+                             "(expected a whole number ≥ 0))", code=ProblemCode.BAD_NUMBER))
     return found
 
 
@@ -354,12 +360,14 @@ def _read_csv(path: Path, display: str | None, *, empty_as_missing: bool, edges:
     """
     display = display or str(path)
     if not path.is_file():
-        raise InvalidInputError([problem(display, None, None, "文件不存在 (file not found)")])
+        raise InvalidInputError([problem(display, None, None, "文件不存在 (file not found)",
+                                         code=ProblemCode.FILE_NOT_FOUND)])
     with open(path, "rb") as stream:
         head = stream.read(_PROBE + 1)
     if not head.strip(codecs.BOM_UTF8 + b" \t\r\n,;"):
         raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
-                                         "文件是空的，没有表头 (file is empty: no header row)")])
+                                         "文件是空的，没有表头 (file is empty: no header row)",
+                                         code=ProblemCode.EMPTY_FILE)])
     if len(head) > _PROBE:
         first_line = _first_line(head)
         if first_line.count(b",") >= MAX_COLUMNS:  # refused before anything else is read
@@ -403,7 +411,8 @@ def _read_records(text: str, display: str, *, empty_as_missing: bool, edges: boo
                 if not record or not any(c.strip() for c in record):
                     raise InvalidInputError([problem(display, row, None,
                                                      "第一行是空的，找不到表头 (the first line is "
-                                                     "blank: no header row)")])
+                                                     "blank: no header row)",
+                                                     code=ProblemCode.NO_HEADER)])
                 check_header(record, display)
                 header, width = record, len(record)
                 continue
@@ -419,14 +428,15 @@ def _read_records(text: str, display: str, *, empty_as_missing: bool, edges: boo
                         f"第 {row} 行的引号没有闭合，吞掉了其后 {line - start} 行（文件第 {start + 1}–"
                         f"{line} 行）(a quote opened in row {row} swallows the {line - start} "
                         f"line{'s' if line - start > 1 else ''} after it: lines {start + 1}–{line} "
-                        "of the file)"))
+                        "of the file)", code=ProblemCode.OPEN_QUOTE))
                     continue
             if len(record) > width:
                 if any(c.strip() for c in record[width:]):
                     problems.append(problem(
                         display, row, column_letter(width + 1),
                         f"这一行有 {len(record)} 个单元格，表头只有 {width} 列 (the row has "
-                        f"{len(record)} cells, the header only {width})"))
+                        f"{len(record)} cells, the header only {width})",
+                        code=ProblemCode.EXTRA_CELLS))
                     continue
                 record = record[:width]
             elif len(record) < width:
@@ -436,17 +446,19 @@ def _read_records(text: str, display: str, *, empty_as_missing: bool, edges: boo
             if len(records) > MAX_ROWS:
                 raise InvalidInputError([problem(display, None, None,
                                                  f"超过 {MAX_ROWS:,} 行的上限 (more than "
-                                                 f"{MAX_ROWS:,} rows)")])
+                                                 f"{MAX_ROWS:,} rows)",
+                                                 code=ProblemCode.TOO_MANY_ROWS)])
     except csv.Error as error:
         raise InvalidInputError([problem(display, None, None,
                                          f"不是有效的 CSV 文件，文件第 {reader.line_num + 1} 行 "
                                          f"(not a valid CSV file at line {reader.line_num + 1}: "
-                                         f"{error})")]) from None
+                                         f"{error})", code=ProblemCode.BAD_CSV)]) from None
     if problems:
         raise InvalidInputError(problems)
     if header is None:
         raise InvalidInputError([Problem(display, None, None,  # one piece: tests look for "file is empty" in it
-                                         "文件是空的，没有表头 (file is empty: no header row)")])
+                                         "文件是空的，没有表头 (file is empty: no header row)",
+                                         code=ProblemCode.EMPTY_FILE)])
     columns = [text_column([r[i] for r in records]) for i in range(width)]
     return finish_table(header, columns, np.array(rows, dtype=np.int64), display,
                         empty_as_missing=empty_as_missing, skipped=skipped, edges=edges)
@@ -566,8 +578,8 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
     return graph
 
 
-def _long_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
-    """(position, column, why in Chinese, in English) of each text longer than a spreadsheet
+def _long_cells(table: pd.DataFrame) -> list[tuple[int, str, ProblemCode, str, str]]:
+    """(position, column, code, why in Chinese, in English) of each text longer than a spreadsheet
     cell holds (and the reader reads)."""
     found = []
     for name in table.columns:
@@ -576,15 +588,15 @@ def _long_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
             continue
         text = values.dropna().astype("str")
         long = text.str.len() > MAX_CELL_CHARS
-        found += [(int(table.index.get_loc(i)), str(name),
+        found += [(int(table.index.get_loc(i)), str(name), ProblemCode.TOO_LONG,
                    f"文字超过 {MAX_CELL_CHARS:,} 个字符，无法写入",
                    f"text longer than {MAX_CELL_CHARS:,} characters cannot be written")
                   for i in text.index[long.to_numpy()]]
     return found
 
 
-def _csv_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
-    """(position, column, why in Chinese, in English) of each text a CSV file would not give
+def _csv_cells(table: pd.DataFrame) -> list[tuple[int, str, ProblemCode, str, str]]:
+    """(position, column, code, why in Chinese, in English) of each text a CSV file would not give
     back: a carriage return, or a line break followed by a line that reads as a row."""
     found = []
     width = len(table.columns)
@@ -597,7 +609,7 @@ def _csv_cells(table: pd.DataFrame) -> list[tuple[int, str, str, str]]:
         if broken.any():  # a bare CR is written unquoted, so it would end the row
             broken[broken] = text[broken].map(
                 lambda v: "\r" in v or _swallowed([v], width) is not None)
-        found += [(int(table.index.get_loc(i)), str(name),
+        found += [(int(table.index.get_loc(i)), str(name), ProblemCode.LINE_BREAK,
                    "文字含回车符，或换行后的一行像一行数据（两个以上逗号），CSV 读回时会断行"
                    "或被当作未闭合的引号；请改用 .xlsx",
                    "a carriage return, or a line break followed by a line that reads as a row, "
@@ -650,15 +662,15 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
             problems += [Problem(shown, p.row if source is None else None, p.column,
                                  f"要写出的{zh}{p.message}{added_zh}，jiceng 将无法读回",
                                  f"the {en} table to be written: {p.message_en or p.message}"
-                                 f"{added_en}; jiceng could not read it back")
+                                 f"{added_en}; jiceng could not read it back", code=p.code)
                          for p in error.problems]
         if len(table) > MAX_ROWS:
             problems.append(Problem(shown, None, None,
                                     f"要写出的{zh}有 {len(table):,} 行，超过 {MAX_ROWS:,} 行的上限",
                                     f"the {en} table to be written has {len(table):,} rows; the "
-                                    f"limit is {MAX_ROWS:,}"))
+                                    f"limit is {MAX_ROWS:,}", code=ProblemCode.TOO_MANY_ROWS))
         cells = _long_cells(table) + ([] if excel else _csv_cells(table))
-        for position, column, why_zh, why_en in cells:
+        for position, column, code, why_zh, why_en in cells:
             if table is nodes:
                 node = table["id"].iat[position]
                 who_zh, who_en = f"节点 {node!r}", f"node {node!r}"
@@ -667,7 +679,7 @@ def check_writable(graph: OrgGraph, path: str | os.PathLike, *,
                 kind = table["kind"].iat[position]
                 who_zh, who_en = f"关系 {ends}（{kind}）", f"edge {ends} ({kind})"
             problems.append(Problem(shown, None if source is not None else position + 2, column,
-                                    f"{who_zh}：{why_zh}", f"{who_en}: {why_en}"))
+                                    f"{who_zh}：{why_zh}", f"{who_en}: {why_en}", code=code))
     if problems:
         raise InvalidInputError(problems)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jiceng.graphmodel import InvalidInputError, OrgGraph
+from jiceng.graphmodel import InvalidInputError, OrgGraph, ProblemCode
 from jiceng.loaders.dataset import (
     EDGES_FILE,
     EXCEL_SUFFIXES,
@@ -43,7 +43,8 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInputError([problem(repr(path)[:80], None, None,
-                                         f"不是路径 (not a path); {SUPPORTED}")])
+                                         f"不是路径 (not a path); {SUPPORTED}",
+                                         code=ProblemCode.NOT_A_DATASET)])
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
@@ -54,7 +55,8 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
         return read_folder(path).build_indexes()  # once the raw tables are freed
     if not path.exists():
         raise InvalidInputError([problem(str(path), None, None,
-                                         f"找不到这个数据集 (no such dataset); {SUPPORTED}")])
+                                         f"找不到这个数据集 (no such dataset); {SUPPORTED}",
+                                         code=ProblemCode.FILE_NOT_FOUND)])
     if suffix == ".csv":
         what = "单个 CSV 文件 (a single CSV file); 请给出它所在的文件夹 (give its folder)"
     elif suffix in (".xls", ".et"):
@@ -63,7 +65,8 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
         what = f"{suffix} 表格，请另存为 .xlsx (a {suffix} spreadsheet: save it as .xlsx)"
     else:
         what = "不支持的文件类型 (not a supported file)"
-    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}")])
+    raise InvalidInputError([problem(str(path), None, None, f"{what}; {SUPPORTED}",
+                                     code=ProblemCode.NOT_A_DATASET)])
 
 
 def is_dataset(path: str | os.PathLike) -> bool:

@@ -29,7 +29,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
 from jiceng.graphmodel.schema import REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.dataset import (
@@ -159,14 +159,15 @@ def _padded_format(number_format: str) -> tuple[str, int, str] | None:
     return "".join(before), digits, "".join(after)
 
 
-def _unreadable(cell: dict, where: str) -> str | None:
-    """Why a cell holds no data to read: an Excel error (#N/A, #REF! ...: a formula that
-    failed), or a formula that was never calculated; None for a readable or empty cell."""
+def _unreadable(cell: dict, where: str) -> tuple[ProblemCode, str] | None:
+    """Why a cell holds no data to read (its code and message): an Excel error (#N/A, #REF!
+    ...: a formula that failed), or a formula that was never calculated; None for a readable
+    or empty cell."""
     if cell["data_type"] == "e":
-        return (f"单元格 {where} 是 Excel 错误值 {cell['value']}，请在 Excel 中改正 (cell {where} "
+        return ProblemCode.FORMULA_ERROR, (f"单元格 {where} 是 Excel 错误值 {cell['value']}，请在 Excel 中改正 (cell {where} "
                 f"holds the Excel error {cell['value']}: correct it in Excel)")
     if cell["value"] is None and cell["data_type"] == "formula without value":
-        return (f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 (formula without cached "
+        return ProblemCode.FORMULA_NOT_CALCULATED, (f"单元格 {where} 的公式没有缓存值，请在 Excel 中保存后重试 (formula without cached "
                 f"value in {where}: open and save the workbook in Excel)")
     return None
 
@@ -191,14 +192,15 @@ def _sheet_problems(path: Path, workbook) -> list[Problem]:
             problems.append(problem(
                 str(path), None, None,
                 f"没有工作表 {table!r} 或 {_SHEET_LABELS[table]!r} (no sheet {table!r}; the "
-                f"workbook has: {', '.join(workbook.sheetnames)})"))
+                f"workbook has: {', '.join(workbook.sheetnames)})", code=ProblemCode.MISSING_SHEET))
         elif len(found) > 1:
             names = " 和 ".join(repr(name) for name in found)
             problems.append(problem(
                 str(path), None, None,
                 f"有两个工作表 {names} 都是 {table!r}（{_SHEET_LABELS[table]}）表，不知该读哪一个；"
                 f"请删除或改名其中一个 (the sheets {' and '.join(repr(n) for n in found)} are both "
-                f"the {table} sheet: delete or rename all but one)"))
+                f"the {table} sheet: delete or rename all but one)",
+                code=ProblemCode.AMBIGUOUS_SHEET))
     return problems
 
 
@@ -304,7 +306,7 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
             unreadable = _unreadable(cell, f"{column_letter(column)}{number}")
             if unreadable:
                 problems.append(problem(display, number, f"{column_letter(column)}{number}",
-                                        unreadable))
+                                        unreadable[1], code=unreadable[0]))
                 continue
             if value is None:
                 continue
@@ -317,7 +319,7 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
                 raise InvalidInputError([problem(
                     display, number, where,
                     f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
-                    f"the limit of {MAX_SHEET_COLUMN} columns)")])
+                    f"the limit of {MAX_SHEET_COLUMN} columns)", code=ProblemCode.TOO_MANY_COLUMNS)])
             text = value if type(value) is str and "_x" not in value else _cell_text(value)
             if not text:
                 continue
@@ -326,7 +328,8 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
                 problems.append(problem(display, number, where,
                                         f"单元格 {where} 有 {len(text):,} 个字符，超过 "
                                         f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
-                                        f"cell holds at most {MAX_CELL_CHARS:,})"))
+                                        f"cell holds at most {MAX_CELL_CHARS:,})",
+                                        code=ProblemCode.TOO_LONG))
                 continue
             values.append((column, text))
         if not values:
@@ -341,18 +344,21 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
                 if number <= _HEADER_SEARCH and not set(required) <= mapped:
                     continue  # a title block above the header: keep looking, then say where
                 raise InvalidInputError([problem(display, 1, None, _header_message(
-                    required, number if set(required) <= mapped else None))])
+                    required, number if set(required) <= mapped else None),
+                    code=ProblemCode.NO_HEADER)])
             header = names
             continue
         if len(cells) >= MAX_ROWS:
             raise InvalidInputError([problem(display, None, None,
-                                             f"超过 {MAX_ROWS:,} 行的上限 (more than {MAX_ROWS:,} rows)")])
+                                             f"超过 {MAX_ROWS:,} 行的上限 (more than {MAX_ROWS:,} rows)",
+                                             code=ProblemCode.TOO_MANY_ROWS)])
         cells[number] = values
         order.append(number)
     if problems:
         raise InvalidInputError(problems)
     if header is None:
-        raise InvalidInputError([problem(display, 1, None, _header_message(required, None))])
+        raise InvalidInputError([problem(display, 1, None, _header_message(required, None),
+                                         code=ProblemCode.NO_HEADER)])
     width = len(header)
     for number in order:
         for column, _ in cells[number]:
@@ -391,13 +397,14 @@ def read_excel(path: str | os.PathLike) -> OrgGraph:
     """Read and validate a dataset workbook (sheets ``nodes`` and ``edges``)."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInputError([problem(str(path), None, None, "文件不存在 (file not found)")])
+        raise InvalidInputError([problem(str(path), None, None, "文件不存在 (file not found)",
+                                         code=ProblemCode.FILE_NOT_FOUND)])
 
     def broken(error: BaseException) -> InvalidInputError:
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         return InvalidInputError([problem(str(path), None, None,
                                           f"不是有效的 .xlsx 工作簿 (not a valid .xlsx workbook: "
-                                          f"{reason})")])
+                                          f"{reason})", code=ProblemCode.BAD_WORKBOOK)])
 
     try:
         _check_unpacked_sizes(path)
@@ -446,7 +453,8 @@ def _check_unpacked_sizes(path: Path) -> None:
                     f"（上限为 {MAX_XLSX_PART_BYTES:,} 字节、{MAX_XLSX_RATIO} 倍），拒绝读取；"
                     f"请在 Excel 中另存为 CSV (the workbook's {part.filename} would unpack "
                     f"{packed:,} bytes to {size:,}; the limits are {MAX_XLSX_PART_BYTES:,} bytes "
-                    f"and {MAX_XLSX_RATIO} times: save it as CSV from Excel)")])
+                    f"and {MAX_XLSX_RATIO} times: save it as CSV from Excel)",
+                    code=ProblemCode.TOO_LARGE)])
 
 
 #: The namespaces of Excel's "Strict Open XML Spreadsheet" format, which openpyxl reads as a
@@ -466,7 +474,8 @@ def _check_not_strict(path: Path) -> None:
             str(path), None, None,
             "这是“Strict Open XML 电子表格”格式的工作簿，无法读取；请在 Excel 中“另存为”普通的"
             "“Excel 工作簿 (*.xlsx)”格式 (a Strict Open XML Spreadsheet workbook cannot be read: "
-            "in Excel, Save As the ordinary 'Excel Workbook (*.xlsx)' format)")])
+            "in Excel, Save As the ordinary 'Excel Workbook (*.xlsx)' format)",
+            code=ProblemCode.STRICT_OOXML)])
 
 
 def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyCell:
@@ -474,7 +483,8 @@ def _text_cell(sheet, text: str, where: str, *, text_format: bool) -> WriteOnlyC
         raise InvalidInputError([problem(sheet.title, None, where,
                                          f"文字有 {len(text):,} 个字符，超过 Excel 单元格 "
                                          f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; an "
-                                         f"Excel cell holds at most {MAX_CELL_CHARS:,})")])
+                                         f"Excel cell holds at most {MAX_CELL_CHARS:,})",
+                                         code=ProblemCode.TOO_LONG)])
     cell = WriteOnlyCell(sheet, value=escape_xml_text(text))
     cell.data_type = "s"  # text, never a formula, whatever it begins with
     if text_format:

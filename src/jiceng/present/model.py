@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jiceng.graphmodel import JicengError
+from jiceng.graphmodel import ArgumentError
 from jiceng.present.labels import GRADED_COLUMNS, PERCENT_COLUMNS
 
 __all__ = ["Section", "Document", "DEFAULT_THRESHOLD"]
@@ -114,5 +114,5 @@ class Document:
             return self.section(key)
         except KeyError:
             known = ", ".join(s.key for s in self.sections)
-            raise JicengError(f"没有这一部分 '{key}'（no section '{key}'）; 可选 sections: {known}"
-                              ) from None
+            raise ArgumentError(f"没有这一部分 '{key}'（no section '{key}'）; 可选 sections: {known}"
+                                ) from None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from jiceng.graphmodel import JicengError
+from jiceng.graphmodel import ArgumentError
 from jiceng.loaders.atomic import write_text_atomic
 from jiceng.present.formats.csv import render_csv
 from jiceng.present.formats.html import render_html
@@ -64,8 +64,8 @@ class Report(Document):
         path = Path(path)
         fmt = SUFFIXES.get(path.suffix.lower())
         if fmt is None:
-            raise JicengError(f"不知道 {path.name} 应写成哪种格式（no format for the suffix of "
-                              f"{path.name}; use one of {', '.join(SUFFIXES)}）")
+            raise ArgumentError(f"不知道 {path.name} 应写成哪种格式（no format for the suffix of "
+                                f"{path.name}; use one of {', '.join(SUFFIXES)}）")
         emit(self, fmt, path, section=section)
         return path
 
@@ -79,11 +79,11 @@ def emit(report: Document, fmt: str, output: str | os.PathLike | None,
     section printed is returned so that the caller can say which one it was.
     """
     if fmt not in FORMATS:
-        raise JicengError(f"未知的格式 {fmt!r}（unknown format {fmt!r}; one of {', '.join(FORMATS)}）")
+        raise ArgumentError(f"未知的格式 {fmt!r}（unknown format {fmt!r}; one of {', '.join(FORMATS)}）")
     if fmt == "xlsx":
         if output is None:
-            raise JicengError("--format xlsx 写入工作簿，请给出 --output FILE.xlsx"
-                              "（--format xlsx writes a workbook: give --output FILE.xlsx）")
+            raise ArgumentError("--format xlsx 写入工作簿，请给出 --output FILE.xlsx"
+                                "（--format xlsx writes a workbook: give --output FILE.xlsx）")
         from jiceng.present.formats.xlsx import write_xlsx  # openpyxl loads only here
 
         write_xlsx(report, output)

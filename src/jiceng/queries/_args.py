@@ -11,7 +11,7 @@ instead of a raw ``KeyError`` from deep inside, or an answer that never comes.
 >>> check_hops(0)
 Traceback (most recent call last):
 ...
-jiceng.queries._args.ArgumentError: hops 须为 1 到 10 的整数，而不是 0（hops must be a whole number from 1 to 10, not 0）
+jiceng.graphmodel.errors.ArgumentError: hops 须为 1 到 10 的整数，而不是 0（hops must be a whole number from 1 to 10, not 0）
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel import ArgumentError, ArgumentTypeError, OrgGraph, UnknownNodeError
 from jiceng.graphmodel.cells import terminal_text
 from jiceng.loaders.neo4j import Neo4jSource
 
@@ -35,14 +35,6 @@ MAX_HOPS = 10
 
 #: Most unknown ids searched for a close match (the search is only on the error path).
 _SUGGEST_AMONG = 200_000
-
-
-class ArgumentError(JicengError, ValueError):
-    """An argument of a query is out of its range (also a ValueError)."""
-
-
-class ArgumentTypeError(ArgumentError, TypeError):
-    """An argument of a query has the wrong type (also a TypeError)."""
 
 
 def check_hops(hops: object, *, name: str = "hops") -> int:

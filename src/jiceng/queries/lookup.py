@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jiceng.graphmodel import JicengError, OrgGraph, UnknownNodeError
+from jiceng.graphmodel import AmbiguousNodeError, ArgumentError, OrgGraph, UnknownNodeError
 from jiceng.graphmodel.cells import terminal_text
+from jiceng.graphmodel.errors import MAX_CANDIDATES
 from jiceng.graphmodel.schema import NODE_KINDS
 from jiceng.queries._places import place_names
 
@@ -28,28 +29,6 @@ LIST_KINDS: dict[str, str] = {
     "communities": "community_party",
     "units": "unit_party",
 }
-MAX_CANDIDATES = 10  # listed in an error message
-
-
-class AmbiguousNodeError(JicengError):
-    """A name fragment matches more than one node; ``candidates`` lists them."""
-
-    def __init__(self, text: str, kinds: Sequence[str] | None, candidates: pd.DataFrame):
-        self.text = text
-        self.candidates = candidates
-        zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
-        en = "/".join(kinds) if kinds else ""
-        lines = [f"'{text}' 对应 {len(candidates)} 个{zh}，请给出编号或更完整的名称"
-                 f"（'{text}' matches {len(candidates)} {en + ' ' if en else ''}nodes; give the id "
-                 "or more of the name）:"]
-        lines += [f"  {_one_line(i)}  {_one_line(n)}  {NODE_KINDS[k].zh}" if not kinds
-                  else f"  {_one_line(i)}  {_one_line(n)}"
-                  for i, n, k in zip(candidates["id"][:MAX_CANDIDATES],
-                                     candidates["name"][:MAX_CANDIDATES],
-                                     candidates["kind"][:MAX_CANDIDATES])]
-        if len(candidates) > MAX_CANDIDATES:
-            lines.append(f"  … 另有 {len(candidates) - MAX_CANDIDATES} 个 (and more)")
-        super().__init__("\n".join(lines))
 
 
 def _one_line(text) -> str:
@@ -63,7 +42,7 @@ def _kind_mask(graph: OrgGraph, kinds: Sequence[str] | None) -> np.ndarray:
         return np.ones(graph.n_nodes, dtype=bool)
     for kind in kinds:
         if kind not in NODE_KINDS:
-            raise JicengError(f"未知的节点类型 '{kind}'（unknown node kind '{kind}'）")
+            raise ArgumentError(f"未知的节点类型 '{kind}'（unknown node kind '{kind}'）")
     return graph.is_kind(*kinds)
 
 

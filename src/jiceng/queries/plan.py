@@ -50,9 +50,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jiceng.graphmodel import EDGE_KINDS, InvalidInputError, OrgGraph, Problem, RuleError
+from jiceng.graphmodel import (
+    EDGE_KINDS,
+    ArgumentError,
+    ArgumentTypeError,
+    InvalidInputError,
+    OrgGraph,
+    Problem,
+    ProblemCode,
+    RuleError,
+)
 from jiceng.loaders.yaml_file import read_yaml
-from jiceng.queries._args import ArgumentError, ArgumentTypeError, check_graph
+from jiceng.queries._args import check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.coverage import rule_counts
 from jiceng.queries.isolation import co_building_edges, isolation
@@ -178,62 +187,70 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        raise InvalidInputError([Problem(name, None, None, "文件不存在（file not found）")])
+        raise InvalidInputError([Problem(name, None, None, "文件不存在（file not found）",
+                                         code=ProblemCode.FILE_NOT_FOUND)])
     if path.suffix.lower() == ".csv":
         if path.stat().st_size > _MAX_UNITS_FILE:
             raise InvalidInputError([Problem(name, None, None,
-                                             f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
+                                             f"文件过大（larger than {_MAX_UNITS_FILE} bytes）",
+                                             code=ProblemCode.TOO_LARGE)])
         from jiceng.graphmodel.validate import ROW
         from jiceng.loaders.dataset import read_csv_table
 
         table = read_csv_table(path)
         if "id" not in table.columns:
-            raise InvalidInputError([Problem(name, 1, "id", "缺少 id 列（missing column id）")])
+            raise InvalidInputError([Problem(name, 1, "id", "缺少 id 列（missing column id）",
+                                             code=ProblemCode.MISSING_COLUMN)])
         rows = table.pop(ROW).tolist() if ROW in table.columns else range(2, len(table) + 2)
         records = [(int(r), {k: v for k, v in row.items() if str(v).strip() != ""})
                    for r, row in zip(rows, table.to_dict("records"))]
     else:  # every scalar as typed: the id 0101 stays 0101 (YAML 1.1 reads the octal 65)
         document = read_yaml(path, what=("单位文件", "units file"), text=True,
-                             fail=lambda zh, en: InvalidInputError([Problem(name, None, None,
-                                                                            zh, en)]))
+                             fail=lambda zh, en: InvalidInputError([Problem(
+                                 name, None, None, zh, en, code=ProblemCode.BAD_YAML)]))
         if isinstance(document, dict) and set(document) == {"units"}:
             document = document["units"]
         if not isinstance(document, list):
             raise InvalidInputError([Problem(name, None, None,
                                              "应为单位列表（a list of units, or 'units:' with a "
-                                             "list）")])
+                                             "list）", code=ProblemCode.BAD_STRUCTURE)])
         records = [(i + 1, {k: v for k, v in entry.items() if v != ""}
                     if isinstance(entry, dict) else entry) for i, entry in enumerate(document)]
     settings, problems, seen = [], [], set()
     for row, entry in records:
         if not isinstance(entry, dict):
-            problems.append(Problem(name, row, None, "应为映射（must be a mapping）"))
+            problems.append(Problem(name, row, None, "应为映射（must be a mapping）",
+                                    code=ProblemCode.BAD_STRUCTURE))
             continue
         unknown = sorted(set(map(str, entry)) - {"id", "exclude", "pair_capacity",
                                                   "part_time_capacity"})
         if unknown:
             problems.append(Problem(name, row, unknown[0],
                                     "未知字段（unknown field; expected id, exclude, "
-                                    "pair_capacity, part_time_capacity）"))
+                                    "pair_capacity, part_time_capacity）",
+                                    code=ProblemCode.UNKNOWN_FIELD))
             continue
         nested = sorted(str(k) for k, v in entry.items() if isinstance(v, (dict, list)))
         if nested:
             problems.append(Problem(name, row, nested[0], "应为单个值（must be a single value, "
-                                                          "not a list or mapping）"))
+                                                          "not a list or mapping）",
+                                    code=ProblemCode.BAD_VALUE))
             continue
         unit_id = str(entry.get("id", "")).strip()
         if not unit_id:
-            problems.append(Problem(name, row, "id", "缺少单位编号（missing unit id）"))
+            problems.append(Problem(name, row, "id", "缺少单位编号（missing unit id）",
+                                    code=ProblemCode.MISSING_VALUE))
             continue
         if unit_id in seen:
-            problems.append(Problem(name, row, "id", f"单位重复（unit {unit_id!r} listed twice）"))
+            problems.append(Problem(name, row, "id", f"单位重复（unit {unit_id!r} listed twice）",
+                                    code=ProblemCode.DUPLICATE_ID))
             continue
         seen.add(unit_id)
         exclude = _flag(entry.get("exclude", False))
         if exclude is None:
             problems.append(Problem(name, row, "exclude",
                                     f"应为 true/false（must be true or false, not "
-                                    f"{entry.get('exclude')!r}）"))
+                                    f"{entry.get('exclude')!r}）", code=ProblemCode.BAD_VALUE))
             continue
         capacities = {}
         for field_name in ("pair_capacity", "part_time_capacity"):
@@ -242,7 +259,8 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
             if value is not None and (number is None or not 0 <= number <= _MAX_CAPACITY):
                 problems.append(Problem(name, row, field_name,
                                         f"应为 0 到 {_MAX_CAPACITY} 的整数（must be a whole number "
-                                        f"from 0 to {_MAX_CAPACITY}, not {value!r}）"))
+                                        f"from 0 to {_MAX_CAPACITY}, not {value!r}）",
+                                        code=ProblemCode.BAD_NUMBER))
             capacities[field_name] = number
         settings.append(UnitSetting(unit_id, exclude, capacities["pair_capacity"],
                                     capacities["part_time_capacity"], row=row))
@@ -276,9 +294,10 @@ def _whole(value) -> int | None:
 
 def _check_count(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise InvalidInputError([Problem(name, None, None,
-                                         f"应为 {low} 到 {high} 的整数（must be a whole number "
-                                         f"from {low} to {high}, not {value!r}）")])
+        number = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        wrong = ArgumentError if number else ArgumentTypeError
+        raise wrong(f"{name}：应为 {low} 到 {high} 的整数（must be a whole number from {low} to "
+                    f"{high}, not {value!r}）")
     return int(value)
 
 
@@ -322,10 +341,12 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
 
     Raises
     ------
+    ArgumentError
+        For an argument out of its range (``min_units=0``, ``scope="city"``); an
+        ``ArgumentTypeError`` for one of the wrong type (``units=["UP00001"]`` rather than
+        UnitSettings).
     InvalidInputError
-        For a bad argument or units file (unknown unit, negative capacity, ...).
-    ArgumentTypeError
-        For an argument of the wrong type (``units=["UP00001"]`` rather than UnitSettings).
+        For bad units, in a file or given (unknown unit, negative capacity, ...).
 
     Notes
     -----
@@ -350,9 +371,8 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     part_time_capacity = _check_count("part_time_capacity (--part-time-capacity)",
                                       part_time_capacity, 0, _MAX_CAPACITY)
     if not isinstance(scope, str) or scope not in SCOPES:
-        raise InvalidInputError([Problem("scope (--scope)", None, None,
-                                         f"应为 street 或 district（must be street or district, "
-                                         f"not {scope!r}）")])
+        raise ArgumentError(f"scope (--scope)：应为 street 或 district（must be street or "
+                            f"district, not {scope!r}）")
     units_file = None
     if isinstance(units, (str, os.PathLike)):
         units_file = str(units)
@@ -419,12 +439,13 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
         if code < 0:
             problems.append(Problem(units_file or "units", row, "id",
                                     f"未知单位党组织 {setting.id!r}（unknown unit Party "
-                                    f"organization {setting.id!r}）"))
+                                    f"organization {setting.id!r}）",
+                                    code=ProblemCode.UNKNOWN_NODE))
             continue
         if kinds[code] != "unit_party":
             problems.append(Problem(units_file or "units", row, "id",
                                     f"{setting.id!r} 不是单位党组织（is a {kinds[code]}, not a "
-                                    "unit Party organization）"))
+                                    "unit Party organization）", code=ProblemCode.WRONG_KIND))
             continue
         for value, field_name, target in ((setting.pair_capacity, "pair_capacity", pair_cap),
                                           (setting.part_time_capacity, "part_time_capacity",
@@ -434,7 +455,8 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
             if isinstance(value, bool) or not 0 <= value <= _MAX_CAPACITY:
                 problems.append(Problem(units_file or "units", row, field_name,
                                         f"应为 0 到 {_MAX_CAPACITY} 的整数（must be a whole "
-                                        f"number from 0 to {_MAX_CAPACITY}, not {value!r}）"))
+                                        f"number from 0 to {_MAX_CAPACITY}, not {value!r}）",
+                                        code=ProblemCode.BAD_NUMBER))
                 continue
             target[code] = value
         excluded[code] = setting.exclude
@@ -470,7 +492,8 @@ def _check_size(graph: OrgGraph, eligible: Mapping[str, pd.DataFrame],
             f"{advice_zh}",
             f"{level_en} {name} ({code}) has {int(counts[where]):,} open (unit, target) pairs "
             f"for {kind}, above the limit of {MAX_PLAN_PAIRS:,}: the exact plan's time grows "
-            f"with the square of the pairs. {advice_en[0].upper()}{advice_en[1:]}")])
+            f"with the square of the pairs. {advice_en[0].upper()}{advice_en[1:]}",
+            code=ProblemCode.TOO_MANY_PAIRS)])
 
 
 def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarray,

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from jiceng.graphmodel import RuleError
+from jiceng.graphmodel import ArgumentTypeError, RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.graphmodel.validate import nfkc_columns
 from jiceng.loaders.yaml_file import parse_yaml, read_yaml
@@ -260,8 +260,6 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
         return load_rules(rules)
     listed = list(rules) if isinstance(rules, (list, tuple)) else None
     if listed is None or not all(isinstance(rule, Rule) for rule in listed):
-        from jiceng.queries._args import ArgumentTypeError
-
         wrong = rules if listed is None else next(r for r in listed if not isinstance(r, Rule))
         raise ArgumentTypeError(
             f"rules 须为规则（Rule）的列表、规则文件的路径或 None，而不是 {type(wrong).__name__} "

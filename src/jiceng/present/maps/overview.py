@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
 from jiceng.present.maps.canvas import Canvas
 from jiceng.present.maps.facts import Facts, street_scores
@@ -106,7 +106,8 @@ def _select(graph: OrgGraph, district: str | None, units: bool,
             en = f"no street Party working committee in {district}"
         raise InvalidInputError([Problem(graph.name or "数据集 dataset", None, None,
                                          f"{zh}，一张图无可绘制",
-                                         f"{en}: the overview has nothing to draw")])
+                                         f"{en}: the overview has nothing to draw",
+                                         code=ProblemCode.NOTHING_TO_DRAW)])
     n_communities = len(communities)
     aggregate = n_communities > max_communities
     if aggregate:
