@@ -1,4 +1,4 @@
-"""Credentials never appear in output (DESIGN §7): a password written into a server address,
+"""Credentials never appear in output (docs/design.md §7): a password written into a server address,
 whatever its spelling and wherever it is given (a DATASET argument, ``--neo4j``, ``--uri``,
 NEO4J_URI), is shown as ``***`` in every message, and the run exits 2."""
 

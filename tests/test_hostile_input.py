@@ -679,7 +679,7 @@ def test_headings_and_sheets_as_people_name_them(tmp_path, cli):
 
 
 def test_a_heading_a_spreadsheet_would_evaluate_is_written_as_text_and_read_back(tmp_path, cli):
-    """An attribute heading such as =HYPERLINK(...) is data like a cell (DESIGN §3): the CSV
+    """An attribute heading such as =HYPERLINK(...) is data like a cell (docs/design.md §3): the CSV
     files jiceng writes hold it escaped, and reading them back gives the heading unchanged."""
     heading = '=HYPERLINK("http://x","y")'
 

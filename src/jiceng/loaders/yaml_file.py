@@ -80,19 +80,31 @@ def parse_yaml(document: str, *, text: bool = False) -> Any:
 def _check_size(document: str, zh: str, en: str, fail: Callable[[str, str], Exception]) -> None:
     """Refuse anchors and aliases, more than MAX_YAML_NODES nodes and nesting deeper than
     MAX_YAML_DEPTH, reading parser events only (nothing is built)."""
+
+    def too_deep(line: int | None) -> Exception:
+        return fail(f"{zh}嵌套超过 {MAX_YAML_DEPTH} 层，第 {line} 行",
+                    f"a {en} nests at most {MAX_YAML_DEPTH} levels deep; line {line}")
+
     depth = 0
-    for nodes, event in enumerate(yaml.parse(document, Loader=_LOADERS[False]), start=1):
-        line = event.start_mark.line + 1 if event.start_mark else None
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise fail(f"{zh}不能使用 YAML 锚点和别名（&/*），第 {line} 行",
-                       f"YAML anchors and aliases are not allowed in a {en}; line {line}")
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise fail(f"{zh}嵌套超过 {MAX_YAML_DEPTH} 层，第 {line} 行",
-                           f"a {en} nests at most {MAX_YAML_DEPTH} levels deep; line {line}")
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
-        if nodes > MAX_YAML_NODES:
-            raise fail(f"{zh}超过 {MAX_YAML_NODES:,} 个节点的上限",
-                       f"a {en} holds at most {MAX_YAML_NODES:,} YAML nodes")
+    events = yaml.parse(document, Loader=_LOADERS[False])
+    try:
+        for nodes, event in enumerate(events, start=1):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise fail(f"{zh}不能使用 YAML 锚点和别名（&/*），第 {line} 行",
+                           f"YAML anchors and aliases are not allowed in a {en}; line {line}")
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise too_deep(line)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            if nodes > MAX_YAML_NODES:
+                raise fail(f"{zh}超过 {MAX_YAML_NODES:,} 个节点的上限",
+                           f"a {en} holds at most {MAX_YAML_NODES:,} YAML nodes")
+    except yaml.YAMLError as error:
+        # libyaml (0.2.6 and later) scans a deep flow ahead and stops at 1,000 levels itself
+        if "nesting depth" not in str(getattr(error, "problem", "")):
+            raise
+        mark = getattr(error, "problem_mark", None)
+        raise too_deep(mark.line + 1 if mark else None) from None
