@@ -77,7 +77,7 @@ def accepted_sources() -> list[type]:
     return sorted(types, key=lambda t: (t is not OrgGraph, t.__name__))
 
 
-def answer_for(question: str, source: object, *, name: str = "source") -> Callable[..., Any]:
+def answer_for(question: str, source: object, *, name: str = "graph") -> Callable[..., Any]:
     """The function answering ``question`` for ``source``: registered for its type or a base
     of it, else the in-process answer on the source's graph; :class:`ArgumentTypeError`
     naming the source types accepted when its type is registered for neither."""
