@@ -547,18 +547,3 @@ def test_the_network_guard_fires_for_any_address_but_loopback(loopback_only):
         server.listen()
         with socket.create_connection(server.getsockname(), timeout=5):
             pass  # loopback stays allowed
-
-
-
-def test_an_overview_of_a_city_without_streets_says_there_is_nothing_to_draw(cli, tmp_path):
-    from helpers import write_dataset_files
-
-    data = write_dataset_files(tmp_path / "nostreets", [
-        ("D1", "district_committee", "南明区委"), ("C1", "community_party", "市南路社区党委")], [])
-    before = snapshot(tmp_path)
-    for extra, where in (((), "the data"), (("--district", "D1"), "district D1")):
-        result = cli("map", data, "--overview", *extra, "--output", tmp_path / "city.html")
-        assert result.exit_code == 2 and result.stdout == ""
-        assert result.stderr.startswith("错误 error: ") and "没有街道党工委" in result.stderr
-        assert "nothing to draw" in result.stderr and f"{where} has no street" in result.stderr
-    assert snapshot(tmp_path) == before

@@ -14,7 +14,9 @@ from jiceng.cli.options import (
     load_graph,
     output_options,
     progress,
+    refuse_address,
     say,
+    shown,
 )
 from jiceng.graphmodel import InvalidInputError
 from jiceng.loaders import read_dataset, sample_path
@@ -88,15 +90,17 @@ def validate(dataset: Path | None) -> None:
       jiceng validate ledger.xlsx
     """
     path = dataset if dataset is not None else sample_path()
+    seen = shown(path)  # a password written into the argument is never printed
     try:
+        refuse_address(dataset)
         graph = read_dataset(path)
     except InvalidInputError as error:
         for problem in error.problems:
-            say(str(problem))
+            say(str(problem).replace(str(path), seen))
         count = len(error.problems)
-        say(f"{path}：无效，{count} 个问题（invalid, {count} problem{'s' if count != 1 else ''}）")
+        say(f"{seen}：无效，{count} 个问题（invalid, {count} problem{'s' if count != 1 else ''}）")
         raise SystemExit(2) from None
-    click.echo(f"{path}：有效，{graph.n_nodes:,} 个节点、{graph.n_edges:,} 条关系（valid, "
+    click.echo(f"{seen}：有效，{graph.n_nodes:,} 个节点、{graph.n_edges:,} 条关系（valid, "
                f"{graph.n_nodes:,} nodes and {graph.n_edges:,} edges）")
     if graph.blank_rows:
         say(f"跳过 {graph.blank_rows:,} 个空行（{graph.blank_rows:,} blank rows skipped）")

@@ -6,6 +6,7 @@ import functools
 import inspect
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -14,7 +15,8 @@ from pathlib import Path
 import click
 
 from jiceng.cli import to_stderr
-from jiceng.graphmodel import BackendUnavailableError, OrgGraph
+from jiceng.graphmodel import BackendUnavailableError, InvalidInputError, OrgGraph, Problem
+from jiceng.graphmodel.errors import JicengError
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.atomic import OutputError
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE, is_dataset
@@ -28,7 +30,7 @@ from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
-           "load_source", "source_argument", "SOURCE", "shown"]
+           "load_source", "source_argument", "SOURCE", "shown", "refuse_address"]
 
 
 def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
@@ -197,13 +199,52 @@ class progress:
 
 
 def load_graph(dataset: Path | None) -> OrgGraph:
-    """Read and validate DATASET, or the bundled sample when it is None."""
+    """Read and validate DATASET, or the bundled sample when it is None.
+
+    Every message about DATASET shows it as :func:`shown` does (a password written into it
+    becomes ``***``); a DATASET that does not exist and reads as a server address
+    (``http://u:PW@h``, ``bolt:/u:PW@h``) is refused as one.
+    """
     path = dataset if dataset is not None else sample_path()
-    with progress(f"正在读取 reading {path}"):
-        graph = read_dataset(path)
+    text, seen = str(path), shown(path)
+    refuse_address(dataset)
+    with progress(f"正在读取 reading {seen}"):
+        if seen == text:
+            graph = read_dataset(path)
+        else:  # the path itself reads as holding a password: no message may show it
+            try:
+                graph = read_dataset(path)
+            except (JicengError, OSError) as error:
+                raise JicengError(str(error).replace(text, seen)) from None
+            graph.name = redact_uri(graph.name)
     if dataset is None:
         graph.name = "sample (贵阳 Guiyang, synthetic)"
     return graph
+
+
+def refuse_address(dataset: Path | None) -> None:
+    """Refuse a DATASET that does not exist and reads as a server address (``http://u:PW@h``,
+    ``bolt:/u:PW@h``, ``u:PW@h``), naming it as :func:`shown` does."""
+    if dataset is None or _exists(dataset):
+        return
+    text, seen = str(dataset), shown(dataset)
+    if _SCHEME.match(text) or seen != text:
+        raise InvalidInputError([Problem(
+            seen, None, None, "既不是数据集，也不是 jiceng 能连接的服务器地址（Neo4j 地址以 bolt:// "
+            "或 neo4j:// 开头，可加 +s、+ssc；FalkorDB 地址以 falkordb:// 开头）",
+            "neither a dataset nor a server address jiceng can connect to (a Neo4j address "
+            "begins with bolt:// or neo4j://, +s or +ssc; a FalkorDB address with falkordb://)")])
+
+
+#: A scheme-like start (two letters or more, so a Windows drive ``C:/`` is a path).
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long, a NUL
+        return False
 
 
 def emit_report(report: Document, fmt: str, output: Path | None) -> None:
@@ -267,10 +308,15 @@ def connect_neo4j(uri: str | None) -> Neo4jSource:
     ``neo4j``); the password from NEO4J_PASSWORD or, at a terminal, a hidden prompt.
     Credentials are never printed: every address shown is redacted.
     """
-    uri = uri or os.environ.get("NEO4J_URI")
+    uri = (uri or os.environ.get("NEO4J_URI") or "").strip()
     if not uri:
         raise BackendUnavailableError("未指定 Neo4j 服务器（no Neo4j server given: pass a URI "
                                       "such as bolt://localhost:7687, or set NEO4J_URI）")
+    if not is_server_uri(uri):
+        raise BackendUnavailableError(
+            f"{redact_uri(uri)} 不是 jiceng 能连接的 Neo4j 地址：应以 bolt:// 或 neo4j:// 开头，"
+            f"可加 +s、+ssc（{redact_uri(uri)} is not a Neo4j address jiceng can connect to: "
+            "it begins with bolt:// or neo4j://, +s or +ssc）")
     user = os.environ.get("NEO4J_USER", "neo4j")
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None and (split_credentials(uri)[2] is not None or is_falkordb_uri(uri)):

@@ -7,8 +7,8 @@ hostile or broken file from exhausting memory or time, and keep numbers exact. T
 
 from __future__ import annotations
 
-__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "MAX_NUMBER", "MAX_RULES_BYTES",
-           "MAX_SHEET_COLUMN", "MAX_YAML_NODES", "MAX_XLSX_RATIO", "MAX_XLSX_PART_BYTES"]
+__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_ROWS", "MAX_NUMBER", "MAX_YAML_BYTES",
+           "MAX_SHEET_COLUMN", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "MAX_XLSX_RATIO", "MAX_XLSX_PART_BYTES"]
 
 #: Characters in one cell: what one Excel cell can hold (a longer name could not be written back).
 MAX_CELL_CHARS = 32_767
@@ -25,11 +25,14 @@ MAX_ROWS = 20_000_000
 #: The largest whole number a numeric attribute may hold: 2**53 - 1, exact in every format.
 MAX_NUMBER = 2**53 - 1
 
-#: Bytes of a rule file (the default rules take 6 KB).
-MAX_RULES_BYTES = 1 << 20
+#: Bytes of a YAML file (a rule file, a units file; the default rules take 6 KB).
+MAX_YAML_BYTES = 1 << 20
 
-#: YAML nodes a rule file may expand to, counting every alias each time it is used.
+#: YAML nodes in a rule or units file (anchors and aliases are refused, so nothing expands).
 MAX_YAML_NODES = 100_000
+
+#: How deep lists and mappings may nest in a rule or units file (the rules need five levels).
+MAX_YAML_DEPTH = 32
 
 #: How many times its packed size a large part of a workbook may unpack to (Apache POI's bound):
 #: sheets of real data unpack about 10 times; a "zip bomb" a thousand times.

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, InvalidInputError, OrgGraph, Problem, RuleError
+from jiceng.loaders.yaml_file import read_yaml
 from jiceng.queries._args import ArgumentError, ArgumentTypeError
 from jiceng.queries._places import place_names
 from jiceng.queries.coverage import rule_counts
@@ -60,7 +61,7 @@ from jiceng.queries.rules import Rule, as_rules
 from jiceng.queries.sources import as_graph
 
 __all__ = ["PlanResult", "UnitSetting", "plan", "apply_plan", "read_units", "NEEDS", "SCOPES",
-           "PLAN_KINDS"]
+           "PLAN_KINDS", "MAX_PLAN_PAIRS"]
 
 #: Need codes and their (Chinese, English) labels.
 NEEDS: dict[str, tuple[str, str]] = {
@@ -84,6 +85,9 @@ _RULE_NEEDS = {"community-part-time": "part_time", "street-part-time": "part_tim
 _MAX_CAPACITY = 1000  # per unit: far above any real unit, small enough for exact costs
 _MAX_MIN_UNITS = 100
 _MAX_UNITS_FILE = 1 << 20  # bytes
+#: Open (unit, target) pairs of one kind in one street (or district, with ``--scope
+#: district``): about 10 s of exact solving. The largest in the sample's districts is 5,046.
+MAX_PLAN_PAIRS = 50_000
 _HOPS = 2  # deserts and households reached are counted at docs/design.md §4's default k
 
 _REASONS = {
@@ -163,7 +167,9 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
     """Read a planner's unit settings: YAML or CSV with ``id, exclude, pair_capacity,
     part_time_capacity`` (only ``id`` required).
 
-    YAML is a list of mappings, or a mapping with key ``units`` holding that list.
+    YAML is a list of mappings, or a mapping with key ``units`` holding that list, read with
+    the rule files' limits (:func:`jiceng.loaders.yaml_file.read_yaml`); every value is read
+    as typed, so ids are text: ``0101`` is the unit ``0101``, never the octal 65.
 
     Raises
     ------
@@ -174,10 +180,10 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
     name = str(path)
     if not path.is_file():
         raise InvalidInputError([Problem(name, None, None, "文件不存在（file not found）")])
-    if path.stat().st_size > _MAX_UNITS_FILE:
-        raise InvalidInputError([Problem(name, None, None,
-                                         f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
     if path.suffix.lower() == ".csv":
+        if path.stat().st_size > _MAX_UNITS_FILE:
+            raise InvalidInputError([Problem(name, None, None,
+                                             f"文件过大（larger than {_MAX_UNITS_FILE} bytes）")])
         from jiceng.graphmodel.validate import ROW
         from jiceng.loaders.dataset import read_csv_table
 
@@ -187,21 +193,18 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
         rows = table.pop(ROW).tolist() if ROW in table.columns else range(2, len(table) + 2)
         records = [(int(r), {k: v for k, v in row.items() if str(v).strip() != ""})
                    for r, row in zip(rows, table.to_dict("records"))]
-    else:
-        import yaml
-
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            raise InvalidInputError([Problem(name, None, None,
-                                             f"不是有效的 YAML（not valid YAML: {error}）")]) from None
+    else:  # every scalar as typed: the id 0101 stays 0101 (YAML 1.1 reads the octal 65)
+        document = read_yaml(path, what=("单位文件", "units file"), text=True,
+                             fail=lambda zh, en: InvalidInputError([Problem(name, None, None,
+                                                                            zh, en)]))
         if isinstance(document, dict) and set(document) == {"units"}:
             document = document["units"]
         if not isinstance(document, list):
             raise InvalidInputError([Problem(name, None, None,
                                              "应为单位列表（a list of units, or 'units:' with a "
                                              "list）")])
-        records = [(i + 1, entry) for i, entry in enumerate(document)]
+        records = [(i + 1, {k: v for k, v in entry.items() if v != ""}
+                    if isinstance(entry, dict) else entry) for i, entry in enumerate(document)]
     settings, problems, seen = [], [], set()
     for row, entry in records:
         if not isinstance(entry, dict):
@@ -213,6 +216,11 @@ def read_units(path: str | os.PathLike) -> list[UnitSetting]:
             problems.append(Problem(name, row, unknown[0],
                                     "未知字段（unknown field; expected id, exclude, "
                                     "pair_capacity, part_time_capacity）"))
+            continue
+        nested = sorted(str(k) for k, v in entry.items() if isinstance(v, (dict, list)))
+        if nested:
+            problems.append(Problem(name, row, nested[0], "应为单个值（must be a single value, "
+                                                          "not a list or mapping）"))
             continue
         unit_id = str(entry.get("id", "")).strip()
         if not unit_id:
@@ -374,11 +382,14 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
 
     street = graph.places["street"].to_numpy()
     district = graph.places["district"].to_numpy()
+    eligible = {kind: _eligible(graph, unit_codes[~excluded[unit_codes]],
+                                needs[needs["kind"] == kind], scope, tied, street, district)
+                for kind in PLAN_KINDS}
+    _check_size(graph, eligible, spare, street if scope == "street" else district, scope)
     proposals, unmet_rows = [], []
     for kind in PLAN_KINDS:
         wanted = needs[needs["kind"] == kind]
-        arcs = _eligible(graph, unit_codes[~excluded[unit_codes]], wanted, scope, tied,
-                         street, district)
+        arcs = eligible[kind]
         spare_here = spare[kind]
         flow = _solve(arcs[spare_here[arcs["unit"].to_numpy()] > 0], wanted, spare_here, graph)
         proposals.append(flow.assign(kind=kind))
@@ -430,6 +441,37 @@ def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: s
         excluded[code] = setting.exclude
     if problems:
         raise InvalidInputError(problems)
+
+
+def _check_size(graph: OrgGraph, eligible: Mapping[str, pd.DataFrame],
+                spare: Mapping[str, np.ndarray], place: np.ndarray, scope: str) -> None:
+    """Refuse, before solving anything, a place where more than :data:`MAX_PLAN_PAIRS`
+    (unit, target) pairs of one kind are open: the exact solution's time grows with the
+    square of its pairs (480 communities and 1,000 units of one district: 480,000 pairs,
+    two minutes)."""
+    for kind, arcs in eligible.items():
+        arcs = arcs[spare[kind][arcs["unit"].to_numpy()] > 0]
+        if len(arcs) <= MAX_PLAN_PAIRS:
+            continue
+        counts = np.bincount(place[arcs["target"].to_numpy()])
+        if counts.max() <= MAX_PLAN_PAIRS:
+            continue
+        where = int(counts.argmax())
+        name, code = graph.nodes["name"].iloc[where], graph.nodes["id"].iloc[where]
+        level_zh, level_en = ("街道", "street") if scope == "street" else ("区县", "district")
+        advice_zh = ("请按街道配置（--scope street），或用 --units 排除部分单位" if scope == "district"
+                     else "请用 --units 排除部分单位，或调低 --capacity / --part-time-capacity")
+        advice_en = ("plan by street (--scope street), or exclude units with --units"
+                     if scope == "district" else "exclude units with --units, or lower "
+                     "--capacity / --part-time-capacity")
+        raise InvalidInputError([Problem(
+            f"scope (--scope {scope})", None, None,
+            f"{level_zh} {name}（{code}）有 {int(counts[where]):,} 对可配置的{EDGE_KINDS[kind].zh}"
+            f"（单位, 对象）组合，超过 {MAX_PLAN_PAIRS:,} 对的上限：精确求解的时间随组合数的平方增长。"
+            f"{advice_zh}",
+            f"{level_en} {name} ({code}) has {int(counts[where]):,} open (unit, target) pairs "
+            f"for {kind}, above the limit of {MAX_PLAN_PAIRS:,}: the exact plan's time grows "
+            f"with the square of the pairs. {advice_en[0].upper()}{advice_en[1:]}")])
 
 
 def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarray,

@@ -18,7 +18,7 @@ import yaml
 from jiceng.graphmodel import RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.graphmodel.validate import nfkc_columns
-from jiceng.loaders.limits import MAX_RULES_BYTES, MAX_YAML_NODES
+from jiceng.loaders.yaml_file import parse_yaml, read_yaml
 
 __all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
            "DEFAULT_RULES_FILE"]
@@ -246,32 +246,11 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
     """
     if path is None:
         return default_rules()
-    path = Path(path)
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_RULES_BYTES + 1)  # /dev/zero or a huge file: read no more
-        if len(data) > MAX_RULES_BYTES:
-            raise RuleError(f"规则文件超过 {MAX_RULES_BYTES // 1024:,} KB 的上限",
-                            f"a rule file holds at most {MAX_RULES_BYTES // 1024:,} KB",
-                            file=str(path))
-        text = data.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise RuleError("找不到规则文件", "rule file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleError("无法读取规则文件", f"cannot read the rule file: {error}",
-                        file=str(path)) from None
-    try:
-        _check_yaml_size(text, str(path))
-        _refuse_repeated_keys(text, str(path))
-        document = _parse_yaml(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        where_en = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RuleError(f"不是有效的 YAML{'：' + where if where else ''}",
-                        f"not valid YAML{where_en}: {getattr(error, 'problem', error)}",
-                        file=str(path)) from None
-    return parse_rules(document, file=str(path))
+    name = str(Path(path))
+    document = read_yaml(path, what=("规则文件", "rule file"),
+                         fail=lambda zh, en: RuleError(zh, en, file=name),
+                         check=lambda text: _refuse_repeated_keys(text, name))
+    return parse_rules(document, file=name)
 
 
 def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
@@ -294,22 +273,7 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
 def default_rules() -> list[Rule]:
     """The 13 rules of the article, from the packaged ``default_rules.yaml``."""
     text = (files("jiceng.queries") / DEFAULT_RULES_FILE).read_text(encoding="utf-8")
-    return parse_rules(_parse_yaml(text), file=DEFAULT_RULES_FILE)
-
-
-def _check_yaml_size(text: str, file: str) -> None:
-    """Refuse aliases (a 422-byte file can expand to gigabytes: "billion laughs") and
-    documents of more than :data:`MAX_YAML_NODES` nodes, before building anything."""
-    events = yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    for nodes, event in enumerate(events, start=1):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            raise RuleError(f"规则文件不能使用 YAML 锚点和别名（&/*），第 {line} 行",
-                            f"YAML anchors and aliases are not allowed in a rule file; line {line}",
-                            file=file)
-        if nodes > MAX_YAML_NODES:
-            raise RuleError(f"规则文件超过 {MAX_YAML_NODES:,} 个节点的上限",
-                            f"a rule file holds at most {MAX_YAML_NODES:,} YAML nodes", file=file)
+    return parse_rules(parse_yaml(text), file=DEFAULT_RULES_FILE)
 
 
 def _refuse_repeated_keys(text: str, file: str) -> None:
@@ -350,8 +314,3 @@ def _rule_id(node) -> str | None:
                     and isinstance(value, yaml.ScalarNode):
                 return value.value
     return None
-
-
-def _parse_yaml(text: str):
-    """``yaml.safe_load``, with the C parser when PyYAML has it (ten times faster)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506

@@ -33,33 +33,49 @@ __all__ = ["Runner", "Neo4jRunner", "is_server_uri",
 
 DEFAULT_BATCH = 5000
 
-# user, then everything up to the last "@": a password with "@" or "/" in it is hidden whole
-_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#:]*):.*@", re.DOTALL)
+# A scheme-like prefix (``bolt://``, ``http:/``, ``bolt+routing:``; taken whole, never split
+# to find a password in it), the user up to the first ":", then everything up to the last "@":
+# a user with "/", "?" or "@" in it and a password with "@", "/" or ":" in it are both covered.
+_USER_INFO = re.compile(r"^(\s*(?>(?:[A-Za-z][A-Za-z0-9+.-]*:/*)?)[^:]*):.*@", re.DOTALL)
+# no scheme at all (``u:PW@host``): the "scheme" is the user, unless a "/" follows its ":"
+_BARE_USER_INFO = re.compile(r"^(\s*[^:/]*):(?!/).*@", re.DOTALL)
 _SERVER_URI = re.compile(r"^((bolt|neo4j)(\+s|\+ssc)?|falkordb)://", re.IGNORECASE)
 
 
-def redact_uri(uri: str) -> str:
+def redact_uri(uri: object) -> str:
     """The URI as people may see it: a password in it becomes ``***``.
 
-    Every server address jiceng prints ("connecting to", "cannot reach Neo4j at", graph
-    names) passes through here.
+    Every text that may hold a server address or a DATASET argument passes through here
+    before it is shown ("connecting to", "cannot reach Neo4j at", "no such dataset", graph
+    names), whatever its spelling: any scheme (``http://``, ``bolt+routing://``), one slash
+    or none (``bolt:/``), no scheme at all, spaces around it. Whatever lies between the
+    user's first ``:`` and the last ``@`` is hidden.
 
     >>> redact_uri("bolt://user:SECRET@db.example:7687")
     'bolt://user:***@db.example:7687'
     >>> redact_uri("neo4j+s://:p@ss/w@host")
     'neo4j+s://:***@host'
-    >>> redact_uri("bolt://localhost:7687")
-    'bolt://localhost:7687'
+    >>> redact_uri(" bolt:/us/er?x:SECRET@host")
+    ' bolt:/us/er?x:***@host'
+    >>> redact_uri("user:SECRET@host"), redact_uri("bolt://user@localhost:7687")
+    ('user:***@host', 'bolt://user@localhost:7687')
     """
-    return _USER_INFO.sub(r"\1:***@", str(uri))
+    text = str(uri)
+    for pattern in (_USER_INFO, _BARE_USER_INFO):
+        redacted, found = pattern.subn(r"\1:***@", text)
+        if found:
+            return redacted
+    return text
 
 
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#:]*):(.*)@(.*)$", re.DOTALL)
+# the scheme, the user up to its first ":", the password up to the last "@", the address
+_CREDENTIALS = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*://)([^:]*):(.*)@(.*?)\s*$", re.DOTALL)
 
 
 def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
     """``bolt://user:password@host`` -> (``bolt://host``, user, password); the driver
     takes credentials apart from the address. Without a password in it: (uri, None, None).
+    The user and password are read as :func:`redact_uri` hides them.
 
     >>> split_credentials("bolt://analyst:p%40ss@db:7687")
     ('bolt://db:7687', 'analyst', 'p@ss')
@@ -70,21 +86,22 @@ def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
 
     match = _CREDENTIALS.match(uri)
     if match is None:
-        return uri, None, None
+        return uri.strip(), None, None
     scheme, user, password, rest = match.groups()
     return scheme + rest, unquote(user) or None, unquote(password)
 
 
 def is_server_uri(text: object) -> bool:
     """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``),
-    or a FalkorDB server (``falkordb://``, :mod:`jiceng.server.falkordb`).
+    or a FalkorDB server (``falkordb://``, :mod:`jiceng.server.falkordb`); spaces around it are
+    ignored.
 
     >>> is_server_uri("bolt://localhost:7687"), is_server_uri("neo4j+s://x"), is_server_uri("data/")
     (True, True, False)
     >>> is_server_uri("falkordb://localhost:6379")
     True
     """
-    return isinstance(text, str) and bool(_SERVER_URI.match(text))
+    return isinstance(text, str) and bool(_SERVER_URI.match(text.strip()))
 
 
 class Runner(Protocol):
