@@ -313,7 +313,7 @@ if not os.environ.get("NEO4J_URI"):
           "NEO4J_USER=neo4j, NEO4J_PASSWORD=...)")
 else:
     from jiceng import Neo4jSource
-    from jiceng.loaders.neo4j import push_neo4j
+    from jiceng.server import push_neo4j
 
     # the same audit() as above: given a server, it counts there
     with Neo4jSource.connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from jiceng.loaders.neo4j import redact_uri, split_credentials
+from jiceng.server.neo4j import redact_uri, split_credentials
 
 SECRET = "Pa55-w0rd-XYZZY"
 HOST = "127.0.0.1:1"  # loopback, a port nothing listens on: refused at once

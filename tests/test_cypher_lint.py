@@ -9,7 +9,7 @@ parameters jiceng declares for it. A label, type, function, parameter or variabl
 does not exist is a diagnostic; any error or warning fails.
 
 The statements are collected by sending them: a recording runner takes a push of the
-sample, the pulls, and every query on a :class:`~jiceng.loaders.neo4j.Neo4jSource` (the
+sample, the pulls, and every query on a :class:`~jiceng.server.Neo4jSource` (the
 default rules and a rule using every rule feature, isolation, reach at k = 1, 2, 3, 5,
 reach_from, whatif, diff); the MERGE of every node kind and of every endpoint pair of
 every edge kind, and every constraint, come from the schema, whether the sample holds
@@ -28,18 +28,18 @@ import pytest
 from tests.test_neo4j_unit import FakeNeo4j
 
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
-from jiceng.loaders.neo4j import (
+from jiceng.queries import audit, default_rules, diff, isolation, reach, reach_from, whatif
+from jiceng.queries.rules import parse_rules
+from jiceng.server import Neo4jSource
+from jiceng.server.neo4j import (
     EDGES_QUERY,
     NODES_QUERY,
-    Neo4jSource,
     constraint_statements,
     edge_statement,
     node_statement,
     push_neo4j,
 )
-from jiceng.queries import audit, default_rules, diff, isolation, reach, reach_from, whatif
-from jiceng.queries.cypher import isolation_statements, reach_statements, rule_statement
-from jiceng.queries.rules import parse_rules
+from jiceng.server.statements import isolation_statements, reach_statements, rule_statement
 
 LINT = Path(__file__).resolve().parent / "cypher"
 NODE = shutil.which("node")

@@ -16,11 +16,11 @@ from tests.helpers import TINY_EDGES, TINY_NODES, assert_same_graph, write_datas
 from tests.test_neo4j_unit import FakeNeo4j
 
 import jiceng.present.maps  # noqa: F401 - imported before registering: what it read must follow
-import jiceng.queries.cypher  # noqa: F401
+import jiceng.server.statements  # noqa: F401
 from jiceng.graphmodel import InvalidInputError, schema
 from jiceng.graphmodel.schema import EdgeKind, NodeKind
 from jiceng.loaders import read_dataset
-from jiceng.loaders.neo4j import pull_neo4j, push_neo4j
+from jiceng.server.neo4j import pull_neo4j, push_neo4j
 
 VOLUNTEER_TEAM = NodeKind("volunteer_team", "志愿服务队", "volunteer service team", color="#43a047",
                           shape="triangle")
@@ -142,7 +142,7 @@ def test_cypher_carries_the_new_labels_and_types(dataset):
 
 
 def test_a_registered_co_building_kind_reaches_the_cypher():
-    from jiceng.queries.cypher import isolation_statements, reach_statements
+    from jiceng.server.statements import isolation_statements, reach_statements
 
     mentors = EdgeKind("mentors", "导师帮带", "mentors", ((("unit_party",), ("community_party",)),),
                        co_building=True)

@@ -3,7 +3,7 @@ openCypher engine started by the tests (``falkordb_server`` in conftest.py), and
 answers equal the in-process engine's.
 
 The same statement text goes to both servers (``test_the_same_statements_go_to_neo4j_and_
-falkordb``); only the dialect's key statements differ (:data:`jiceng.loaders.falkordb.
+falkordb``); only the dialect's key statements differ (:data:`jiceng.server.falkordb.
 FALKORDB`), and the Neo4j form of every statement is checked by Neo4j's own front end in
 tests/test_cypher_lint.py.
 
@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from tests.helpers import assert_same_graph
 
-import jiceng.queries.cypher as cypher
+import jiceng.server.statements as cypher
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import (
     CO_BUILDING_KINDS,
@@ -33,19 +33,19 @@ from jiceng.graphmodel.schema import (
     neo4j_label,
     neo4j_type,
 )
-from jiceng.loaders.falkordb import INDEXES_QUERY, FalkorDBRunner
-from jiceng.loaders.neo4j import (
+from jiceng.queries import audit, default_rules, isolation, reach
+from jiceng.queries.coverage import rule_counts
+from jiceng.queries.rules import Rule, parse_rules
+from jiceng.server import Neo4jSource
+from jiceng.server.falkordb import INDEXES_QUERY, FalkorDBRunner
+from jiceng.server.neo4j import (
     EDGES_QUERY,
     NODES_QUERY,
-    Neo4jSource,
     constraint_statements,
     edge_statement,
     node_statement,
     push_neo4j,
 )
-from jiceng.queries import audit, default_rules, isolation, reach
-from jiceng.queries.coverage import rule_counts
-from jiceng.queries.rules import Rule, parse_rules
 
 pytestmark = pytest.mark.falkordb
 

@@ -15,9 +15,9 @@ import pytest
 from tests.helpers import assert_same_graph
 
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_type
-from jiceng.loaders.neo4j import Neo4jRunner, Neo4jSource, pull_neo4j, push_neo4j
 from jiceng.queries import audit, diff, isolation, reach, reach_from, whatif
-from jiceng.queries.cypher import skeleton
+from jiceng.server import Neo4jSource
+from jiceng.server.neo4j import Neo4jRunner, pull_neo4j, pull_skeleton, push_neo4j
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -119,7 +119,7 @@ def test_connect_names_the_server_without_the_password(sample):
 
 
 def test_skeleton_places_nodes_as_in_process(server, sample):
-    bones = skeleton(server)
+    bones = pull_skeleton(server)
     ids = sample.nodes["id"].to_numpy(dtype=object)
     for level in ("community", "street", "district"):
         ours = pd.Series(sample.places[level].to_numpy(), index=ids)

@@ -34,12 +34,13 @@ from jiceng.graphmodel.schema import (
     neo4j_type,
 )
 from jiceng.loaders import read_dataset
-from jiceng.loaders.neo4j import EDGES_QUERY, NODES_QUERY, Neo4jSource, pull_neo4j, push_neo4j
 from jiceng.queries import audit, default_rules, diff, isolation, reach, reach_from, whatif
 from jiceng.queries.coverage import rule_counts
-from jiceng.queries.cypher import isolation_statements, reach_statements, rule_statement
 from jiceng.queries.reach import reach_matrix
 from jiceng.queries.rules import parse_rules
+from jiceng.server import Neo4jSource
+from jiceng.server.neo4j import EDGES_QUERY, NODES_QUERY, pull_neo4j, push_neo4j
+from jiceng.server.statements import isolation_statements, reach_statements, rule_statement
 
 INJECTION = "x'}) DETACH DELETE n //"
 SCHEMA_NAMES = {neo4j_label(k) for k in NODE_KINDS} | {neo4j_type(k) for k in EDGE_KINDS}
@@ -426,7 +427,7 @@ def server_given_rows(small) -> FakeNeo4j:
 @pytest.fixture
 def connected(monkeypatch, server_given_rows):
     """Connections to any server reach the fake; returns the URIs connected to."""
-    import jiceng.loaders.neo4j as module
+    import jiceng.server.source as module
 
     uris: list[str] = []
 
@@ -577,7 +578,7 @@ def test_command_modules_never_branch_on_the_backend():
                 names |= {n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)}
                 assert not names & (suspicious | {"isinstance"}), \
                     f"{path.name}:{node.lineno} branches on {sorted(names & suspicious)}"
-            if isinstance(node, ast.ImportFrom) and node.module == "jiceng.queries.cypher":
+            if isinstance(node, ast.ImportFrom) and node.module == "jiceng.server.statements":
                 raise AssertionError(f"{path.name}:{node.lineno} imports server-only code")
             if isinstance(node, ast.alias):
                 assert not node.name.endswith("_neo4j") or node.name in (
@@ -595,7 +596,7 @@ def test_command_modules_never_branch_on_the_backend():
     ("bolt://user:SEC@RET/x?y#z@host", "bolt://user:***@host"),
 ])
 def test_redact_uri(uri, shown):
-    from jiceng.loaders.neo4j import redact_uri
+    from jiceng.server.neo4j import redact_uri
 
     assert redact_uri(uri) == shown
     assert "SECRET" not in redact_uri(uri)
@@ -641,7 +642,7 @@ def test_credentials_written_into_the_uri_reach_the_driver_not_the_screen(monkey
         raise neo4j.exceptions.ServiceUnavailable("no route")
 
     monkeypatch.setattr(neo4j.GraphDatabase, "driver", driver)
-    from jiceng.loaders.neo4j import Neo4jRunner
+    from jiceng.server.neo4j import Neo4jRunner
 
     with pytest.raises(BackendUnavailableError) as error:
         Neo4jRunner(f"bolt://admin:{SECRET}%40x@db.example:7687", "neo4j", "")

@@ -24,9 +24,8 @@ NOTEBOOK = NOTEBOOKS / "walkthrough.ipynb"
 SOURCE = NOTEBOOKS / "walkthrough.py"
 PROJECT_PACKAGES = {"jiceng"}
 #: Names the notebook may import from modules, beyond the packages' ``__all__``.
-ALLOWED = {("jiceng.loaders.neo4j", "push_neo4j"), ("jiceng.present.maps", "overview_map"),
-           ("jiceng.present.maps", "street_map"), ("jiceng.present.maps", "reach_map"),
-           ("jiceng.present.maps", "NetworkMap")}
+ALLOWED = {("jiceng.present.maps", "overview_map"), ("jiceng.present.maps", "street_map"),
+           ("jiceng.present.maps", "reach_map"), ("jiceng.present.maps", "NetworkMap")}
 #: The audit's ledger and briefing, as the notebook saves them.
 LEDGER, BRIEFING = "审计台账.xlsx", "审计汇报.html"
 #: Where a report says when it was made, and a workbook's own dates.
@@ -170,7 +169,7 @@ def test_neo4j_section_runs_when_a_server_is_named(tmp_path, monkeypatch):
 def test_walkthrough_on_neo4j_gives_the_same_answers(tmp_path, monkeypatch):
     """Against a live, disposable server: the notebook's Neo4j audit matches the in-process one."""
     from jiceng.graphmodel import NODE_KINDS
-    from jiceng.loaders.neo4j import Neo4jRunner
+    from jiceng.server.neo4j import Neo4jRunner
 
     with Neo4jRunner(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                      os.environ.get("NEO4J_PASSWORD", "")) as runner:

@@ -6,8 +6,10 @@ The public API in one import, for notebooks and scripts::
 
 The layers are subpackages, each importing only those before it:
 ``jiceng.graphmodel`` (schema, graph, validation, errors) -> ``jiceng.loaders`` (datasets in and
-out, the generator, Neo4j) -> ``jiceng.queries`` (one module per question) -> the CLI and the
-presentation (``jiceng.present``: a report builder per question, the formats, the maps).
+out, the generator) -> ``jiceng.queries`` (one module per question, and the seam where a source
+says how it answers) -> ``jiceng.server`` (Neo4j and FalkorDB: push, pull, a server as a source)
+-> the presentation (``jiceng.present``: a report builder per question, the formats, the maps)
+-> the CLI.
 
 Names are imported on first use, so ``import jiceng`` (and ``jiceng --help``) stays fast.
 
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 #: The subpackage that defines each public name, in layer order.
-_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.loaders.neo4j", "jiceng.queries",
+_LAYERS = ("jiceng.graphmodel", "jiceng.loaders", "jiceng.queries", "jiceng.server",
            "jiceng.present")
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
@@ -68,7 +70,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         write_dataset,
         write_excel,
     )
-    from jiceng.loaders.neo4j import Neo4jSource
     from jiceng.present import (
         Report,
         Section,
@@ -100,6 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         reach_from,
         whatif,
     )
+    from jiceng.server import Neo4jSource
 
 
 def __getattr__(name: str) -> Any:

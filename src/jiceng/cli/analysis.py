@@ -18,7 +18,6 @@ from jiceng.cli.options import (
     source_argument,
 )
 from jiceng.graphmodel.schema import kind_code
-from jiceng.loaders.neo4j import as_graph, places_of
 from jiceng.present.diff import diff_report
 from jiceng.present.isolation import isolation_report
 from jiceng.present.reach import reach_report
@@ -29,6 +28,7 @@ from jiceng.queries.isolation import isolation
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
+from jiceng.queries.sources import as_graph, places_of
 from jiceng.queries.whatif import whatif as run_whatif
 
 _hops_option = click.option(

@@ -16,10 +16,10 @@ from jiceng.cli.options import (
     say,
     source_argument,
 )
-from jiceng.loaders.neo4j import as_graph
 from jiceng.present.maps import overview_map, reach_map, street_map
 from jiceng.queries import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
+from jiceng.queries.sources import as_graph
 
 
 @click.command("map")

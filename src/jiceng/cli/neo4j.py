@@ -16,7 +16,7 @@ from jiceng.cli.options import (
     say,
 )
 from jiceng.loaders import write_dataset, write_excel
-from jiceng.loaders.neo4j import DEFAULT_BATCH, pull_neo4j, push_neo4j
+from jiceng.server.neo4j import DEFAULT_BATCH, pull_neo4j, push_neo4j
 
 __all__ = ["neo4j_group"]
 

@@ -27,16 +27,12 @@ from jiceng.graphmodel.errors import JicengError
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
 from jiceng.loaders.disk import is_dataset
-from jiceng.loaders.falkordb import is_falkordb_uri
-from jiceng.loaders.neo4j import (
-    Neo4jSource,
-    Source,
-    is_server_uri,
-    redact_uri,
-    split_credentials,
-)
 from jiceng.present.model import Document
 from jiceng.present.report import FORMATS, emit
+from jiceng.queries.sources import Source
+from jiceng.server import Neo4jSource
+from jiceng.server.falkordb import is_falkordb_uri
+from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
 
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
@@ -314,7 +310,7 @@ def shown(dataset: Path | str | None) -> str:
 
 
 def connect_neo4j(uri: str | None) -> Neo4jSource:
-    """A connected :class:`jiceng.loaders.neo4j.Neo4jSource`, closed when the command ends.
+    """A connected :class:`jiceng.server.Neo4jSource`, closed when the command ends.
 
     The URI comes from the option or NEO4J_URI; the user from NEO4J_USER (default
     ``neo4j``); the password from NEO4J_PASSWORD or, at a terminal, a hidden prompt.

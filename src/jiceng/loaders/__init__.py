@@ -1,4 +1,4 @@
-"""Loaders: datasets in and out (CSV folders, Excel), the synthetic generator, Neo4j."""
+"""Loaders: datasets in and out (CSV folders, Excel), the synthetic generator."""
 
 from __future__ import annotations
 

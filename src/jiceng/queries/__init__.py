@@ -1,6 +1,6 @@
 """Queries: coverage audit, isolation, reach, what-if, diff and plan. Each takes a graph first."""
 
-from jiceng.queries._args import MAX_HOPS
+from jiceng.queries._args import MAX_HOPS, check_hops
 from jiceng.queries.coverage import AuditResult, audit
 from jiceng.queries.diff import DiffResult, diff
 from jiceng.queries.isolation import IsolationResult, isolation
@@ -11,4 +11,4 @@ from jiceng.queries.whatif import WhatIfResult, whatif
 
 __all__ = ["audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
            "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult",
-           "diff", "DiffResult", "plan", "PlanResult", "apply_plan", "MAX_HOPS"]
+           "diff", "DiffResult", "plan", "PlanResult", "apply_plan", "MAX_HOPS", "check_hops"]

@@ -23,9 +23,8 @@ import numpy as np
 
 from jiceng.graphmodel import ArgumentError, ArgumentTypeError, OrgGraph, UnknownNodeError
 from jiceng.graphmodel.cells import terminal_text
-from jiceng.loaders.neo4j import Neo4jSource
 
-__all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "check_graph", "as_ids",
+__all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "as_ids",
            "as_edges", "check_callable", "check_ids"]
 
 #: The longest reach asked for. The deepest chain in the schema is a unit's tie then a
@@ -46,19 +45,6 @@ def check_hops(hops: object, *, name: str = "hops") -> int:
         raise ArgumentError(f"{name} 须为 1 到 {MAX_HOPS} 的整数，而不是 {hops}"
                             f"（{name} must be a whole number from 1 to {MAX_HOPS}, not {hops}）")
     return int(hops)
-
-
-def check_graph(source: object, *, name: str = "graph") -> OrgGraph:
-    """The source as an in-memory graph: an :class:`OrgGraph` itself, a Neo4j source's whole
-    graph (read once); :class:`ArgumentTypeError` for anything else."""
-    if isinstance(source, Neo4jSource):
-        return source.graph()
-    if not isinstance(source, OrgGraph):
-        raise ArgumentTypeError(
-            f"{name} 须为 OrgGraph（用 jiceng.read_dataset 读取）或 Neo4jSource，而不是 "
-            f"{type(source).__name__}（{name} must be an OrgGraph, e.g. from "
-            f"jiceng.read_dataset, or a Neo4jSource, not {type(source).__name__}）")
-    return source
 
 
 def as_ids(value: object, *, name: str = "units") -> list[str] | None:

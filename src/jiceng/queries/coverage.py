@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.neo4j import Neo4jSource, Source
-from jiceng.queries._args import check_callable, check_graph
+from jiceng.queries._args import check_callable
 from jiceng.queries._places import place_names
 from jiceng.queries.rules import EdgeCount, Rule, as_rules
+from jiceng.queries.sources import Source, answer_for, register_source
 
 __all__ = ["AuditResult", "audit", "assemble_audit", "rule_counts", "ranking_json"]
 
@@ -131,9 +131,9 @@ def audit(source: Source, rules: Sequence[Rule] | str | os.PathLike | None = Non
 
     Parameters
     ----------
-    source : OrgGraph or Neo4jSource
-        On a Neo4j server each rule is counted there by one Cypher statement, and the
-        counts are rolled up here exactly as in process.
+    source : OrgGraph or another source (:mod:`jiceng.queries.sources`)
+        On a Cypher server (``jiceng.server.Neo4jSource``) each rule is counted there by one
+        statement, and the counts are rolled up here exactly as in process.
     rules : list of Rule, or a path to a YAML rule file, or None for the article's rules
     on_rule : callable, optional
         Called with each rule before it is evaluated (for progress display).
@@ -154,18 +154,21 @@ def audit(source: Source, rules: Sequence[Rule] | str | os.PathLike | None = Non
     True
     """
     check_callable(on_rule, name="on_rule")
-    if isinstance(source, Neo4jSource):
-        from jiceng.queries.cypher import audit_on_server
+    answer = answer_for("audit", source)
+    return answer(source, as_rules(rules), on_rule)
 
-        return audit_on_server(source, rules, on_rule=on_rule)
-    graph = check_graph(source)
-    rules = as_rules(rules)
+
+def _audit_in_process(graph: OrgGraph, rules: list[Rule],
+                      on_rule: Callable[[Rule], None] | None) -> AuditResult:
     per_rule = []
     for rule in rules:
         if on_rule is not None:
             on_rule(rule)
         per_rule.append(rule_counts(graph, rule))
     return assemble_audit(graph, rules, per_rule)
+
+
+register_source(OrgGraph, audit=_audit_in_process)
 
 
 def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.neo4j import Source
-from jiceng.queries._args import check_graph
 from jiceng.queries.coverage import audit
 from jiceng.queries.records import plain_records
 from jiceng.queries.rules import Rule, as_rules
+from jiceng.queries.sources import Source, as_graph
 
 __all__ = ["DiffResult", "diff"]
 
@@ -130,7 +129,7 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     >>> diff(read_sample(), read_sample()).unchanged
     True
     """
-    old, new = check_graph(old, name="old"), check_graph(new, name="new")
+    old, new = as_graph(old, name="old"), as_graph(new, name="new")
     rules = as_rules(rules)
     old_nodes, _ = old.to_tables()
     new_nodes, _ = new.to_tables()

@@ -15,9 +15,8 @@ import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.schema import CO_BUILDING_KINDS
-from jiceng.loaders.neo4j import Neo4jSource, Source
-from jiceng.queries._args import check_graph
 from jiceng.queries._places import describe_nodes
+from jiceng.queries.sources import Source, answer_for, register_source
 
 __all__ = ["IsolationResult", "isolation", "assemble_isolation", "co_building_edges"]
 
@@ -66,8 +65,9 @@ def co_building_edges(graph: OrgGraph) -> tuple[np.ndarray, np.ndarray]:
 def isolation(source: Source) -> IsolationResult:
     """Find isolated and fragile communities and the components of the co-building graph.
 
-    ``source`` is an OrgGraph or a Neo4jSource; on a server the counts per community
-    are Cypher, the components are computed here from the co-building edges it returns.
+    ``source`` is an OrgGraph or another source (:mod:`jiceng.queries.sources`); on a Cypher
+    server the counts per community are Cypher, the components are computed here from the
+    co-building edges it returns.
 
     Notes
     -----
@@ -81,11 +81,10 @@ def isolation(source: Source) -> IsolationResult:
     >>> set(result.isolated).isdisjoint(result.fragile)
     True
     """
-    if isinstance(source, Neo4jSource):
-        from jiceng.queries.cypher import isolation_on_server
+    return answer_for("isolation", source)(source)
 
-        return isolation_on_server(source)
-    graph = check_graph(source)
+
+def _isolation_in_process(graph: OrgGraph) -> IsolationResult:
     src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     # each edge into a community, by the community's row (communities are sorted codes)
@@ -105,6 +104,9 @@ def isolation(source: Source) -> IsolationResult:
     only_unit[single] = pairs.indices[pairs.indptr[single]]
 
     return assemble_isolation(graph, communities, ties, distinct, only_unit, src, dst)
+
+
+register_source(OrgGraph, isolation=_isolation_in_process)
 
 
 def _component_labels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:

@@ -61,12 +61,12 @@ from jiceng.graphmodel import (
     RuleError,
 )
 from jiceng.loaders.yaml_file import read_yaml
-from jiceng.queries._args import check_graph
 from jiceng.queries._places import place_names
 from jiceng.queries.coverage import rule_counts
 from jiceng.queries.isolation import co_building_edges, isolation
 from jiceng.queries.reach import reach, reach_matrix
 from jiceng.queries.rules import Rule, as_rules
+from jiceng.queries.sources import as_graph
 
 __all__ = ["PlanResult", "UnitSetting", "plan", "apply_plan", "read_units", "NEEDS", "SCOPES",
            "PLAN_KINDS", "MAX_PLAN_PAIRS"]
@@ -365,7 +365,7 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     >>> set(result.proposals["kind"]) <= {"pairs_with", "part_time"}
     True
     """
-    graph = check_graph(graph)
+    graph = as_graph(graph)
     min_units = _check_count("min_units (--min-units)", min_units, 1, _MAX_MIN_UNITS)
     capacity = _check_count("capacity (--capacity)", capacity, 0, _MAX_CAPACITY)
     part_time_capacity = _check_count("part_time_capacity (--part-time-capacity)",
@@ -651,7 +651,7 @@ def apply_plan(graph: OrgGraph, result: PlanResult | pd.DataFrame) -> OrgGraph:
     >>> apply_plan(g, result).n_edges == g.n_edges + len(result.proposals)
     True
     """
-    graph = check_graph(graph)
+    graph = as_graph(graph)
     proposals = _proposal_table(result)
     edges = graph.edges
     dtype = edges["source"].dtype

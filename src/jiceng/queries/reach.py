@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import OrgGraph
-from jiceng.loaders.neo4j import Neo4jSource, Source
-from jiceng.queries._args import ArgumentTypeError, as_ids, check_graph, check_hops, check_ids
+from jiceng.graphmodel.errors import ArgumentTypeError
+from jiceng.queries._args import as_ids, check_hops, check_ids
 from jiceng.queries._places import describe_nodes
 from jiceng.queries.isolation import co_building_edges
+from jiceng.queries.sources import Source, answer_for, as_graph, register_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -127,9 +128,9 @@ def reach(source: Source, *, hops: int = 2, units: list[str] | None = None) -> R
 
     Parameters
     ----------
-    source : OrgGraph or Neo4jSource
-        On a Neo4j server the reach per unit and the inflow per community are counted
-        there (variable-length Cypher paths).
+    source : OrgGraph or another source (:mod:`jiceng.queries.sources`)
+        On a Cypher server (``jiceng.server.Neo4jSource``) the reach per unit and the inflow
+        per community are counted there (variable-length Cypher paths).
     hops : int, default 2
         Longest path: a unit paired with a street reaches the street's communities at 2.
     units : list of str, optional
@@ -148,11 +149,10 @@ def reach(source: Source, *, hops: int = 2, units: list[str] | None = None) -> R
     True
     """
     hops, units = check_hops(hops), as_ids(units)
-    if isinstance(source, Neo4jSource):
-        from jiceng.queries.cypher import reach_on_server
+    return answer_for("reach", source)(source, hops, units)
 
-        return reach_on_server(source, hops=hops, units=units)
-    graph = check_graph(source)
+
+def _reach_in_process(graph: OrgGraph, hops: int, units: list[str] | None) -> ReachResult:
     if units is not None:
         check_ids(graph, units, "unit_party")  # unknown ids fail before any work
     unit_codes, communities, matrix = reach_matrix(graph, hops)
@@ -162,6 +162,9 @@ def reach(source: Source, *, hops: int = 2, units: list[str] | None = None) -> R
     inflow = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
     return assemble_reach(graph, hops, unit_codes, counts, reached_households, communities,
                           inflow, units=units)
+
+
+register_source(OrgGraph, reach=_reach_in_process)
 
 
 def _households(graph: OrgGraph) -> np.ndarray:
@@ -229,7 +232,7 @@ def reach_from(source: Source, unit_id: str, *, hops: int = 2) -> pd.DataFrame:
     >>> int(table["hop"].min()), table["kind"].iloc[0]
     (0, 'unit_party')
     """
-    graph, hops = check_graph(source), check_hops(hops)
+    graph, hops = as_graph(source), check_hops(hops)
     if not isinstance(unit_id, str):
         raise ArgumentTypeError(f"unit_id 须为一个编号（str），而不是 {type(unit_id).__name__}"
                                 f"（unit_id must be one id, a str, not {type(unit_id).__name__}）")

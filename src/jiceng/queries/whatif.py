@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel import EDGE_KINDS, OrgGraph, UnknownNodeError
-from jiceng.loaders.neo4j import Source
-from jiceng.queries._args import as_edges, as_ids, check_graph, check_hops, check_ids
+from jiceng.queries._args import as_edges, as_ids, check_hops, check_ids
 from jiceng.queries.coverage import audit
 from jiceng.queries.isolation import isolation
 from jiceng.queries.reach import reach
 from jiceng.queries.rules import Rule, as_rules
+from jiceng.queries.sources import Source, as_graph
 
 __all__ = ["WhatIfResult", "whatif", "edge_positions_matching"]
 
@@ -103,7 +103,7 @@ def whatif(source: Source, *, remove: Sequence[str] = (),
     >>> set(communities) <= set(whatif(g, remove=[unit]).newly_isolated)
     True
     """
-    graph, hops = check_graph(source), check_hops(hops)
+    graph, hops = as_graph(source), check_hops(hops)
     remove = as_ids(remove, name="remove") or []
     remove_edges = as_edges(remove_edges, name="remove_edges")
     rules = as_rules(rules)

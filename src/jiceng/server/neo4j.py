@@ -1,4 +1,4 @@
-"""Neo4j in and out: push a graph into a Neo4j 5 server and pull it back; a server as a source.
+"""Neo4j in and out: the runner, the dialects, and pushing a graph into a server and pulling it back.
 
 Everything goes through a *runner*: any object with ``run(cypher, params) ->
 DataFrame``. :class:`Neo4jRunner` is the real one (the official ``neo4j`` driver);
@@ -6,11 +6,9 @@ tests use a recording fake. Node labels and relationship types come only from th
 schema (``neo4j_label``/``neo4j_type``), never from input text; every value is a
 query parameter.
 
-A :class:`Neo4jSource` is a server as the *source* of the queries: ``audit``,
-``isolation``, ``reach``, ``reach_from``, ``whatif`` and ``diff`` take either an
-:class:`~jiceng.graphmodel.OrgGraph` or a ``Neo4jSource``, and the source decides
-where the counting runs. Server addresses shown to people pass through
-:func:`redact_uri`, so a password written into a URI is never printed.
+A server as the *source* of the queries is a :class:`~jiceng.server.source.Neo4jSource`.
+Server addresses shown to people pass through :func:`redact_uri`, so a password written
+into a URI is never printed.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -28,7 +26,7 @@ from jiceng.graphmodel import BackendUnavailableError, OrgGraph
 from jiceng.graphmodel.graph import HOME_EDGE_KINDS
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, neo4j_label, neo4j_type
 
-__all__ = ["Runner", "Neo4jRunner", "Neo4jSource", "Source", "as_graph", "places_of", "is_server_uri",
+__all__ = ["Runner", "Neo4jRunner", "is_server_uri",
            "Dialect", "NEO4J", "dialect_of",
            "redact_uri", "split_credentials", "push_neo4j", "pull_neo4j", "pull_skeleton", "constraint_statements",
            "node_statement", "edge_statement", "NODES_QUERY", "EDGES_QUERY"]
@@ -95,7 +93,7 @@ def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
 
 def is_server_uri(text: object) -> bool:
     """Whether a source argument names a Neo4j server (``bolt://``, ``neo4j://``, ``+s``/``+ssc``),
-    or a FalkorDB server (``falkordb://``, :mod:`jiceng.loaders.falkordb`); spaces around it are
+    or a FalkorDB server (``falkordb://``, :mod:`jiceng.server.falkordb`); spaces around it are
     ignored.
 
     >>> is_server_uri("bolt://localhost:7687"), is_server_uri("neo4j+s://x"), is_server_uri("data/")
@@ -330,119 +328,7 @@ def pull_neo4j(runner: Runner, *, edge_kinds: Iterable[str] | None = None,
                                 nodes_file="neo4j nodes", edges_file="neo4j relationships")
 
 
-
 def pull_skeleton(runner: Runner, *, name: str = "neo4j") -> OrgGraph:
     """Every node with its attributes, and only the edges that place nodes (``within``,
     ``leads``, ``covers``, ...): enough to name results and roll them up by place."""
     return pull_neo4j(runner, edge_kinds=HOME_EDGE_KINDS, name=name)
-
-
-# ------------------------------------------------------------------- the source
-class Neo4jSource:
-    """A Neo4j server as the source of the queries.
-
-    Pass it wherever a graph goes: ``audit(source)``, ``isolation(source)``,
-    ``reach(source, hops=3)`` count on the server (parameterized Cypher) and return the
-    same results as in process; ``reach_from``, ``whatif`` and ``diff`` read the whole
-    graph from the server once (:meth:`graph`) and count in process.
-
-    The graph's places (every node, and the edges that place nodes) are read once, on
-    first use, to name and roll up what the server counts (:meth:`skeleton`). A source
-    is a snapshot in that sense: after the database changes, make a new source (or call
-    :meth:`refresh`).
-
-    ``runner`` is anything with ``run(cypher, params) -> DataFrame``; to connect to a
-    server use :meth:`connect`. A source is itself a runner, so ``push_neo4j(graph,
-    source)`` and ``pull_neo4j(source)`` work on it. Use it as a context manager (or call
-    :meth:`close`) to close the connection.
-
-    >>> class Empty:
-    ...     uri = "bolt://analyst:SECRET@db:7687"
-    ...     def run(self, cypher, params=None):
-    ...         import pandas as pd
-    ...         return pd.DataFrame()
-    >>> Neo4jSource(Empty()).name
-    'Neo4j bolt://analyst:***@db:7687'
-    """
-
-    def __init__(self, runner: Runner, *, name: str | None = None):
-        self.runner = runner
-        self.uri = redact_uri(getattr(runner, "uri", "") or "")
-        self.dialect = dialect_of(runner)
-        self.name = name if name is not None else f"{self.dialect.name} {self.uri}".strip()
-        self._skeleton: OrgGraph | None = None
-        self._graph: OrgGraph | None = None
-
-    @classmethod
-    def connect(cls, uri: str, user: str = "neo4j", password: str = "", *,
-                database: str | None = None, timeout: float = 5.0) -> Neo4jSource:
-        """Connect to a server (fails in seconds with :class:`BackendUnavailableError`).
-
-        A ``falkordb://`` URI connects to FalkorDB instead (its password, if any, is in the
-        URI; ``user``, ``password`` and ``database`` are Neo4j's)."""
-        from jiceng.loaders.falkordb import FalkorDBRunner, is_falkordb_uri
-
-        if is_falkordb_uri(uri):
-            return cls(FalkorDBRunner(uri, timeout=timeout))
-        return cls(Neo4jRunner(uri, user, password, database=database, timeout=timeout))
-
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run one parameterized statement on the server."""
-        return self.runner.run(cypher, params)
-
-    def skeleton(self) -> OrgGraph:
-        """Every node and the edges that place nodes, read once."""
-        if self._graph is not None:
-            return self._graph
-        if self._skeleton is None:
-            self._skeleton = pull_skeleton(self.runner, name=self.name)
-        return self._skeleton
-
-    def graph(self) -> OrgGraph:
-        """The whole graph, read once (:func:`pull_neo4j`), for the queries that count in
-        process."""
-        if self._graph is None:
-            self._graph = pull_neo4j(self.runner, name=self.name)
-        return self._graph
-
-    def refresh(self) -> None:
-        """Forget what was read, so the next query reads the server's current graph."""
-        self._skeleton = self._graph = None
-
-    def close(self) -> None:
-        close = getattr(self.runner, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> Neo4jSource:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Neo4jSource({self.uri!r})"
-
-
-#: What the queries take: a graph in memory, or a Neo4j server.
-Source: TypeAlias = OrgGraph | Neo4jSource
-
-
-def as_graph(source: Source) -> OrgGraph:
-    """The source as an in-memory graph: itself, or the whole graph read from the server.
-
-    For the work that counts in process (what-if, diff, maps) whatever the source.
-    """
-    if isinstance(source, Neo4jSource):
-        return source.graph()
-    if not isinstance(source, OrgGraph):
-        raise TypeError(f"a source is an OrgGraph or a Neo4jSource, not {type(source).__name__}")
-    return source
-
-
-def places_of(source: Source) -> OrgGraph:
-    """A graph with every node, its name and its place: the graph itself, or the server's
-    skeleton (read once). For naming and rolling up results whatever the source."""
-    if isinstance(source, Neo4jSource):
-        return source.skeleton()
-    return as_graph(source)

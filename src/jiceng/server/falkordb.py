@@ -1,12 +1,12 @@
 """FalkorDB, a second Cypher server: the statements jiceng sends to Neo4j, run on FalkorDB.
 
 :class:`FalkorDBRunner` has the runner's one method, ``run(cypher, params) ->
-DataFrame``, so :func:`~jiceng.loaders.neo4j.push_neo4j`,
-:func:`~jiceng.loaders.neo4j.pull_neo4j` and a
-:class:`~jiceng.loaders.neo4j.Neo4jSource` (``audit``, ``isolation``, ``reach``) work on
+DataFrame``, so :func:`~jiceng.server.neo4j.push_neo4j`,
+:func:`~jiceng.server.neo4j.pull_neo4j` and a
+:class:`~jiceng.server.source.Neo4jSource` (``audit``, ``isolation``, ``reach``) work on
 it unchanged: the same statement text goes to both servers. The one thing the two
 dialects say differently, how a push makes ``id`` fast to find per label, is
-:data:`FALKORDB` (Neo4j's is :data:`~jiceng.loaders.neo4j.NEO4J`); the runner carries it.
+:data:`FALKORDB` (Neo4j's is :data:`~jiceng.server.neo4j.NEO4J`); the runner carries it.
 
 A server is named ``falkordb://[:password@]host:port[/graph]`` (graph ``jiceng`` when
 none is given). The ``falkordb`` client is imported when a runner is made.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from jiceng.graphmodel import BackendUnavailableError
 from jiceng.graphmodel.schema import neo4j_label
-from jiceng.loaders.neo4j import Dialect, Runner, redact_uri, split_credentials
+from jiceng.server.neo4j import Dialect, Runner, redact_uri, split_credentials
 
 __all__ = ["FalkorDBRunner", "FALKORDB", "is_falkordb_uri", "index_statements", "INDEXES_QUERY", "DEFAULT_GRAPH",
            "DEFAULT_PORT"]
@@ -45,7 +45,7 @@ def index_statements(runner: Runner, kinds: list[str]) -> list[str]:
             for kind in kinds if neo4j_label(kind) not in have]
 
 
-#: What FalkorDB says differently from Neo4j (see :class:`~jiceng.loaders.neo4j.Dialect`).
+#: What FalkorDB says differently from Neo4j (see :class:`~jiceng.server.neo4j.Dialect`).
 FALKORDB = Dialect(name="FalkorDB", key_statements=index_statements)
 
 
