@@ -37,7 +37,8 @@ __all__ = [
     "DiffResult", "plan", "PlanResult", "apply_plan",
     # presentation
     "Report", "Section", "audit_report", "isolation_report", "reach_report", "whatif_report",
-    "diff_report", "plan_report", "list_report", "info_report",
+    "diff_report", "plan_report", "list_report", "info_report", "overview_map", "street_map",
+    "reach_map",
 ]
 
 #: The subpackage that defines each public name, in layer order.
@@ -78,8 +79,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         info_report,
         isolation_report,
         list_report,
+        overview_map,
         plan_report,
+        reach_map,
         reach_report,
+        street_map,
         whatif_report,
     )
     from jiceng.queries import (
