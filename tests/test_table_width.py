@@ -115,3 +115,16 @@ def test_a_narrow_screen_says_which_numbers_it_left_out(sample):
 def test_a_wide_screen_keeps_the_bilingual_headings(sample):
     text = _render(audit_report(audit(sample), dataset="sample"), 200)
     assert "覆盖率 (coverage)" in text and "屏幕较窄" not in text
+
+
+def test_a_name_wider_than_the_screen_folds_whole(sample):
+    """A name longer than any screen is folded onto several lines, never cut."""
+    report = isolation_report(isolation(sample), graph=sample, dataset="sample")
+    section = report.section("isolated")
+    long_name = "长" * 45 + "社区党委"
+    section.frame = section.frame.assign(name=[long_name] + list(section.frame["name"][1:]))
+    for width in WIDTHS:
+        text = _render(report, width)
+        shown = text.count("长")  # in the table, and again in a continuation keyed by the name
+        assert shown >= 45 and shown % 45 == 0 and "社区党委" in text
+        assert all(cell_len(line) <= width for line in text.splitlines())

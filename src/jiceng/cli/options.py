@@ -42,7 +42,7 @@ __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "inp
 #: The bundled sample as messages name it: never its path inside the installed package.
 SAMPLE_SHOWN = "内置样例 (bundled sample)"
 #: The bundled sample's name in reports (the title line, ``info``'s dataset).
-SAMPLE_NAME = "内置样例 贵阳（模拟数据）(bundled sample: Guiyang, synthetic)"
+SAMPLE_NAME = "内置样例 模拟贵阳 (bundled sample)"
 
 
 def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,

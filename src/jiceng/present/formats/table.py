@@ -111,6 +111,7 @@ def _print_table(console: Console, title: str, columns: list[_Column], *,
     short = depth > 0 or (sum(c.natural(short=False) for c in columns)
                           + _overhead(len(columns)) > width)
     widths: list[int] | None = None
+    last_resort = False  # even the names and the first column do not fit: everything folds
     left_out: list[_Column] = []
     moved: list[_Column] = []
     if short and sum(c.natural(short=True) for c in columns) + _overhead(len(columns)) > width:
@@ -128,12 +129,16 @@ def _print_table(console: Console, title: str, columns: list[_Column], *,
         room = width - _overhead(len(columns))
         if sum(c.least() for c in columns) <= room:
             widths = _widths(columns, room)
-        # else: even names and the first column do not fit; rich folds them as a last resort
+        else:
+            last_resort = True
     table = Table(title=Text(title), title_justify="left", show_lines=False)
     for index, column in enumerate(columns):
+        given = widths[index] if widths is not None else column.content
+        # a cell wider than its column folds onto more lines: never cut (a name of 200 characters)
+        whole = not last_resort and not column.wraps() and column.content <= given
         table.add_column(Text(visible(column.zh if short else column.full)),
                          justify="right" if column.numeric else "left",
-                         overflow="fold", no_wrap=not column.wraps(),
+                         overflow="fold", no_wrap=whole,
                          width=None if widths is None else widths[index])
     for row in range(rows):
         table.add_row(*(Text(c.cells[row]) for c in columns))
