@@ -328,7 +328,7 @@ def test_a_shell_pipe_into_head(tmp_path):
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
     # stderr holds only the note on which CSV section was printed: no noise from the pipe
     assert done.returncode == 0
-    assert [line.startswith("CSV 为 '") for line in done.stderr.splitlines()] == [True]
+    assert [line.startswith("已输出 CSV 部分 '") for line in done.stderr.splitlines()] == [True]
     assert done.stdout.count("\n") == 1
 
 

@@ -82,3 +82,78 @@ def test_overview_of_a_district_by_name(cli, tmp_path, sample):
     text = out.read_text(encoding="utf-8")
     assert "中共云岩区委员会" in text and "中共南明区委员会" not in text
     assert cli("map", "--overview", "--district", "不存在的区").exit_code == 2
+
+
+# ---------------------------------------------------------------- list KIND [KEYWORD] [DATASET]
+@pytest.fixture(scope="module")
+def small_city(tmp_path_factory):
+    """A generated city in a workbook and in a folder, with its graph."""
+    from jiceng.loaders.synthetic import write_generated
+
+    folder = tmp_path_factory.mktemp("small-city")
+    graph, _ = write_generated(folder / "city.xlsx", seed=5, scale=0.1, excel=True)
+    write_generated(folder / "city", seed=5, scale=0.1)
+    return folder, graph
+
+
+def _ids(result) -> list[str]:
+    assert result.exit_code == 0, result.stderr
+    return sorted(r["id"] for r in json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("name", ["city.xlsx", "city"])
+def test_list_takes_a_dataset_as_its_argument(cli, small_city, sample, monkeypatch, name):
+    folder, graph = small_city
+    monkeypatch.chdir(folder)
+    expected = sorted(graph.nodes.loc[graph.is_kind("community_party"), "id"])
+    assert expected != sorted(sample.nodes.loc[sample.is_kind("community_party"), "id"])
+    assert _ids(cli("list", "communities", name, "--format", "json")) == expected
+    assert _ids(cli("list", "communities", folder / name, "--format", "json")) == expected
+    names = dict(zip(graph.nodes["id"], graph.nodes["name"]))
+    keyword = names[expected[0]][:2]
+    with_keyword = _ids(cli("list", "communities", keyword, name, "--format", "json"))
+    assert with_keyword == sorted(i for i in expected if keyword in names[i] or keyword in i)
+    assert _ids(cli("list", "communities", keyword, "--dataset", name, "--format", "json")
+                ) == with_keyword
+
+
+def test_a_missing_workbook_is_refused_not_searched_for(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("list", "communities", "filled.xlsx")
+    assert result.exit_code == 2
+    assert "filled.xlsx" in result.stderr and "文件不存在" in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_that_is_no_dataset_is_ambiguous(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "中华").mkdir()
+    result = cli("list", "communities", "中华")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "不是数据集" in result.stderr and "--dataset 中华" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["中华"]
+
+
+@pytest.mark.parametrize("args, said", [
+    (("city.xlsx", "中华"), "KIND KEYWORD DATASET"),
+    (("中", "city.xlsx", "--dataset", "city.xlsx"), "--dataset"),
+    (("a", "b", "c"), "KEYWORD DATASET"),
+])
+def test_ambiguous_words_are_refused(cli, small_city, monkeypatch, args, said):
+    monkeypatch.chdir(small_city[0])
+    result = cli("list", "communities", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert said in result.stderr and "错误 error:" in result.stderr
+
+
+def test_the_output_is_never_the_dataset_given_as_argument(cli, small_city, tmp_path):
+    folder, _ = small_city
+    copy = tmp_path / "city.xlsx"
+    copy.write_bytes((folder / "city.xlsx").read_bytes())
+    before = copy.read_bytes()
+    result = cli("list", "communities", copy, "--format", "csv", "--output", copy, "--force")
+    assert result.exit_code == 2 and "输入" in result.stderr
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["city.xlsx"]

@@ -59,7 +59,7 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
       jiceng isolated --neo4j bolt://localhost:7687
     """
     source = load_source(dataset, neo4j_uri)
-    with progress("finding isolated communities"):
+    with progress("正在查找孤立与脆弱社区 finding isolated communities"):
         result = isolation(source)
     report = isolation_report(result, graph=places_of(source), dataset=source.name)
     emit_report(report, fmt, output)
@@ -90,7 +90,8 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
       jiceng reach --neo4j bolt://localhost:7687 --hops 3
     """
     source = load_source(dataset, neo4j_uri)
-    with progress(f"computing reach of every unit within {hops} hops"):
+    with progress(f"正在计算每个单位 {hops} 步之内的覆盖 computing reach of every unit within "
+                  f"{hops} hops"):
         result = run_reach(source, hops=hops, units=list(units) or None)
     report = reach_report(result, dataset=source.name, units=bool(units))
     emit_report(report, fmt, output)
@@ -128,7 +129,7 @@ def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tu
         raise click.UsageError("至少给出一个 --remove ID 或 --remove-edge SOURCE TARGET KIND"
                                "（give at least one --remove ID or --remove-edge SOURCE TARGET KIND）")
     source = load_source(dataset, neo4j_uri)
-    with progress("comparing before and after"):
+    with progress("正在比较前后 comparing before and after"):
         graph = as_graph(source)  # names are resolved, and what-if counted, on the whole graph
         nodes = [resolve_node(graph, r) for r in remove]
         edges = [(resolve_node(graph, s), resolve_node(graph, t), kind_code(k, edges=True) or k)
@@ -161,7 +162,7 @@ def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, ou
       jiceng diff bolt://localhost:7687 city-2025/
     """
     rules = load_rules(rules_file)
-    with progress("reading both snapshots"):
+    with progress("正在读取两期数据 reading both snapshots"):
         before, after = load_source(old), load_source(new)
     result = run_diff(before, after, rules=rules)
     report = diff_report(result, what=f"{shown(old)} → {shown(new)}")

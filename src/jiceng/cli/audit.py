@@ -59,7 +59,7 @@ def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_und
     """
     rules = load_rules(rules_file)
     source = load_source(dataset, neo4j_uri)
-    with progress(f"auditing {len(rules)} rules"):
+    with progress(f"正在审计 {len(rules)} 条规则 auditing {len(rules)} rules"):
         result = run_audit(source, rules)
     emit_report(audit_report(result, dataset=source.name, by=by,
                              rules_file=str(rules_file) if rules_file else DEFAULT_RULES,

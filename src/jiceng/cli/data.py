@@ -90,7 +90,7 @@ def validate(dataset: Path | None) -> None:
       jiceng validate ledger.xlsx
     """
     path = dataset if dataset is not None else sample_path()
-    seen = shown(path)  # a password written into the argument is never printed
+    seen = shown(dataset)  # never a password written into the argument, nor the sample's path
     try:
         refuse_address(dataset)
         graph = read_dataset(path)

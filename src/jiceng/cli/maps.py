@@ -78,9 +78,9 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
     if output is not None:
         check_output(output, input_paths(dataset, neo4j_uri))
     source = load_source(dataset, neo4j_uri)
-    with progress("reading the graph"):
+    with progress("正在读取图 reading the graph"):
         graph = as_graph(source)
-    with progress("drawing the map"):
+    with progress("正在绘制地图 drawing the map"):
         if overview:
             where = resolve_node(graph, district, ["district_committee"]) if district else None
             page = overview_map(graph, district=where, units=with_units)

@@ -79,7 +79,8 @@ def push(dataset: Path | None, uri: str | None, batch_size: int) -> None:
             done[what] = rows
 
         sent = push_neo4j(graph, runner, batch_size=batch_size, on_batch=advance)
-    say(f"pushed {sent['nodes']:,} nodes and {sent['edges']:,} edges to {runner.uri}")
+    say(f"已推送 {sent['nodes']:,} 个节点、{sent['edges']:,} 条关系到 {runner.uri}（pushed "
+        f"{sent['nodes']:,} nodes and {sent['edges']:,} edges to {runner.uri}）")
 
 
 @neo4j_group.command()
@@ -99,10 +100,10 @@ def pull(out: Path, uri: str | None, force: bool) -> None:
     """
     check_output(out, force=force, folder=out.suffix.lower() != ".xlsx")
     runner = connect_neo4j(uri)
-    with progress(f"reading the graph from {runner.uri}"):
+    with progress(f"正在从 {runner.uri} 读取图 reading the graph from {runner.uri}"):
         graph = pull_neo4j(runner)
     if out.suffix.lower() == ".xlsx":
         write_excel(graph, out)
     else:
         write_dataset(graph, out)
-    say(f"wrote {graph.n_nodes:,} nodes and {graph.n_edges:,} edges to {out}")
+    say(f"已写入 wrote {out}：{graph.n_nodes:,} 个节点 nodes，{graph.n_edges:,} 条关系 edges")

@@ -37,7 +37,12 @@ from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
-           "load_source", "source_argument", "SOURCE", "shown", "refuse_address"]
+           "load_source", "source_argument", "SOURCE", "shown", "refuse_address", "SAMPLE_SHOWN"]
+
+#: The bundled sample as messages name it: never its path inside the installed package.
+SAMPLE_SHOWN = "内置样例 (bundled sample)"
+#: The bundled sample's name in reports (the title line, ``info``'s dataset).
+SAMPLE_NAME = "内置样例 模拟贵阳 (bundled sample)"
 
 
 def bounded(low: float, high: float, why_zh: str, why_en: str, *, integer: bool = True,
@@ -186,12 +191,17 @@ def say(message: str) -> None:
     to_stderr(message)
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 class progress:
-    """A step on stderr ("reading dataset … 1.2 s"), shown only when stderr is a terminal."""
+    """A step on stderr ("正在读取 reading dataset … 1.2 s"), shown only when stderr is a
+    terminal; ``what`` says it Chinese first, as every message does (docs/design.md §7.6)."""
 
     def __init__(self, what: str):
         self.what = what
-        self.live = sys.stderr.isatty()
+        self.live = _stderr_is_terminal()
 
     def __enter__(self):
         self.start = time.perf_counter()
@@ -213,7 +223,7 @@ def load_graph(dataset: Path | None) -> OrgGraph:
     (``http://u:PW@h``, ``bolt:/u:PW@h``) is refused as one.
     """
     path = dataset if dataset is not None else sample_path()
-    text, seen = str(path), shown(path)
+    text, seen = str(path), shown(dataset)
     refuse_address(dataset)
     with progress(f"正在读取 reading {seen}"):
         if seen == text:
@@ -225,7 +235,7 @@ def load_graph(dataset: Path | None) -> OrgGraph:
                 raise JicengError(str(error).replace(text, seen)) from None
             graph.name = redact_uri(graph.name)
     if dataset is None:
-        graph.name = "sample (贵阳 Guiyang, synthetic)"
+        graph.name = SAMPLE_NAME
     return graph
 
 
@@ -265,7 +275,8 @@ def emit_report(report: Document, fmt: str, output: Path | None) -> None:
         raise BrokenPipeError("stdout closed") from stop
     if printed is not None and len(report.sections) > 1:
         others = ", ".join(s.key for s in report.sections if s.key != printed)
-        say(f"CSV 为 '{printed}' 部分；其他部分 (other sections, --section NAME): {others}")
+        say(f"已输出 CSV 部分 '{printed}'；其他部分 {others}，用 --section 选择（printed the "
+            f"'{printed}' section as CSV; other sections: {others}, chosen by --section NAME）")
     if output is not None:
         say(f"已写入 wrote {output}")
 
@@ -305,8 +316,9 @@ def neo4j_option(function):
 
 
 def shown(dataset: Path | str | None) -> str:
-    """A dataset or server as people may see it (a password in a URI becomes ``***``)."""
-    return "sample" if dataset is None else redact_uri(str(dataset))
+    """A dataset or server as people may see it (a password in a URI becomes ``***``; the
+    bundled sample, None, is :data:`SAMPLE_SHOWN`, not its path inside the package)."""
+    return SAMPLE_SHOWN if dataset is None else redact_uri(str(dataset))
 
 
 def connect_neo4j(uri: str | None) -> Neo4jSource:
@@ -335,7 +347,7 @@ def connect_neo4j(uri: str | None) -> Neo4jSource:
                 f"缺少 Neo4j 密码（no password for Neo4j at {redact_uri(uri)}: "
                 "set NEO4J_PASSWORD）")
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
-    with progress(f"connecting to {redact_uri(uri)}"):
+    with progress(f"正在连接 connecting to {redact_uri(uri)}"):
         source = Neo4jSource.connect(uri, user, password,
                                      database=os.environ.get("NEO4J_DATABASE"))
     context = click.get_current_context(silent=True)

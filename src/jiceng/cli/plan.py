@@ -76,7 +76,7 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
     if apply_to is not None:
         _check_apply(apply_to, dataset, force)
     graph = load_graph(dataset)
-    with progress("planning"):
+    with progress("正在制定方案 planning"):
         result = run_plan(graph, min_units=min_units, capacity=capacity,
                           part_time_capacity=part_time_capacity, scope=scope,
                           units=units_file, rules=rules_file)
@@ -84,7 +84,7 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
         planned = apply_plan(graph, result)
         check_writable(planned, apply_to, before=graph,
                        source=dataset if dataset is not None else sample_path())
-        with progress(f"writing {apply_to}"):
+        with progress(f"正在写出 writing {apply_to}"):
             write_dataset(planned, apply_to)
         say(f"已写出 wrote {apply_to}（拟建关系 {len(result.proposals)} proposed edges, "
             f"status = proposed）")
