@@ -11,11 +11,10 @@ from jiceng.cli.options import (
     bounded,
     emit_report,
     load_source,
-    neo4j_option,
     output_options,
     progress,
     shown,
-    source_argument,
+    source_options,
 )
 from jiceng.graphmodel.schema import kind_code
 from jiceng.present.diff import diff_report
@@ -40,9 +39,7 @@ _hops_option = click.option(
 
 
 @click.command()
-@source_argument
-@neo4j_option
-@output_options
+@source_options
 def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """孤立与脆弱社区：找出没有共建资源的社区和单点依赖 (Isolated and fragile communities).
 
@@ -66,12 +63,10 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
 
 
 @click.command()
-@source_argument
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
               help="只看这个单位党组织，可重复（only this unit Party organization; repeatable）。")
-@neo4j_option
-@output_options
+@source_options
 def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
           output: Path | None) -> None:
     """共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources).
@@ -98,7 +93,6 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
 
 
 @click.command()
-@source_argument
 @click.option("--remove", "remove", multiple=True, metavar="ID|NAME",
               help="移除这个节点（通常是单位党组织），编号或名称，可重复（remove this node, usually "
                    "a unit Party organization, by id or name; repeatable）。")
@@ -108,8 +102,7 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
                    "（remove this edge, every parallel copy: ends by id or name, the kind by code "
                    "or Chinese label; repeatable）。")
 @_hops_option
-@neo4j_option
-@output_options
+@source_options
 def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
            neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw).

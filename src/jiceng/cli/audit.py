@@ -6,16 +6,7 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import (
-    bounded,
-    emit_report,
-    load_source,
-    neo4j_option,
-    output_options,
-    progress,
-    say,
-    source_argument,
-)
+from jiceng.cli.options import bounded, emit_report, load_source, progress, say, source_options
 from jiceng.present.audit import DEFAULT_RULES, audit_report, below_threshold
 from jiceng.queries.coverage import audit as run_audit
 from jiceng.queries.rules import load_rules
@@ -24,7 +15,6 @@ __all__ = ["audit"]
 
 
 @click.command()
-@source_argument
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None,
               help="YAML 规则文件，默认为文章中的 13 条规则（a YAML rule file; default: the "
                    "article's 13 rules）。")
@@ -35,8 +25,7 @@ __all__ = ["audit"]
               callback=bounded(0, 100, "覆盖率是百分数", "coverage is a percentage", integer=False),
               help="任一规则覆盖率低于 PCT% 时以退出码 1 结束（exit with code 1 when any rule's "
                    "coverage is below PCT percent）。")
-@neo4j_option
-@output_options
+@source_options
 def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_under: float | None,
           neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """覆盖审计：逐条规则统计覆盖率、缺口，按区县/街道汇总 (Coverage audit by rule, district, street).

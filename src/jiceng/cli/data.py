@@ -10,9 +10,9 @@ from jiceng.cli.options import (
     bounded,
     check_output,
     dataset_argument,
+    dataset_options,
     emit_report,
     load_graph,
-    output_options,
     progress,
     refuse_address,
     say,
@@ -107,8 +107,7 @@ def validate(dataset: Path | None) -> None:
 
 
 @click.command()
-@dataset_argument
-@output_options
+@dataset_options
 def info(dataset: Path | None, fmt: str, output: Path | None) -> None:
     """数据集概况：按类型统计节点和关系 (Count nodes and edges by kind).
 

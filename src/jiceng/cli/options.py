@@ -315,6 +315,23 @@ def neo4j_option(function):
     )(function)
 
 
+def source_options(function):
+    """DATASET, which may also be a server URI, ``--neo4j`` and the output options: what every
+    command takes that asks its question of a dataset or a server and reports the answer.
+
+    Put it last, above the function, so that the command's own options come first in
+    ``--help`` as they did.
+    """
+    return source_argument(neo4j_option(output_options(function)))
+
+
+def dataset_options(function):
+    """DATASET (without it the bundled sample) and the output options: what every command
+    takes that reports on a dataset; put it last, above the function, as
+    :func:`source_options`."""
+    return dataset_argument(output_options(function))
+
+
 def shown(dataset: Path | str | None) -> str:
     """A dataset or server as people may see it (a password in a URI becomes ``***``; the
     bundled sample, None, is :data:`SAMPLE_SHOWN`, not its path inside the package)."""

@@ -8,10 +8,9 @@ import click
 
 from jiceng.cli.options import (
     check_output,
-    dataset_argument,
+    dataset_options,
     emit_report,
     load_graph,
-    output_options,
     progress,
     say,
 )
@@ -30,7 +29,6 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
 
 
 @click.command()
-@dataset_argument
 @click.option("--min-units", type=int, default=2, show_default=True, metavar="N",
               help="每个社区至少需要的共建单位数 (distinct co-building units each community "
                    "needs).")
@@ -53,7 +51,7 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
 @click.option("--apply", "apply_to", type=click.Path(path_type=Path), default=None, metavar="OUT",
               help="写出加入拟建关系后的数据集（文件夹或 .xlsx）(write the dataset with the "
                    "proposed edges added: a folder or an .xlsx).")
-@output_options
+@dataset_options
 def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity: int, scope: str,
          units_file: Path | None, rules_file: Path | None, apply_to: Path | None, force: bool,
          fmt: str, output: Path | None) -> None:

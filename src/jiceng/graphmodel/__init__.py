@@ -8,19 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jiceng.graphmodel.errors import (
-    AmbiguousNodeError,
-    ArgumentError,
-    ArgumentTypeError,
-    BackendUnavailableError,
-    InvalidInputError,
-    JicengError,
-    OutputError,
-    Problem,
-    ProblemCode,
-    RuleError,
-    UnknownNodeError,
-)
+from jiceng.graphmodel import errors
+from jiceng.graphmodel.errors import *  # noqa: F403 - the one error module, exported whole
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
@@ -44,18 +33,8 @@ __all__ = [
     "register_edge_kind",
     "unregister_kind",
     "registered",
-    "JicengError",
-    "InvalidInputError",
-    "Problem",
-    "ProblemCode",
-    "RuleError",
-    "UnknownNodeError",
-    "AmbiguousNodeError",
-    "ArgumentError",
-    "ArgumentTypeError",
-    "OutputError",
-    "BackendUnavailableError",
 ]
+__all__ += errors.__all__  # every error and Problem, listed once (docs/design.md §5.4)
 
 if TYPE_CHECKING:  # pragma: no cover
     from jiceng.graphmodel.graph import OrgGraph

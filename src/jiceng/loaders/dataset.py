@@ -204,40 +204,15 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     if unescape:  # headings are escaped as cells are
         names = [unescape_formula(name) for name in names]
     check_header(names, display)
-    problems: list[Problem] = []
-    deferred: list[Problem] = []
-    kept: dict[str, pa.ChunkedArray] = {}
-    for position, (raw, values) in enumerate(zip(names, columns), start=1):
-        name = column_name(raw)
-        if not name:
-            present = _present(values)
-            if present.any():
-                first = int(rows[int(np.argmax(present))])
-                problems.append(problem(
-                    display, first, column_letter(position),
-                    f"第 {position} 列（{column_letter(position)}）没有表头却有内容 (column "
-                    f"{column_letter(position)} has no heading but holds data)",
-                    code=ProblemCode.UNNAMED_COLUMN))
-            continue
-        kept[name] = values
-    if problems:
-        raise InvalidInputError(problems)
-    filled = np.zeros(len(rows), dtype=bool)
-    for values in kept.values():  # each column looks only at the rows still blank
-        blank_so_far = np.flatnonzero(~filled)
-        if len(blank_so_far) == len(rows):
-            filled = _present(values)
-        elif len(blank_so_far):
-            filled[blank_so_far] = _present(values.take(blank_so_far))
-    blank = int(len(rows) - filled.sum())
-    if blank:
-        kept = {name: values.filter(filled) for name, values in kept.items()}
-        rows = rows[filled]
+    kept = _named_columns(names, columns, rows, display)
+    kept, rows, blank = _without_blank_rows(kept, rows)
     if len(rows) > MAX_ROWS:
         raise InvalidInputError([problem(display, None, None,
                                          f"有 {len(rows):,} 行，超过 {MAX_ROWS:,} 行的上限 "
                                          f"({len(rows):,} rows; the limit is {MAX_ROWS:,})",
                                          code=ProblemCode.TOO_MANY_ROWS)])
+    problems: list[Problem] = []
+    deferred: list[Problem] = []
     table = {}
     for name, values in kept.items():
         if _longest_bytes(values) > MAX_CELL_CHARS:  # characters ≤ bytes: counted only then
@@ -271,6 +246,48 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     frame.attrs["blank_rows"] = blank + skipped
     frame.attrs["deferred"] = deferred
     return frame
+
+
+def _named_columns(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndarray,
+                   display: str) -> dict[str, pa.ChunkedArray]:
+    """The columns by their heading in the schema's words; a column without a heading is
+    dropped when every cell is empty and refused otherwise."""
+    problems: list[Problem] = []
+    kept: dict[str, pa.ChunkedArray] = {}
+    for position, (raw, values) in enumerate(zip(names, columns), start=1):
+        name = column_name(raw)
+        if not name:
+            present = _present(values)
+            if present.any():
+                first = int(rows[int(np.argmax(present))])
+                problems.append(problem(
+                    display, first, column_letter(position),
+                    f"第 {position} 列（{column_letter(position)}）没有表头却有内容 (column "
+                    f"{column_letter(position)} has no heading but holds data)",
+                    code=ProblemCode.UNNAMED_COLUMN))
+            continue
+        kept[name] = values
+    if problems:
+        raise InvalidInputError(problems)
+    return kept
+
+
+def _without_blank_rows(kept: dict[str, pa.ChunkedArray], rows: np.ndarray
+                        ) -> tuple[dict[str, pa.ChunkedArray], np.ndarray, int]:
+    """The columns and row numbers without the rows whose every cell is empty, and how many
+    those were."""
+    filled = np.zeros(len(rows), dtype=bool)
+    for values in kept.values():  # each column looks only at the rows still blank
+        blank_so_far = np.flatnonzero(~filled)
+        if len(blank_so_far) == len(rows):
+            filled = _present(values)
+        elif len(blank_so_far):
+            filled[blank_so_far] = _present(values.take(blank_so_far))
+    blank = int(len(rows) - filled.sum())
+    if blank:
+        kept = {name: values.filter(filled) for name, values in kept.items()}
+        rows = rows[filled]
+    return kept, rows, blank
 
 
 def _longest_bytes(values: pa.ChunkedArray) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.text import Text
@@ -300,53 +301,11 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
     problems: list[Problem] = []
     shown = _shown_number_styles(workbook)
     for number, row in _sparse_rows(workbook, sheet):
-        values = []
-        for cell in row:
-            column, value = cell["column"], cell["value"]
-            unreadable = _unreadable(cell, f"{column_letter(column)}{number}")
-            if unreadable:
-                problems.append(problem(display, number, f"{column_letter(column)}{number}",
-                                        unreadable[1], code=unreadable[0]))
-                continue
-            if value is None:
-                continue
-            if cell["style_id"] in shown and isinstance(value, (int, float)) \
-                    and not isinstance(value, bool) and float(value).is_integer() and value >= 0:
-                before, digits, after = shown[cell["style_id"]]  # 7 shown as 007, C007
-                value = before + str(int(value)).zfill(digits) + after
-            if column > MAX_SHEET_COLUMN:
-                where = f"{column_letter(column)}{number}"
-                raise InvalidInputError([problem(
-                    display, number, where,
-                    f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
-                    f"the limit of {MAX_SHEET_COLUMN} columns)", code=ProblemCode.TOO_MANY_COLUMNS)])
-            text = value if type(value) is str and "_x" not in value else _cell_text(value)
-            if not text:
-                continue
-            if len(text) > MAX_CELL_CHARS:
-                where = f"{column_letter(column)}{number}"
-                problems.append(problem(display, number, where,
-                                        f"单元格 {where} 有 {len(text):,} 个字符，超过 "
-                                        f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
-                                        f"cell holds at most {MAX_CELL_CHARS:,})",
-                                        code=ProblemCode.TOO_LONG))
-                continue
-            values.append((column, text))
+        values = _row_texts(row, number, display, shown, problems)
         if not values:
             continue
         if header is None:
-            width = max(c for c, _ in values)
-            names = [""] * width
-            for column, text in values:
-                names[column - 1] = text
-            mapped = {column_name(n) for n in names}
-            if number != 1 or not set(required) <= mapped:
-                if number <= _HEADER_SEARCH and not set(required) <= mapped:
-                    continue  # a title block above the header: keep looking, then say where
-                raise InvalidInputError([problem(display, 1, None, _header_message(
-                    required, number if set(required) <= mapped else None),
-                    code=ProblemCode.NO_HEADER)])
-            header = names
+            header = _header_in(values, number, required, display)
             continue
         if len(cells) >= MAX_ROWS:
             raise InvalidInputError([problem(display, None, None,
@@ -359,6 +318,74 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
     if header is None:
         raise InvalidInputError([problem(display, 1, None, _header_message(required, None),
                                          code=ProblemCode.NO_HEADER)])
+    header, columns = _text_columns(header, cells, order)
+    return finish_table(header, columns, np.array(order, dtype=np.int64), display,
+                        empty_as_missing=False, unescape=False,
+                        edges=required == REQUIRED_EDGE_COLUMNS)
+
+
+def _row_texts(row: list[dict], number: int, display: str,
+               shown: dict[int, tuple[str, int, str]], problems: list[Problem]
+               ) -> list[tuple[int, str]]:
+    """The non-empty cells of row ``number`` as (column, text), a number in a style that shows
+    it padded (007) as shown; an unreadable or over-long cell goes to ``problems`` instead, and
+    a cell beyond the last column allowed stops the reading at once."""
+    values = []
+    for cell in row:
+        column, value = cell["column"], cell["value"]
+        unreadable = _unreadable(cell, f"{column_letter(column)}{number}")
+        if unreadable:
+            problems.append(problem(display, number, f"{column_letter(column)}{number}",
+                                    unreadable[1], code=unreadable[0]))
+            continue
+        if value is None:
+            continue
+        if cell["style_id"] in shown and isinstance(value, (int, float)) \
+                and not isinstance(value, bool) and float(value).is_integer() and value >= 0:
+            before, digits, after = shown[cell["style_id"]]  # 7 shown as 007, C007
+            value = before + str(int(value)).zfill(digits) + after
+        if column > MAX_SHEET_COLUMN:
+            where = f"{column_letter(column)}{number}"
+            raise InvalidInputError([problem(
+                display, number, where,
+                f"单元格 {where} 超出 {MAX_SHEET_COLUMN} 列的上限 (cell {where} lies beyond "
+                f"the limit of {MAX_SHEET_COLUMN} columns)", code=ProblemCode.TOO_MANY_COLUMNS)])
+        text = value if type(value) is str and "_x" not in value else _cell_text(value)
+        if not text:
+            continue
+        if len(text) > MAX_CELL_CHARS:
+            where = f"{column_letter(column)}{number}"
+            problems.append(problem(display, number, where,
+                                    f"单元格 {where} 有 {len(text):,} 个字符，超过 "
+                                    f"{MAX_CELL_CHARS:,} 的上限 ({len(text):,} characters; a "
+                                    f"cell holds at most {MAX_CELL_CHARS:,})",
+                                    code=ProblemCode.TOO_LONG))
+            continue
+        values.append((column, text))
+    return values
+
+
+def _header_in(values: list[tuple[int, str]], number: int, required: tuple[str, ...],
+               display: str) -> list[str] | None:
+    """The headings if row ``number`` is the header; None for a title block above it, within
+    the first rows searched. Refused when the header is found below row 1 or not at all."""
+    names = [""] * max(c for c, _ in values)
+    for column, text in values:
+        names[column - 1] = text
+    mapped = {column_name(n) for n in names}
+    if number != 1 or not set(required) <= mapped:
+        if number <= _HEADER_SEARCH and not set(required) <= mapped:
+            return None  # a title block above the header: keep looking, then say where
+        raise InvalidInputError([problem(display, 1, None, _header_message(
+            required, number if set(required) <= mapped else None),
+            code=ProblemCode.NO_HEADER)])
+    return names
+
+
+def _text_columns(header: list[str], cells: dict[int, list[tuple[int, str]]], order: list[int]
+                  ) -> tuple[list[str], list[pa.ChunkedArray]]:
+    """The rows' cells laid out as columns, in row ``order``; the header widened with blank
+    headings to the widest row."""
     width = len(header)
     for number in order:
         for column, _ in cells[number]:
@@ -370,10 +397,7 @@ def read_sheet(workbook, sheet: str, display: str, *, edges: bool | None = None)
     for number, values in cells.items():
         for column, text in values:
             grid[column - 1, index[number]] = text
-    columns = [text_column(grid[i].tolist()) for i in range(width)]
-    return finish_table(header, columns, np.array(order, dtype=np.int64), display,
-                        empty_as_missing=False, unescape=False,
-                        edges=required == REQUIRED_EDGE_COLUMNS)
+    return header, [text_column(grid[i].tolist()) for i in range(width)]
 
 
 def _header_message(required: tuple[str, ...], found: int | None) -> str:
