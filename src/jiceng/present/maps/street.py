@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,7 @@ from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
 
-__all__ = ["street_map", "SIDE_KINDS", "STREET_EDGES_OFF"]
+__all__ = ["street_map", "street_file_name", "SIDE_KINDS", "STREET_EDGES_OFF"]
 
 #: the kinds that stand on the co-building side, right of the spine (named on the map)
 SIDE_KINDS = ("unit_party", "unit", "property_party", "property_company", "cadre")
@@ -37,6 +38,20 @@ _COL, _ROW = 64.0, 44.0  # a cell of a community's block
 _PER_ROW = 6  # grids (and other members) across a community's block
 _TOP = 110.0  # the spine and the side start below the street's name
 _SIDE_ROW, _SIDE_COLUMN = 52.0, 330.0  # a unit's place on the side
+
+
+_UNSAFE = re.compile(r"[^\w.-]")  # what a file name (on Windows too) may not hold
+
+
+def street_file_name(street_id: str) -> str:
+    """The file a street's map is written to beside the overview, ``street-<ID>.html``: what
+    ``jiceng map --street ID --output DIR`` writes and the overview links to (a character
+    a file name may not hold becomes ``_``).
+
+    >>> street_file_name("S0001"), street_file_name("a/b")
+    ('street-S0001.html', 'street-a_b.html')
+    """
+    return "street-" + _UNSAFE.sub("_", street_id) + ".html"
 
 
 @dataclass
