@@ -18,7 +18,7 @@ from jiceng.present.maps.labels import short_name, wrap
 from jiceng.present.maps.layout import pack_to_aspect
 from jiceng.present.maps.page import NetworkMap, render_page
 from jiceng.present.maps.style import CITY_FILL, DISTRICT_FILL, HEADING_SHAPE, NODE_COLOURS
-from jiceng.present.tiers import DEFAULT_TIERS, Tiers
+from jiceng.present.tiers import DEFAULT_TIERS, TIER_CODES, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
@@ -89,7 +89,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
         canvas.add_graph_edges(drawn, CO_BUILDING_KINDS, width=0.6, opacity=0.5)
     where = str(facts.names[chosen.district]) if chosen.district is not None else "全市 whole city"
     title = f"{where} 一张图 Overview: where is it thin?"
-    return render_page(canvas, title, graph.name, _summary(facts, chosen, max_communities))
+    return render_page(canvas, title, graph.name,
+                       _tier_counts(canvas, chosen) + _summary(facts, chosen, max_communities))
 
 
 def _select(graph: OrgGraph, district: str | None, units: bool,
@@ -268,6 +269,19 @@ def _draw_members(canvas: Canvas, street: int, x: float, y: float,
                             problem=look["problem"])
         drawn[code] = str(facts.ids[code])
     return drawn
+
+
+def _tier_counts(canvas: Canvas, chosen: _Selection) -> str:
+    """The header's count of streets in each tier drawn, as the legend names them."""
+    drawn = {str(canvas.facts.ids[s]) for s in chosen.streets.tolist()}
+    counts: dict[str, int] = {}
+    for node in canvas.nodes:
+        if node["id"] in drawn and node["kind"] == "street_committee":
+            counts[node["styles"][0]] = counts.get(node["styles"][0], 0) + 1
+    order = [f"tier:{code}" for code in TIER_CODES] + ["tier:none"]
+    parts = [f"{canvas.styles[key]['zh'].split()[0]} {counts[key]}"
+             for key in order if key in counts]
+    return f"街道 streets: {' · '.join(parts)} · " if parts else ""
 
 
 def _summary(facts: Facts, chosen: _Selection, max_communities: int) -> str:
