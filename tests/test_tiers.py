@@ -228,3 +228,17 @@ def test_overview_tiers_follow_the_options(cli, city, tmp_path):
     assert sorted(legend) == sorted((code, f"{ranges[code]} {english}") for code, english in
                                     [("ok", "on target"), ("warn", "warning"),
                                      ("focus", "needs attention")] if code in drawn)
+
+
+def test_street_map_heading_in_its_tier(cli, city, tmp_path):
+    data, _ = city
+    scores = {s["id"]: s["score"] for s in json.loads(cli(
+        "audit", data, "--by", "street", "--format", "json", "--tier-warn", "0").stdout)["streets"]}
+    out = tmp_path / "s.html"
+    assert cli("map", data, "--street", "S3", "--tier-warn", "0", "--output", out).exit_code == 0
+    heading = _nodes(out.read_text(encoding="utf-8"))["S3"]
+    code = expected_tier(scores["S3"], warn=0.0)
+    assert heading["styles"][0] == f"tier:{code}"
+    assert heading["label"].endswith({"ok": "达标", "warn": "预警", "focus": "重点关注"}[code])
+    assert _green_amber_red(heading["color"]["background"]) == \
+        {"ok": "green", "warn": "amber", "focus": "red"}[code]

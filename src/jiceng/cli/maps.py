@@ -113,7 +113,7 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
             page = overview_map(graph, district=where, units=with_units, tiers=tiers,
                                 street_links=_street_links(graph, output, link_streets))
         elif street_id:
-            page = street_map(graph, street_id)
+            page = street_map(graph, street_id, tiers=tiers)
         else:
             page = reach_map(graph, resolve_node(graph, str(unit), ["unit_party"]), hops=hops)
     if output is None:

@@ -23,6 +23,7 @@ from jiceng.present.maps.style import (
     NODE_SHAPES,
     STATUS_TEXT,
 )
+from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
@@ -66,7 +67,8 @@ class _Layout:
 
 def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | None = None,
                isolation_result: IsolationResult | None = None,
-               reach_result: ReachResult | None = None) -> NetworkMap:
+               reach_result: ReachResult | None = None,
+               tiers: Tiers = DEFAULT_TIERS) -> NetworkMap:
     """Every node of one street: the four-level spine on the left, the co-building side right.
 
     The spine is one block per community (problem communities first): the community,
@@ -98,7 +100,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
         if facts.kinds[code] == "community_party":
             _draw_community(canvas, code, street, x, y)
         elif code == street:
-            _draw_street(canvas, code, x, y)
+            _draw_street(canvas, code, x, y, tiers)
         else:
             _draw_member(canvas, code, x, y, outsider=code in outsider_set)
     # the layout already draws the spine and who sits where: those edges open switched off
@@ -253,20 +255,23 @@ def _draw_community(canvas: Canvas, code: int, street: int, x: float, y: float) 
                     styles=look["styles"], problem=look["problem"])
 
 
-def _draw_street(canvas: Canvas, code: int, x: float, y: float) -> None:
-    """The street's name on top, with its rank and score."""
+def _draw_street(canvas: Canvas, code: int, x: float, y: float, tiers: Tiers) -> None:
+    """The street's name on top, with its rank, score and tier, filled in the tier's colour
+    (docs/design.md §4.7) as on the overview."""
     facts = canvas.facts
     node_id = str(facts.ids[code])
     failing = node_id in facts.fails
-    styles = [canvas.kind_style(str(facts.kinds[code]))]
-    if failing:
-        styles.append(_gap_style(canvas))
     score = street_scores(facts.audit).set_index("street")
     label = str(facts.names[code])
-    if node_id in score.index:
-        label += (f"\n第{int(score.at[node_id, 'rank'])}名 · 得分 "
-                  f"{score.at[node_id, 'score']:.0%}")
-    canvas.add_node(code, x=x, y=y, label=label, shape=HEADING_SHAPE, fill="#ffebee",
+    value = float(score.at[node_id, "score"]) if node_id in score.index else None
+    if value is not None:
+        label += (f"\n第{int(score.at[node_id, 'rank'])}名 · 得分 {value:.1%} · "
+                  f"{tiers.tier(value).zh}")
+    styles = [canvas.tier_style(tiers.of(value), tiers)]
+    if failing:
+        styles.append(_gap_style(canvas))
+    canvas.add_node(code, x=x, y=y, label=label, shape=HEADING_SHAPE,
+                    fill=canvas.styles[styles[0]]["colour"],
                     border=GAP_BORDER if failing else "#555555", border_width=4.0 if failing else 2,
                     font_size=36, styles=styles, anchor=True, problem=failing)
 
