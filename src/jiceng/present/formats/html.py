@@ -40,7 +40,7 @@ def _tier_bar(value: str, fraction: float, tiers: Tiers) -> str:
     """A score cell with its bar in the colour of its tier (docs/design.md §4.7)."""
     tier = tiers.tier(fraction)
     return (f'<td class="num"><span class="bar"><i style="width:'
-            f'{max(0.0, min(1.0, fraction)) * 100:.1f}%;background:{tier.ink}"></i>'
+            f'{max(0.0, min(1.0, fraction)) * 100:.1f}%;background:{tier.fill}"></i>'
             f"</span>{html.escape(value)}</td>")
 
 
