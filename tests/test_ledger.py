@@ -64,12 +64,17 @@ def test_ledger_sheets_title_block_header_filter_print(ledger):
         assert all(sheet.column_dimensions[c.column_letter].width for c in header_cells)
 
 
+TIER_HEADING = "等级 (tier)"
+
+
 def test_ledger_percentages_and_red_exactly_below_threshold(ledger):
+    """Coverage below the threshold is red; on a ranking the score is coloured by its tier
+    (test_ledger_rankings_coloured_by_tier), and nothing else is coloured."""
     red = 0
     for sheet in ledger.worksheets:
         _, headings, data = _table(sheet)
         for j, name in enumerate(headings):
-            if name not in PERCENT_HEADINGS:
+            if name not in PERCENT_HEADINGS or (name == "得分 (score)" and TIER_HEADING in headings):
                 continue
             for row in data:
                 cell = row[j]
@@ -81,7 +86,7 @@ def test_ledger_percentages_and_red_exactly_below_threshold(ledger):
                 red += filled
         for row in data:  # nothing else is red
             for j, cell in enumerate(row):
-                if headings[j] not in PERCENT_HEADINGS:
+                if headings[j] not in PERCENT_HEADINGS + (TIER_HEADING,):
                     assert cell.fill.fill_type is None
     assert red > 0
 
@@ -115,7 +120,7 @@ def test_ranking_json_recomputed_from_per_rule_coverage(cli, sample):
     by_street = audit(sample).by_street
     assert len(streets) == by_street["street"].nunique()
     for item in streets:
-        assert set(item) == {"id", "name", "district", "rank", "score", "coverage"}
+        assert set(item) == {"id", "name", "district", "rank", "score", "coverage", "tier"}
         rows = by_street[(by_street["street"] == item["id"]) & (by_street["checked"] > 0)]
         expected = {r: c for r, c in zip(rows["rule"], rows["passing"] / rows["checked"])}
         assert item["coverage"] == pytest.approx(expected)
@@ -126,7 +131,7 @@ def test_ranking_json_recomputed_from_per_rule_coverage(cli, sample):
     assert [s["rank"] for s in streets] == list(range(1, len(streets) + 1))
     districts = json.loads(cli("audit", "--by", "district", "--format", "json").stdout)["districts"]
     assert [d["rank"] for d in districts] == list(range(1, len(districts) + 1))
-    assert all(set(d) == {"id", "name", "rank", "score", "coverage"} for d in districts)
+    assert all(set(d) == {"id", "name", "rank", "score", "coverage", "tier"} for d in districts)
 
 
 def test_cli_xlsx_and_html_agree_on_the_five_at_each_end(cli, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 
@@ -270,3 +271,68 @@ def test_screenshots_of_the_three_maps(browser, sample, facts, artifacts):
         page.wait_for_timeout(300)
         page.screenshot(path=str(artifacts / f"map_{name}.png"))
         assert (artifacts / f"map_{name}.png").stat().st_size > 20_000 and errors == []
+
+
+# ------------------------------------------------ score tiers (docs/design.md §4.7)
+@pytest.fixture
+def tiered_overview(tmp_path):
+    """The overview of a city whose three streets score exactly 95 %, 90 % and 80 %."""
+    from tests.test_tiers import tiered_city
+
+    from jiceng.loaders import read_dataset
+    from jiceng.present.maps import overview_map
+    from jiceng.queries.coverage import audit
+    from jiceng.queries.rules import load_rules
+
+    data, rules = tiered_city(tmp_path)
+    graph = read_dataset(data)
+    result = audit(graph, load_rules(rules))
+    scores = dict(zip(result.ranking["street"], result.ranking["score"]))
+    assert scores == {"S1": 0.95, "S2": 0.90, "S3": 0.80}
+    return overview_map(graph, audit_result=result).save(tmp_path / "overview.html")
+
+
+def test_overview_street_boxes_in_the_three_tier_colours(browser, tiered_overview):
+    from tests.test_tiers import _green_amber_red
+
+    page, errors, _, _ = open_map(browser, tiered_overview)
+    fills = page.evaluate("Object.fromEntries(['S1', 'S2', 'S3'].map("
+                          "id => [id, jicengNodes.get(id).color.background]))")
+    assert {s: _green_amber_red(c) for s, c in fills.items()} == \
+        {"S1": "green", "S2": "amber", "S3": "red"}
+    # a legend row per tier, its swatch the fill drawn, its text the tier and its range
+    rows = page.evaluate("""Array.from(document.querySelectorAll('#legend [data-style^="tier:"]'))
+        .map(r => [r.dataset.style, r.dataset.colour,
+                   getComputedStyle(r.querySelector('.swatch')).backgroundColor, r.textContent])""")
+    assert [r[0] for r in rows] == ["tier:ok", "tier:warn", "tier:focus"]
+    assert [r[1] for r in rows] == [fills["S1"], fills["S2"], fills["S3"]]
+    shown = ["#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", r[2])[:3]) for r in rows]
+    assert shown == [r[1] for r in rows]
+    assert [r[3].split()[0] for r in rows] == ["达标", "预警", "重点关注"]
+    assert "≥ 95%" in rows[0][3] and "85%–95%" in rows[1][3] and "< 85%" in rows[2][3]
+    page.click('#legend [data-style="tier:warn"]')  # the entry hides what it describes
+    assert page.evaluate("jicengNetwork.body.nodes['S2'].options.hidden") is True
+    assert errors == []
+
+
+def test_clicking_a_street_opens_its_map_beside_the_overview(browser, cli, tmp_path):
+    from tests.test_tiers import tiered_city
+
+    data, _ = tiered_city(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    assert cli("map", data, "--street", "S2", "--output", site).exit_code == 0
+    assert cli("map", data, "--overview", "--output", site).exit_code == 0
+    page, errors, requests, _ = open_map(browser, site / "overview.html")
+    box = page.locator("#network").bounding_box()
+    for street in ("S1", "S2"):  # S1 has no map written: a click selects it
+        point = page.evaluate(f"jicengNetwork.canvasToDOM(jicengNetwork.getPosition('{street}'))")
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        if street == "S1":
+            page.wait_for_selector("#panel:not([hidden])")
+            assert page.evaluate("window.jicengFocused") == "S1"
+            assert page.locator("#panel a.open").count() == 0
+    page.wait_for_url("**/street-S2.html")
+    page.wait_for_function("window.jicengDrawn !== undefined", timeout=60_000)
+    assert page.evaluate("jicengNodes.get('S2') !== null")
+    assert errors == [] and requests == []

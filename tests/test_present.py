@@ -43,5 +43,9 @@ def test_builders_are_the_public_api(sample):
     assert report.json_data() == result.to_json()
     assert "k = 3" in report.title and report.dataset == "样例"
     audited = jiceng.audit(sample)
-    assert json.loads(json.dumps(audit_report(audited).json_data())) == audited.to_json("district")
+    data = json.loads(json.dumps(audit_report(audited).json_data()))
+    tiers = [place.pop("tier") for place in data["districts"]]  # the report adds the tiers
+    assert data == audited.to_json("district")
+    assert tiers == ["ok" if d["score"] >= 0.95 else "warn" if d["score"] >= 0.85 else "focus"
+                     for d in data["districts"]]
     assert set(jiceng.present.__all__) <= set(jiceng.__all__)

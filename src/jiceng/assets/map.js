@@ -9,7 +9,8 @@
   var byId = {};
   data.nodes.forEach(function (n) {
     byId[n.id] = {info: n.info, styles: n.styles, problem: n.problem, anchor: n.anchor,
-                  kind: n.kind, name: n.info.name, key: (n.info.name + " " + n.id).toLowerCase()};
+                  kind: n.kind, name: n.info.name, key: (n.info.name + " " + n.id).toLowerCase(),
+                  link: n.link};
     n.title = tip(n.tip); delete n.tip; delete n.info;
   });
   data.edges.forEach(function (e, i) { e.id = "e" + i; e.title = tip(e.tip); delete e.tip; });
@@ -93,6 +94,10 @@
     list("共建单位 tied units", info.ties);
     list("唯一共建单位的社区 only tie of", info.only_tie, "status");
     list("说明 notes", info.extra);
+    if (meta.link) {                // a street map written beside this page
+      var a = document.createElement("a"); a.href = meta.link; a.className = "open";
+      a.textContent = "打开街道地图 open its street map"; panel.appendChild(a);
+    }
   }
   function select(id, centre) {
     var neighbours = network.getConnectedNodes(id);
@@ -105,6 +110,7 @@
   }
   network.on("click", function (params) {
     var id = network.getNodeAt(params.pointer.DOM);
+    if (id !== undefined && byId[id].link) { window.location.href = byId[id].link; return; }
     if (id !== undefined) { select(id, false); }
     else { panel.hidden = true; window.jicengFocused = undefined; }
   });

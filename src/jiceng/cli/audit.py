@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import bounded, emit_report, load_source, progress, say, source_options
+from jiceng.cli.options import (
+    bounded,
+    emit_report,
+    load_source,
+    progress,
+    say,
+    source_options,
+    tier_options,
+)
 from jiceng.present.audit import DEFAULT_RULES, audit_report, below_threshold
+from jiceng.present.tiers import Tiers
 from jiceng.queries.coverage import audit as run_audit
 from jiceng.queries.rules import load_rules
 
@@ -25,9 +34,10 @@ __all__ = ["audit"]
               callback=bounded(0, 100, "覆盖率是百分数", "coverage is a percentage", integer=False),
               help="任一规则覆盖率低于 PCT% 时以退出码 1 结束（exit with code 1 when any rule's "
                    "coverage is below PCT percent）。")
+@tier_options
 @source_options
 def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_under: float | None,
-          neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
+          tiers: Tiers, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """覆盖审计：逐条规则统计覆盖率、缺口，按区县/街道汇总 (Coverage audit by rule, district, street).
 
     检查每一条覆盖规则，列出缺口，按区(县)和街道汇总。不给 DATASET 时审计内置的贵阳样例；
@@ -44,6 +54,7 @@ def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_und
       jiceng audit
       jiceng audit mydata/ --by street --format xlsx --output ledger.xlsx
       jiceng audit mydata/ --format json --fail-under 95
+      jiceng audit --by street --tier-ok 90 --tier-warn 80
       jiceng audit --neo4j bolt://localhost:7687
     """
     rules = load_rules(rules_file)
@@ -52,7 +63,8 @@ def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_und
         result = run_audit(source, rules)
     emit_report(audit_report(result, dataset=source.name, by=by,
                              rules_file=str(rules_file) if rules_file else DEFAULT_RULES,
-                             threshold=None if fail_under is None else fail_under / 100),
+                             threshold=None if fail_under is None else fail_under / 100,
+                             tiers=tiers),
                 fmt, output)
     if fail_under is not None:
         low = below_threshold(result, fail_under)

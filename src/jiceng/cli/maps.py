@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -15,8 +16,11 @@ from jiceng.cli.options import (
     progress,
     say,
     source_argument,
+    tier_options,
 )
-from jiceng.present.maps import overview_map, reach_map, street_map
+from jiceng.graphmodel import OrgGraph
+from jiceng.present.maps import overview_map, reach_map, street_file_name, street_map
+from jiceng.present.tiers import Tiers
 from jiceng.queries import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.sources import as_graph
@@ -43,26 +47,44 @@ from jiceng.queries.sources import as_graph
               callback=bounded(1, MAX_HOPS, "更长的路径不会多到达任何社区",
                                "longer paths reach nothing more", why_for="high"),
               help="与 --reach 合用：最长路径（with --reach: longest path）。")
+@click.option("--link-streets", is_flag=True,
+              help="与 --overview 合用：每个街道框都链接到同一文件夹中的 street-<编号>.html，"
+                   "不论其是否已写出；不给时只链接写出时已存在的街道地图（with --overview: link "
+                   "every street's box to street-<ID>.html in the same folder, written or not; "
+                   "without it, only the street maps that exist when the overview is written）。")
+@tier_options
 @neo4j_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="要写入的 .html 文件（原子写入）；不给则输出到标准输出（the .html file to write, "
-                   "atomically; without it the page goes to stdout）。")
+              help="要写入的 .html 文件（原子写入），或一个已有的文件夹：--street 写入其中的 "
+                   "street-<编号>.html，--overview 写入 overview.html；不给则输出到标准输出"
+                   "（the .html file to write, atomically, or an existing folder: --street writes "
+                   "street-<ID>.html in it, --overview overview.html; without it the page goes "
+                   "to stdout）。")
 def map_command(dataset: Path | str | None, overview: bool, district: str | None,
                 with_units: bool, street: str | None, unit: str | None, hops: int,
-                neo4j_uri: str | None, output: Path | None) -> None:
+                link_streets: bool, tiers: Tiers, neo4j_uri: str | None,
+                output: Path | None) -> None:
     """网络地图：画出可交互的网络图，单个 HTML 文件，离线可用 (Interactive network map).
 
     页面不需要网络，可在离线的内网中用任何浏览器打开。数据也可以来自 Neo4j 服务器
     （bolt://host:7687 或 --neo4j），图读取一次后在本机绘制。
 
+    一张图中街道框的颜色是得分等级：达标（绿）、预警（黄）、重点关注（红），阈值见 --tier-ok、
+    --tier-warn。街道地图写在一张图旁边（同一文件夹中的 street-<编号>.html）时，点击街道框即打开它。
+
     Draw an interactive network map as one self-contained HTML file. The page needs no
     network: open it in any browser on an offline intranet. From a Neo4j server
-    (bolt://host:7687 or --neo4j) the graph is read once and drawn here.
+    (bolt://host:7687 or --neo4j) the graph is read once and drawn here. The overview fills
+    each street's box with its score tier (green, amber, red; --tier-ok, --tier-warn); a
+    street whose map is written beside it (street-<ID>.html in the same folder) opens when
+    its box is clicked.
 
     \b
     Example:
       jiceng map --overview --output city.html
       jiceng map --overview --units --output city-units.html
+      jiceng map --street 中华北路 --output site/
+      jiceng map --overview --output site/
       jiceng map --street 中华北路 --output street.html
       jiceng map mydata/ --street S0001 --output street.html
       jiceng map --reach UP00001 --hops 2 --output reach.html
@@ -72,20 +94,26 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
     if len(chosen) != 1:
         raise click.UsageError("请在 --overview、--street ID、--reach UNIT 中恰好选一个"
                                "（choose exactly one of --overview, --street ID, --reach UNIT）")
-    if (district or with_units) and not overview:
-        raise click.UsageError("--district 和 --units 须与 --overview 合用"
-                               "（--district and --units go with --overview）")
-    if output is not None:
+    if (district or with_units or link_streets) and not overview:
+        raise click.UsageError("--district、--units 和 --link-streets 须与 --overview 合用"
+                               "（--district, --units and --link-streets go with --overview）")
+    into_folder = output is not None and output.is_dir() and not unit
+    if output is not None and not into_folder:
         check_output(output, input_paths(dataset, neo4j_uri))
     source = load_source(dataset, neo4j_uri)
     with progress("正在读取图 reading the graph"):
         graph = as_graph(source)
+    street_id = resolve_node(graph, street, ["street_committee"]) if street else None
+    if output is not None and into_folder:  # the name the overview links to
+        output = output / (street_file_name(street_id) if street_id else "overview.html")
+        check_output(output, input_paths(dataset, neo4j_uri))
     with progress("正在绘制地图 drawing the map"):
         if overview:
             where = resolve_node(graph, district, ["district_committee"]) if district else None
-            page = overview_map(graph, district=where, units=with_units)
-        elif street:
-            page = street_map(graph, resolve_node(graph, street, ["street_committee"]))
+            page = overview_map(graph, district=where, units=with_units, tiers=tiers,
+                                street_links=_street_links(graph, output, link_streets))
+        elif street_id:
+            page = street_map(graph, street_id, tiers=tiers)
         else:
             page = reach_map(graph, resolve_node(graph, str(unit), ["unit_party"]), hops=hops)
     if output is None:
@@ -93,3 +121,13 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
         return
     page.save(output)
     say(f"已写入 wrote {output}：{page.n_nodes} 个节点 nodes，{page.n_edges} 条关系 edges")
+
+
+def _street_links(graph: OrgGraph, output: Path | None, every: bool) -> dict[str, str]:
+    """Street id -> the address of its map beside the overview (``street-<ID>.html``, relative):
+    every street with ``every``, else those whose file is in the overview's folder now (a page
+    opened from a folder cannot ask whether a file exists, so it is decided here)."""
+    ids = graph.nodes.loc[graph.is_kind("street_committee"), "id"].astype(str)
+    folder = output.parent if output is not None else None
+    return {i: quote(street_file_name(i)) for i in ids
+            if every or (folder is not None and (folder / street_file_name(i)).is_file())}

@@ -29,6 +29,7 @@ from jiceng.loaders.dataset import EDGES_FILE, EXCEL_SUFFIXES, NODES_FILE
 from jiceng.loaders.disk import is_dataset
 from jiceng.present.model import Document
 from jiceng.present.report import FORMATS, emit
+from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.sources import Source
 from jiceng.server import Neo4jSource
 from jiceng.server.falkordb import is_falkordb_uri
@@ -37,7 +38,8 @@ from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
 __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "input_paths",
            "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
-           "load_source", "source_argument", "SOURCE", "shown", "refuse_address", "SAMPLE_SHOWN"]
+           "load_source", "source_argument", "SOURCE", "shown", "refuse_address", "SAMPLE_SHOWN",
+           "tier_options"]
 
 #: The bundled sample as messages name it: never its path inside the installed package.
 SAMPLE_SHOWN = "内置样例 (bundled sample)"
@@ -116,6 +118,33 @@ def output_options(function):
                 inputs += input_paths(kwargs["dataset"], kwargs.get("neo4j_uri"))
             check_output(output, inputs, force=force)
         return function(*args, **kwargs)
+
+    return wrapper
+
+
+def tier_options(function):
+    """``--tier-ok PCT`` and ``--tier-warn PCT``: the thresholds of the score tiers
+    (docs/design.md §4.7), given to the command as ``tiers`` (a :class:`Tiers`)."""
+
+    @click.option("--tier-ok", type=float, default=round(DEFAULT_TIERS.ok * 100, 6), metavar="PCT",
+                  show_default=True,
+                  callback=bounded(0, 100, "得分是百分数", "a score is a percentage", integer=False),
+                  help="得分不低于 PCT% 为“达标”（绿）（a score of at least PCT percent is 达标, "
+                       "on target: green）。")
+    @click.option("--tier-warn", type=float, default=round(DEFAULT_TIERS.warn * 100, 6), metavar="PCT",
+                  show_default=True,
+                  callback=bounded(0, 100, "得分是百分数", "a score is a percentage", integer=False),
+                  help="得分不低于 PCT% 但未达标为“预警”（黄），更低为“重点关注”（红）（a score of at "
+                       "least PCT percent but below --tier-ok is 预警, warning: amber; below it "
+                       "重点关注, needs attention: red）。")
+    @functools.wraps(function)
+    def wrapper(*args, tier_ok: float, tier_warn: float, **kwargs):
+        if tier_warn > tier_ok:
+            raise click.UsageError(
+                f"--tier-warn {_number(tier_warn)} 高于 --tier-ok {_number(tier_ok)}：达标线须不低于"
+                f"预警线（--tier-warn {_number(tier_warn)} is above --tier-ok "
+                f"{_number(tier_ok)}; the target must be at least the warning threshold）")
+        return function(*args, tiers=Tiers(ok=tier_ok / 100, warn=tier_warn / 100), **kwargs)
 
     return wrapper
 

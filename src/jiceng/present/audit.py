@@ -9,6 +9,7 @@ from jiceng.present.formats.html import render_section_html
 from jiceng.present.labels import SCORE_DEFINITION
 from jiceng.present.model import Section
 from jiceng.present.report import Report
+from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.rules import default_rules
 
@@ -22,13 +23,15 @@ _SUMMARY_COLUMNS = ["rule", "title_zh", "title_en", "each", "min", "checked", "p
 
 
 def audit_report(result: AuditResult, *, dataset: str = "", by: str = "district",
-                 rules_file: str | None = None, threshold: float | None = None) -> Report:
+                 rules_file: str | None = None, threshold: float | None = None,
+                 tiers: Tiers = DEFAULT_TIERS) -> Report:
     """The audit as a report: summary, the ranking by 得分, roll-ups and the list of gaps.
 
     ``by`` (``district`` or ``street``) chooses the ranking shown on screen and printed as CSV;
     ``rules_file`` names the rules in the title block (default: :data:`DEFAULT_RULES` when the
     result's rules are the default set); ``threshold`` is a fraction (``--fail-under`` / 100):
-    below it coverage is marked red.
+    below it coverage is marked red; ``tiers`` give each street and district its tier (等级,
+    docs/design.md §4.7), a column of the rankings and a key ``tier`` of the JSON.
 
     >>> from jiceng import audit, read_sample
     >>> report = audit_report(audit(read_sample()), dataset="sample", by="street")
@@ -37,8 +40,9 @@ def audit_report(result: AuditResult, *, dataset: str = "", by: str = "district"
     """
     titles = {r.id: r.title_zh for r in result.rules}
     report = Report(title="党建引领基层治理覆盖审计 Coverage audit",
-                    sections=_sections(result, titles, by),
-                    data=lambda: result.to_json(by), dataset=dataset, notes=_notes(result),
+                    sections=_sections(result, titles, by, tiers),
+                    data=lambda: _tiered_json(result.to_json(by), tiers), dataset=dataset,
+                    notes=_notes(result) + [tiers.legend()], tiers=tiers,
                     rules_file=_rules_named(result) if rules_file is None else rules_file,
                     definitions=[SCORE_DEFINITION], main="ranking" if by == "street" else "summary")
     if threshold is not None:
@@ -60,10 +64,29 @@ def _notes(result: AuditResult) -> list[str]:
             f"得分后五 Bottom five streets: {'、'.join(bottom)}"]
 
 
-def _sections(result: AuditResult, titles: dict[str, str], by: str) -> list[Section]:
-    streets = _with_titles(result.ranking, titles)
-    districts = _with_titles(result.district_ranking, titles)
-    ranking_screen = ["rank", "street_name", "district_name", "score", "worst_rule_title",
+def _tiered_json(data: dict, tiers: Tiers) -> dict:
+    """The audit's JSON with the tier code of each street and district (docs/design.md §6:
+    a key added)."""
+    for key in ("streets", "districts"):
+        for place in data.get(key, []):
+            place["tier"] = tiers.of(place["score"])
+    return data
+
+
+def _with_tiers(frame: pd.DataFrame, tiers: Tiers) -> pd.DataFrame:
+    """A ranking with the tier code of each place beside its score."""
+    if "score" not in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(list(out.columns).index("score") + 1, "tier", tiers.codes(out["score"]))
+    return out
+
+
+def _sections(result: AuditResult, titles: dict[str, str], by: str,
+              tiers: Tiers = DEFAULT_TIERS) -> list[Section]:
+    streets = _with_tiers(_with_titles(result.ranking, titles), tiers)
+    districts = _with_tiers(_with_titles(result.district_ranking, titles), tiers)
+    ranking_screen = ["rank", "street_name", "district_name", "score", "tier", "worst_rule_title",
                       "worst_coverage", "rules_failing", "failing"]
     return [
         Section("summary", "覆盖审计汇总 Coverage by rule", result.summary[_SUMMARY_COLUMNS],
@@ -73,7 +96,7 @@ def _sections(result: AuditResult, titles: dict[str, str], by: str) -> list[Sect
                 screen_columns=ranking_screen),
         Section("districts", "区县排行（按得分）Districts by score", districts, sheet="分区县",
                 screen=by == "district",
-                screen_columns=["rank", "district_name", "score", "worst_rule_title",
+                screen_columns=["rank", "district_name", "score", "tier", "worst_rule_title",
                                 "worst_coverage", "rules_failing", "failing"]),
         Section("by_street", "分街道分规则 Coverage by street and rule",
                 _with_titles(result.by_street, titles, "rule"), sheet="分街道", screen=False,

@@ -8,6 +8,7 @@ headings ``覆盖率 (coverage)`` from :data:`COLUMN_LABELS`, status values and 
 from __future__ import annotations
 
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+from jiceng.present.tiers import tier_label
 
 __all__ = ["COLUMN_LABELS", "VALUE_LABELS", "STATUS_COLUMNS", "PERCENT_COLUMNS", "GRADED_COLUMNS",
            "ID_COLUMNS", "SCORE_DEFINITION", "heading", "kind_label", "relabelled", "people_text"]
@@ -42,6 +43,7 @@ COLUMN_LABELS: dict[str, str] = {
     "rules": "适用规则数",
     "rules_failing": "未达标规则数",
     "score": "得分",
+    "tier": "等级",
     "source": "起点",
     "source_name": "起点名称",
     "target": "终点",
@@ -138,17 +140,20 @@ def kind_label(value: str) -> str:
 
 def relabelled(column: str) -> bool:
     """Whether :func:`people_text` may show a cell of ``column`` otherwise than it is."""
-    return (column in ("kind", "each", "what", "before", "after") or column.endswith("_kind")
-            or column in STATUS_COLUMNS)
+    return (column in ("kind", "each", "what", "before", "after", "tier")
+            or column.endswith("_kind") or column in STATUS_COLUMNS)
 
 
 def people_text(column: str, text: str) -> str:
     """A text cell of ``column`` as people read it: kinds by their Chinese labels, status codes
-    by :data:`VALUE_LABELS`, the attribute a diff names (``what``) by its heading."""
+    by :data:`VALUE_LABELS`, the attribute a diff names (``what``) by its heading, a score
+    tier by its label (达标, 预警, 重点关注)."""
     if column in ("kind", "each") or column.endswith("_kind"):
         return "、".join(kind_label(k) for k in text.split(","))
     if column in STATUS_COLUMNS or (column in ("before", "after") and text in VALUE_LABELS):
         return VALUE_LABELS.get(text, text)
     if column == "what":
         return heading(text)
+    if column == "tier":  # a score tier (docs/design.md §4.7)
+        return tier_label(text)
     return text

@@ -15,6 +15,7 @@ import pandas as pd
 
 from jiceng.graphmodel import ArgumentError
 from jiceng.present.labels import GRADED_COLUMNS, PERCENT_COLUMNS
+from jiceng.present.tiers import Tiers
 
 __all__ = ["Section", "Document", "DEFAULT_THRESHOLD"]
 
@@ -71,7 +72,9 @@ class Document:
 
     ``threshold`` (a fraction) marks low coverage red in the ledger and HTML;
     ``definitions`` are said in the title block of the ledger and HTML (what 得分 means).
-    ``main`` is the section ``--format csv`` prints by default.
+    ``main`` is the section ``--format csv`` prints by default. ``tiers`` colour the score
+    tiers (a ``tier`` column, and the score beside it) in the ledger and HTML
+    (docs/design.md §4.7).
     """
 
     title: str
@@ -84,6 +87,7 @@ class Document:
     definitions: list[str] = field(default_factory=list)
     main: str | None = None
     extra_html: str | Callable[[], str] = ""  # trusted HTML (built with escaping) after the sections
+    tiers: Tiers | None = None
 
     def json_data(self) -> dict:
         """``data`` for programs; given as a function, it is computed only when JSON is written."""

@@ -19,6 +19,7 @@ from jiceng.present.cells import (
 )
 from jiceng.present.labels import GRADED_COLUMNS
 from jiceng.present.model import Document, Section
+from jiceng.present.tiers import TIERS, Tiers
 
 __all__ = ["render_html", "render_section_html"]
 
@@ -35,7 +36,24 @@ def _graded_cell(value: str, fraction: float, threshold: float) -> str:
             f"</span>{html.escape(value)}</td>")
 
 
-def _html_table(section: Section, threshold: float) -> str:
+def _tier_bar(value: str, fraction: float, tiers: Tiers) -> str:
+    """A score cell with its bar in the colour of its tier (docs/design.md §4.7)."""
+    tier = tiers.tier(fraction)
+    return (f'<td class="num"><span class="bar"><i style="width:'
+            f'{max(0.0, min(1.0, fraction)) * 100:.1f}%;background:{tier.fill}"></i>'
+            f"</span>{html.escape(value)}</td>")
+
+
+def _tier_cell(value: str, code: str) -> str:
+    """A tier cell filled with its tier's colour."""
+    tier = TIERS.get(code)
+    if tier is None:
+        return f"<td>{html.escape(value)}</td>"
+    return (f'<td class="tier" style="background:{tier.fill};color:{tier.ink}">'
+            f"{html.escape(value)}</td>")
+
+
+def _html_table(section: Section, threshold: float, tiers: Tiers | None = None) -> str:
     e = html.escape
     frame, numeric, left_off = people_frame(section, section.screen_columns,  # a briefing:
                                             cap=section.cap or 50)  # the short view
@@ -49,7 +67,12 @@ def _html_table(section: Section, threshold: float) -> str:
     for i, row in enumerate(frame.itertuples(index=False, name=None)):
         cells = []
         for j, value in enumerate(row):
-            if graded[j] and not is_missing(raw.iat[i, j]):
+            if tiers is not None and raw.columns[j] == "tier":
+                cells.append(_tier_cell(value, str(raw.iat[i, j])))
+            elif tiers is not None and raw.columns[j] == "score" and "tier" in raw.columns \
+                    and not is_missing(raw.iat[i, j]):
+                cells.append(_tier_bar(value, float(raw.iat[i, j]), tiers))
+            elif graded[j] and not is_missing(raw.iat[i, j]):
                 cells.append(_graded_cell(value, float(raw.iat[i, j]), threshold))
             elif numeric[j]:
                 cells.append(f'<td class="num">{e(value)}</td>')
@@ -63,11 +86,12 @@ def _html_table(section: Section, threshold: float) -> str:
 
 
 def render_section_html(section: Section, threshold: float, level: int = 2,
-                        anchor: str = "") -> str:
-    """One section as an HTML heading and table (everything escaped)."""
+                        anchor: str = "", tiers: Tiers | None = None) -> str:
+    """One section as an HTML heading and table (everything escaped); with ``tiers``, a
+    ``tier`` column and the score beside it are coloured by tier."""
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
     return (f"<h{level}{ident}>{html.escape(section.title)}</h{level}>"
-            + _html_table(section, threshold))
+            + _html_table(section, threshold, tiers))
 
 
 def render_html(report: Document) -> str:
@@ -89,7 +113,8 @@ def render_html(report: Document) -> str:
         contents.append(f'<li><a href="#weakest">{weakest.group(1)}</a></li>')
     parts.append("<nav><h2>目录 Contents</h2><ol>" + "".join(contents) + "</ol></nav>")
     for i, section in enumerate(shown):
-        parts.append(render_section_html(section, report.threshold, anchor=f"s{i}"))
+        parts.append(render_section_html(section, report.threshold, anchor=f"s{i}",
+                                         tiers=report.tiers))
     parts.append(extra)
     parts.append("</body></html>")
     return "\n".join(parts)

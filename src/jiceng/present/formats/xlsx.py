@@ -25,6 +25,7 @@ from jiceng.loaders.excel import NEEDS_XML_ESCAPE, escape_xml_text
 from jiceng.present.cells import XLSX_CELL, is_missing, meta_line
 from jiceng.present.labels import GRADED_COLUMNS, heading, people_text, relabelled
 from jiceng.present.model import Document, Section
+from jiceng.present.tiers import TIERS
 from jiceng.queries.records import join_text, replaced
 
 __all__ = ["write_xlsx"]
@@ -182,13 +183,25 @@ def _fast_rows(frame: pd.DataFrame, columns: list[str], keep_codes: tuple[str, .
     return join_text(parts + ["</row>"], len(frame))
 
 
+def _tier_styles(code: str) -> tuple[PatternFill, Font] | None:
+    """The fill and font of a score tier's cells (docs/design.md §4.7)."""
+    tier = TIERS.get(code)
+    if tier is None:
+        return None
+    return (PatternFill("solid", fgColor=tier.fill.lstrip("#").upper()),
+            Font(color=tier.ink.lstrip("#").upper(), bold=True))
+
+
 def _write_heading(sheet, report: Document, section: Section, columns: list[str]) -> int:
-    """The title block (report and section, meta line, definitions), a blank row and the
-    styled header, frozen below; the header's row number is returned."""
+    """The title block (report and section, meta line, definitions, the score tiers where the
+    sheet shows them), a blank row and the styled header, frozen below; the header's row
+    number is returned."""
     title_rows = [
         (f"{report.title} — {section.title}", Font(bold=True, size=14)),
         (meta_line(report), Font(color="555555")),
     ] + [(d, Font(color="555555", size=9)) for d in report.definitions]
+    if report.tiers is not None and "tier" in columns:
+        title_rows.append((report.tiers.legend(), Font(color="555555", size=9)))
     header_row = len(title_rows) + 2
     sheet.freeze_panes = f"B{header_row + 1}"
     for text, font in title_rows:
@@ -243,9 +256,16 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section
             styles[number_format] = styled.style_id
         fast = _fast_rows(frame, columns, section.keep_codes, header_row + 1, styles)
         frame = frame.iloc[:0]
+    tiered = report.tiers is not None and "tier" in columns
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         row: list = [i + 1]
+        tier = (_tier_styles(str(values[columns.index("tier") - 1])) if tiered else None)
         for column, value in zip(columns[1:], values):
+            if tier is not None and column == "tier":
+                cell = WriteOnlyCell(sheet, value=_ledger_value(column, value, False))
+                cell.fill, cell.font = tier
+                row.append(cell)
+                continue
             value = _ledger_value("" if column in section.keep_codes else column, value,
                                   column in percent)
             if isinstance(value, str):
@@ -262,7 +282,10 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section
                 cell = WriteOnlyCell(sheet, value=value)
                 if column in formats:
                     cell.number_format = formats[column]
-                if column in graded and value < report.threshold:
+                if column == "score" and tiered:
+                    if tier is not None:
+                        cell.fill, cell.font = tier
+                elif column in graded and value < report.threshold:
                     cell.fill = _LOW_FILL
                     cell.font = _LOW_FONT
                 row.append(cell)

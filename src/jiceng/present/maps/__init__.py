@@ -22,7 +22,7 @@ from jiceng.present.maps.labels import short_name, wrap
 from jiceng.present.maps.overview import overview_map
 from jiceng.present.maps.page import NetworkMap
 from jiceng.present.maps.reach import reach_map
-from jiceng.present.maps.street import street_map
+from jiceng.present.maps.street import street_file_name, street_map
 
 __all__ = ["NetworkMap", "overview_map", "street_map", "reach_map", "wrap", "short_name",
-           "street_scores"]
+           "street_scores", "street_file_name"]

@@ -24,12 +24,15 @@ from jiceng.present.maps.style import (
     PROPOSED,
     STATUS_SHAPES,
     STATUS_TEXT,
+    TIER_FILLS,
 )
+from jiceng.present.tiers import NO_SCORE, TIER_CODES, TIERS, Tiers
 
 __all__ = ["Canvas"]
 
-_LEGEND_HEADS = {"status": "社区状况 Community status", "fails": "未达标社区规则 Community rules failed",
-                 "mark": "标记 Marks", "kind": "节点 Nodes", "hop": "跳数 Hops", "edge": "关系 Edges"}
+_LEGEND_HEADS = {"tier": "街道得分等级 Street score tiers", "status": "社区状况 Community status",
+                 "fails": "未达标社区规则 Community rules failed", "mark": "标记 Marks",
+                 "kind": "节点 Nodes", "hop": "跳数 Hops", "edge": "关系 Edges"}
 
 
 class Canvas:
@@ -46,6 +49,15 @@ class Canvas:
         if key not in self.styles:
             self.styles[key] = {"group": group, "zh": zh, "en": en, **swatch}
         return key
+
+    def tier_style(self, code: str | None, tiers: Tiers) -> str:
+        """The legend entry of a score tier (docs/design.md §4.7): its label and thresholds."""
+        if code is None:
+            return self.style("tier:none", "tier", NO_SCORE.zh, NO_SCORE.en + " (no rule checks "
+                              "anything there)", colour=TIER_FILLS[NO_SCORE.code])
+        tier = TIERS[code]
+        return self.style(f"tier:{code}", "tier", f"{tier.zh} {tiers.range_text(code)}", tier.en,
+                          colour=TIER_FILLS[code])
 
     def kind_style(self, kind: str, colour: str | None = None) -> str:
         k = NODE_KINDS[kind]
@@ -152,10 +164,13 @@ class Canvas:
     def legend(self) -> str:
         """The legend as HTML: one toggling row per style drawn, grouped, every text escaped."""
         parts = []
-        for group in ("status", "fails", "mark", "kind", "hop", "edge"):
+        for group in ("tier", "status", "fails", "mark", "kind", "hop", "edge"):
             rows = [(k, s) for k, s in self.styles.items() if s["group"] == group]
             if group in ("fails", "hop"):
                 rows.sort()
+            elif group == "tier":  # best first, then the places without a score
+                order = {f"tier:{code}": i for i, code in enumerate(TIER_CODES)}
+                rows.sort(key=lambda row: order.get(row[0], len(order)))
             elif group in ("kind", "edge"):  # the schema's order, whatever was drawn first
                 order = {f"{group}:{kind}": i for i, kind in
                          enumerate(NODE_KINDS if group == "kind" else EDGE_KINDS)}

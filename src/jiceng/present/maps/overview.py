@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,8 @@ from jiceng.present.maps.facts import Facts, street_scores
 from jiceng.present.maps.labels import short_name, wrap
 from jiceng.present.maps.layout import pack_to_aspect
 from jiceng.present.maps.page import NetworkMap, render_page
-from jiceng.present.maps.style import HEADING_SHAPE, NODE_COLOURS
+from jiceng.present.maps.style import CITY_FILL, DISTRICT_FILL, HEADING_SHAPE, NODE_COLOURS
+from jiceng.present.tiers import DEFAULT_TIERS, TIER_CODES, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
@@ -53,13 +55,17 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                  audit_result: AuditResult | None = None,
                  isolation_result: IsolationResult | None = None,
                  reach_result: ReachResult | None = None, units: bool = False,
-                 max_communities: int = MAX_OVERVIEW_COMMUNITIES) -> NetworkMap:
+                 max_communities: int = MAX_OVERVIEW_COMMUNITIES, tiers: Tiers = DEFAULT_TIERS,
+                 street_links: Mapping[str, str] | None = None) -> NetworkMap:
     """全市一张图: districts → streets → communities, each community marked by its status.
 
     A community's shape says whether it is isolated (◆) or fragile (▲), a purple ring
     that it is a resource desert, its fill how many community-level rules it fails.
     Streets carry their rank and score (得分: the mean over the rules that check something
-    there of the rule's coverage there). Each street is a block: its problem communities
+    there of the rule's coverage there), their box filled in the colour of the score's tier
+    (``tiers``: 达标 green, 预警 amber, 重点关注 red; docs/design.md §4.7). A street whose id is
+    in ``street_links`` opens that address (its street map, relative to the page) when its box
+    is clicked. Each street is a block: its problem communities
     first, named, then the others as small unnamed dots; blocks are grouped by district.
     With ``units`` the co-building units of each street and their ties are drawn too.
     Beyond ``max_communities`` communities only the streets are drawn. A city (or
@@ -78,12 +84,13 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     blocks = {s: _street_block(facts, by_street.get(s, []), units_by_street.get(s, []))
               for s in chosen.streets.tolist()}
     canvas = Canvas(facts)
-    drawn = _draw(canvas, chosen, blocks, by_street)
+    drawn = _draw(canvas, chosen, blocks, by_street, tiers, dict(street_links or {}))
     if units:  # the hierarchy is drawn by the grouping; edges only for the ties
         canvas.add_graph_edges(drawn, CO_BUILDING_KINDS, width=0.6, opacity=0.5)
     where = str(facts.names[chosen.district]) if chosen.district is not None else "全市 whole city"
     title = f"{where} 一张图 Overview: where is it thin?"
-    return render_page(canvas, title, graph.name, _summary(facts, chosen, max_communities))
+    return render_page(canvas, title, graph.name,
+                       _tier_counts(canvas, chosen) + _summary(facts, chosen, max_communities))
 
 
 def _select(graph: OrgGraph, district: str | None, units: bool,
@@ -170,7 +177,8 @@ def _pack_districts(graph: OrgGraph, streets: np.ndarray,
 
 
 def _draw(canvas: Canvas, chosen: _Selection, blocks: dict[int, tuple[float, float, Members]],
-          by_street: dict[int, list[int]]) -> dict[int, str]:
+          by_street: dict[int, list[int]], tiers: Tiers, links: dict[str, str]
+          ) -> dict[int, str]:
     """Draw the city, each district's name and each street's block; returns the nodes
     drawn (code -> id)."""
     facts = canvas.facts
@@ -181,8 +189,8 @@ def _draw(canvas: Canvas, chosen: _Selection, blocks: dict[int, tuple[float, flo
     if chosen.district is None:
         for c in np.flatnonzero(graph.is_kind("city_committee")).tolist():
             canvas.add_node(c, x=total_w / 2, y=_F_DISTRICT * 0.7, shape=HEADING_SHAPE,
-                            label=str(names[c]), fill="#ef9a9a", font_size=_F_DISTRICT,
-                            anchor=True, styles=[canvas.kind_style("city_committee", "#ef9a9a")])
+                            label=str(names[c]), fill=CITY_FILL, font_size=_F_DISTRICT,
+                            anchor=True, styles=[canvas.kind_style("city_committee", CITY_FILL)])
             drawn[c] = str(ids[c])
     scores = street_scores(facts.audit).set_index("street")
     street_of = graph.places["street"].to_numpy()
@@ -193,43 +201,50 @@ def _draw(canvas: Canvas, chosen: _Selection, blocks: dict[int, tuple[float, flo
         if d >= 0:
             canvas.add_node(d, x=x0 + (len(str(names[d])) * _F_DISTRICT + 20) / 2,
                             y=y0 + _F_DISTRICT * 0.7, shape=HEADING_SHAPE, label=str(names[d]),
-                            fill="#ffe0b2", font_size=_F_DISTRICT, anchor=True,
-                            styles=[canvas.kind_style("district_committee", "#ffe0b2")])
+                            fill=DISTRICT_FILL, font_size=_F_DISTRICT, anchor=True,
+                            styles=[canvas.kind_style("district_committee", DISTRICT_FILL)])
             drawn[d] = str(ids[d])
         for s, (sx, sy) in street_corners.items():
             sx, sy = x0 + sx, y0 + _DISTRICT_HEAD + sy
             problem = any(facts.is_problem(str(ids[c])) for c in by_street.get(s, []))
             _draw_street(canvas, s, sx, sy, scores, int(comm_count.get(s, 0)), problem,
-                         chosen.aggregate)
+                         chosen.aggregate, tiers, links.get(str(ids[s])))
             drawn[s] = str(ids[s])
             drawn.update(_draw_members(canvas, s, sx, sy, blocks[s][2]))
     return drawn
 
 
 def _draw_street(canvas: Canvas, street: int, x: float, y: float, scores: pd.DataFrame,
-                 n_communities: int, problem: bool, aggregate: bool) -> None:
-    """A street's name box: its rank and score, tinted when it holds problem communities."""
+                 n_communities: int, problem: bool, aggregate: bool, tiers: Tiers,
+                 link: str | None) -> None:
+    """A street's name box: its rank and score, filled in the colour of the score's tier;
+    ``link`` (its street map) opens when the box is clicked."""
     facts = canvas.facts
     street_id = str(facts.ids[street])
     known = street_id in scores.index
     score = float(scores.at[street_id, "score"]) if known else None
     rank = int(scores.at[street_id, "rank"]) if known else 0
     label = re.sub(r"街道$", "", short_name(str(facts.names[street])))
+    code = tiers.of(score)
     extra = []
     if score is not None:
-        label += f"\n#{int(rank)} 得分{score:.0%}"
+        tier = tiers.tier(score)
+        label += f"\n#{int(rank)} {score:.1%}"  # rank and score (得分, as on the board)
         extra.append(f"排名 rank {int(rank)} / {len(scores)} · 得分 score {score:.1%} "
                      "(各规则覆盖率均值 mean of per-rule coverage)")
+        extra.append(f"等级 tier: {tier.zh} {tier.en} ({tiers.range_text(str(code))})")
     if aggregate:
         label += f"\n{n_communities} 个社区"
-    extra.append(f"社区 communities: {n_communities}")
-    tint = (canvas.style("street:problem", "kind", "街道党工委（有问题社区）",
-                         "street with problem communities", colour="#ffcdd2")
-            if problem else canvas.style("street:ok", "kind", "街道党工委（无问题社区）",
-                                         "street without problem communities", colour="#eceff1"))
+    extra.append(f"社区 communities: {n_communities}"
+                 + (" · 有问题社区 has problem communities" if problem else ""))
+    style = canvas.tier_style(code, tiers)
+    if link is not None:
+        extra.append("点击打开街道地图 click to open its street map")
     canvas.add_node(street, x=x + _WIDTH / 2, y=y + _HEADER / 2, shape=HEADING_SHAPE, label=label,
-                    fill=canvas.styles[tint]["colour"], border="#757575", border_width=1,
-                    font_size=_F_STREET, anchor=True, extra=extra, styles=[tint])
+                    fill=canvas.styles[style]["colour"], border="#757575", border_width=1,
+                    font_size=_F_STREET, anchor=True, extra=extra, styles=[style])
+    if link is not None:
+        canvas.nodes[-1]["link"] = link
 
 
 def _draw_members(canvas: Canvas, street: int, x: float, y: float,
@@ -254,6 +269,19 @@ def _draw_members(canvas: Canvas, street: int, x: float, y: float,
                             problem=look["problem"])
         drawn[code] = str(facts.ids[code])
     return drawn
+
+
+def _tier_counts(canvas: Canvas, chosen: _Selection) -> str:
+    """The header's count of streets in each tier drawn, as the legend names them."""
+    drawn = {str(canvas.facts.ids[s]) for s in chosen.streets.tolist()}
+    counts: dict[str, int] = {}
+    for node in canvas.nodes:
+        if node["id"] in drawn and node["kind"] == "street_committee":
+            counts[node["styles"][0]] = counts.get(node["styles"][0], 0) + 1
+    order = [f"tier:{code}" for code in TIER_CODES] + ["tier:none"]
+    parts = [f"{canvas.styles[key]['zh'].split()[0]} {counts[key]}"
+             for key in order if key in counts]
+    return f"街道 streets: {' · '.join(parts)} · " if parts else ""
 
 
 def _summary(facts: Facts, chosen: _Selection, max_communities: int) -> str:

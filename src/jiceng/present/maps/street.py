@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,11 +23,12 @@ from jiceng.present.maps.style import (
     NODE_SHAPES,
     STATUS_TEXT,
 )
+from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
 
-__all__ = ["street_map", "SIDE_KINDS", "STREET_EDGES_OFF"]
+__all__ = ["street_map", "street_file_name", "SIDE_KINDS", "STREET_EDGES_OFF"]
 
 #: the kinds that stand on the co-building side, right of the spine (named on the map)
 SIDE_KINDS = ("unit_party", "unit", "property_party", "property_company", "cadre")
@@ -37,6 +39,20 @@ _COL, _ROW = 64.0, 44.0  # a cell of a community's block
 _PER_ROW = 6  # grids (and other members) across a community's block
 _TOP = 110.0  # the spine and the side start below the street's name
 _SIDE_ROW, _SIDE_COLUMN = 52.0, 330.0  # a unit's place on the side
+
+
+_UNSAFE = re.compile(r"[^\w.-]")  # what a file name (on Windows too) may not hold
+
+
+def street_file_name(street_id: str) -> str:
+    """The file a street's map is written to beside the overview, ``street-<ID>.html``: what
+    ``jiceng map --street ID --output DIR`` writes and the overview links to (a character
+    a file name may not hold becomes ``_``).
+
+    >>> street_file_name("S0001"), street_file_name("a/b")
+    ('street-S0001.html', 'street-a_b.html')
+    """
+    return "street-" + _UNSAFE.sub("_", street_id) + ".html"
 
 
 @dataclass
@@ -51,7 +67,8 @@ class _Layout:
 
 def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | None = None,
                isolation_result: IsolationResult | None = None,
-               reach_result: ReachResult | None = None) -> NetworkMap:
+               reach_result: ReachResult | None = None,
+               tiers: Tiers = DEFAULT_TIERS) -> NetworkMap:
     """Every node of one street: the four-level spine on the left, the co-building side right.
 
     The spine is one block per community (problem communities first): the community,
@@ -83,7 +100,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
         if facts.kinds[code] == "community_party":
             _draw_community(canvas, code, street, x, y)
         elif code == street:
-            _draw_street(canvas, code, x, y)
+            _draw_street(canvas, code, x, y, tiers)
         else:
             _draw_member(canvas, code, x, y, outsider=code in outsider_set)
     # the layout already draws the spine and who sits where: those edges open switched off
@@ -238,20 +255,23 @@ def _draw_community(canvas: Canvas, code: int, street: int, x: float, y: float) 
                     styles=look["styles"], problem=look["problem"])
 
 
-def _draw_street(canvas: Canvas, code: int, x: float, y: float) -> None:
-    """The street's name on top, with its rank and score."""
+def _draw_street(canvas: Canvas, code: int, x: float, y: float, tiers: Tiers) -> None:
+    """The street's name on top, with its rank, score and tier, filled in the tier's colour
+    (docs/design.md §4.7) as on the overview."""
     facts = canvas.facts
     node_id = str(facts.ids[code])
     failing = node_id in facts.fails
-    styles = [canvas.kind_style(str(facts.kinds[code]))]
-    if failing:
-        styles.append(_gap_style(canvas))
     score = street_scores(facts.audit).set_index("street")
     label = str(facts.names[code])
-    if node_id in score.index:
-        label += (f"\n第{int(score.at[node_id, 'rank'])}名 · 得分 "
-                  f"{score.at[node_id, 'score']:.0%}")
-    canvas.add_node(code, x=x, y=y, label=label, shape=HEADING_SHAPE, fill="#ffebee",
+    value = float(score.at[node_id, "score"]) if node_id in score.index else None
+    if value is not None:
+        label += (f"\n第{int(score.at[node_id, 'rank'])}名 · 得分 {value:.1%} · "
+                  f"{tiers.tier(value).zh}")
+    styles = [canvas.tier_style(tiers.of(value), tiers)]
+    if failing:
+        styles.append(_gap_style(canvas))
+    canvas.add_node(code, x=x, y=y, label=label, shape=HEADING_SHAPE,
+                    fill=canvas.styles[styles[0]]["colour"],
                     border=GAP_BORDER if failing else "#555555", border_width=4.0 if failing else 2,
                     font_size=36, styles=styles, anchor=True, problem=failing)
 
