@@ -275,8 +275,12 @@ def give_reach_rows(fake: FakeNeo4j, graph: OrgGraph, hops: int) -> None:
     fake.give_rows(statements["units"], {}, _shuffled(pd.DataFrame({
         "id": ids[units], "communities": np.asarray(matrix.sum(axis=1)).ravel(),
         "households": matrix.astype(np.int64) @ households[communities]})))
+    inflow = np.asarray(matrix.sum(axis=0)).ravel()
     fake.give_rows(statements["inflow"], {}, _shuffled(pd.DataFrame({
-        "id": ids[communities], "inflow": np.asarray(matrix.sum(axis=0)).ravel()})))
+        "id": ids[communities], "inflow": inflow})))
+    alone = np.asarray(matrix[:, inflow == 1].sum(axis=1)).ravel()
+    fake.give_rows(statements["exclusive"], {}, _shuffled(pd.DataFrame({
+        "id": ids[units][alone > 0], "exclusive": alone[alone > 0]})))
 
 
 def _only_units(graph: OrgGraph, community_ids) -> list[str | None]:

@@ -181,3 +181,14 @@ def test_whatif_takes_edges_as_people_type_them(tmp_path, cli):
     assert json.loads(plain.stdout)["newly_isolated"] == ["C1"]
     assert "贵阳市第一中学党委 UP1 → 市南路社区党委 C1（结对共建 pairs_with）" in typed.stdout
     assert "市南路社区党委" in typed.stdout.split("\n", 3)[-1]  # the community lost, by name
+
+
+def test_every_new_gap_counted_is_listed_on_screen(cli, sample):
+    """Removing UP01341 opens two "3+N" gaps: the screen lists both, not one community."""
+    result = whatif(sample, remove=["UP01341"])
+    screen = cli("whatif", "--remove", "UP01341")
+    assert screen.exit_code == 0
+    shown = screen.stdout.split("新增缺口 New gaps")[1]
+    assert len(result.new_gaps) == int(result.rules["new_gaps"].sum()) >= 2
+    for rule, node in zip(result.new_gaps["rule"], result.new_gaps["id"]):
+        assert any(rule in line and node in line for line in shown.splitlines()), (rule, node)

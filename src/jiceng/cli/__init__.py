@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reach": ("jiceng.cli.analysis:reach",
               "共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources)."),
     "whatif": ("jiceng.cli.analysis:whatif",
-               "假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw)."),
+               "假设分析：若单位退出或关系断开，哪些社区失去资源、哪些规则新失守 (What if units withdraw)."),
     "diff": ("jiceng.cli.analysis:diff",
              "变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots)."),
     "plan": ("jiceng.cli.plan:plan",

@@ -94,8 +94,15 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
 
 @click.command()
 @click.option("--remove", "remove", multiple=True, metavar="ID|NAME",
-              help="移除这个节点（通常是单位党组织），编号或名称，可重复（remove this node, usually "
-                   "a unit Party organization, by id or name; repeatable）。")
+              help="移除这个节点及其全部关系（通常是单位党组织），编号或名称，可重复（remove this "
+                   "node and all its edges, usually a unit Party organization, by id or name; "
+                   "repeatable）。")
+@click.option("--withdraw", "withdraw", multiple=True, metavar="UNIT",
+              help="撤出这个单位的共建关系（结对共建、兼职委员、在职党员报到），单位和党组织保留；"
+                   "单位或单位党组织的编号或名称，单位代表其党组织，可重复（withdraw this unit's "
+                   "co-building ties only, the unit and its Party organization stay: a unit or unit "
+                   "Party organization by id or name, a unit standing for its Party organization; "
+                   "repeatable）。")
 @click.option("--remove-edge", "remove_edges", multiple=True, type=(str, str, str),
               metavar="SOURCE TARGET KIND",
               help="移除这条关系（所有平行副本），两端为编号或名称，类型为代码或中文名，可重复"
@@ -103,34 +110,56 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
                    "or Chinese label; repeatable）。")
 @_hops_option
 @source_options
-def whatif(dataset: Path | str | None, remove: tuple[str, ...], remove_edges: tuple, hops: int,
-           neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
-    """假设分析：若单位退出或关系断开，哪些规则新失守、哪些社区变孤立 (What if units withdraw).
+def whatif(dataset: Path | str | None, remove: tuple[str, ...], withdraw: tuple[str, ...],
+           remove_edges: tuple, hops: int, neo4j_uri: str | None, fmt: str,
+           output: Path | None) -> None:
+    """假设分析：若单位退出或关系断开，哪些社区失去资源、哪些规则新失守 (What if units withdraw).
 
-    What breaks if units withdraw: newly failing rules, isolated communities, deserts.
+    先列出资源流入减少的社区（之前 → 之后）及户数，再列新增孤立、脆弱社区和资源荒漠，
+    最后是新增和消除的规则缺口。--withdraw 只撤出单位的共建关系，--remove 移除整个节点。
+
+    What the communities lose when units withdraw (--withdraw: only their co-building
+    ties) or nodes are removed (--remove: the node and its edges): the communities whose
+    inflow drops, before → after, with their households; new isolated and fragile
+    communities and deserts; rule gaps opened and closed.
 
     On a Neo4j server the graph is read once and compared in process; the server is
     not changed.
 
     \b
     Example:
+      jiceng whatif --withdraw UP00553
       jiceng whatif --remove UP00155
       jiceng whatif mydata/ --remove-edge UP00001 C00001 pairs_with --format json
-      jiceng whatif --neo4j bolt://localhost:7687 --remove UP00155
+      jiceng whatif --neo4j bolt://localhost:7687 --withdraw UP00155
     """
-    if not remove and not remove_edges:
-        raise click.UsageError("至少给出一个 --remove ID 或 --remove-edge SOURCE TARGET KIND"
-                               "（give at least one --remove ID or --remove-edge SOURCE TARGET KIND）")
+    if not remove and not remove_edges and not withdraw:
+        raise click.UsageError("至少给出一个 --withdraw UNIT、--remove ID 或 --remove-edge SOURCE "
+                               "TARGET KIND（give at least one --withdraw UNIT, --remove ID or "
+                               "--remove-edge SOURCE TARGET KIND）")
     source = load_source(dataset, neo4j_uri)
     with progress("正在比较前后 comparing before and after"):
         graph = as_graph(source)  # names are resolved, and what-if counted, on the whole graph
         nodes = [resolve_node(graph, r) for r in remove]
         edges = [(resolve_node(graph, s), resolve_node(graph, t), kind_code(k, edges=True) or k)
                  for s, t, k in remove_edges]
-        result = run_whatif(graph, remove=nodes, remove_edges=edges, hops=hops)
+        units = [_resolve_unit(graph, u) for u in withdraw]
+        result = run_whatif(graph, remove=nodes, remove_edges=edges, withdraw=units, hops=hops)
     report = whatif_report(result, graph=graph, dataset=source.name, remove=nodes,
-                           remove_edges=edges)
+                           remove_edges=edges, withdraw=result.withdrawn)
     emit_report(report, fmt, output)
+
+
+def _resolve_unit(graph, text: str) -> str:
+    """A unit or unit Party organization by id or name (a unit stands for its Party
+    organization); a part of a name that fits a unit and its Party organization (a unit's name
+    is part of its 党委's) names the Party organization. "Did you mean" lists both kinds."""
+    from jiceng.graphmodel import AmbiguousNodeError
+
+    try:
+        return resolve_node(graph, text, ["unit_party", "unit"])
+    except AmbiguousNodeError:
+        return resolve_node(graph, text, ["unit_party"])
 
 
 @click.command()

@@ -35,8 +35,10 @@ class ReachResult:
     ----------
     hops : int
     units : DataFrame
-        ``id, name, street, street_name, district, district_name, communities, households``:
-        the number of distinct communities reached and their households summed once each.
+        ``id, name, street, street_name, district, district_name, communities, households,
+        exclusive``: the number of distinct communities reached, their households summed once
+        each, and how many of them no other unit reaches within ``hops`` (what the unit alone
+        reaches, by which the widest-reaching units are ranked: docs/design.md §4).
     communities : DataFrame
         ``id, name, street, street_name, district, district_name, households, inflow``:
         inflow is the number of distinct units reaching the community.
@@ -160,8 +162,9 @@ def _reach_in_process(graph: OrgGraph, hops: int, units: list[str] | None) -> Re
     counts = np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
     reached_households = (matrix.astype(np.int64) @ households[communities]).astype(np.int64)
     inflow = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    exclusive = np.asarray(matrix[:, inflow == 1].sum(axis=1)).ravel().astype(np.int64)
     return assemble_reach(graph, hops, unit_codes, counts, reached_households, communities,
-                          inflow, units=units)
+                          inflow, units=units, exclusive=exclusive)
 
 
 register_source(OrgGraph, reach=_reach_in_process)
@@ -174,16 +177,21 @@ def _households(graph: OrgGraph) -> np.ndarray:
 
 
 def assemble_reach(graph: OrgGraph, hops: int, unit_codes, counts, reached_households,
-                   communities, inflow, *, units: list[str] | None = None) -> ReachResult:
+                   communities, inflow, *, units: list[str] | None = None,
+                   exclusive=None) -> ReachResult:
     """Build a :class:`ReachResult` from per-unit and per-community figures.
 
     Shared by the in-process engine and the Neo4j backend (which counts in Cypher).
+    ``exclusive`` is, per unit (as ``unit_codes``), the communities it alone reaches; 0 for
+    every unit when not given.
     """
     unit_codes = np.asarray(unit_codes, dtype=np.int64)
     communities = np.asarray(communities, dtype=np.int64)
     unit_table = describe_nodes(graph, unit_codes)
     unit_table["communities"] = np.asarray(counts, dtype=np.int64)
     unit_table["households"] = np.asarray(reached_households, dtype=np.int64)
+    unit_table["exclusive"] = (np.zeros(len(unit_codes), np.int64) if exclusive is None
+                               else np.asarray(exclusive, dtype=np.int64))
     if units is not None:
         wanted = [graph.code(u, "unit_party") for u in units]
         position = pd.Series(np.arange(len(unit_codes)), index=unit_codes)

@@ -179,11 +179,16 @@ def reach_on_server(source: Neo4jSource, hops: int, units: list[str] | None) -> 
     graph = source.skeleton()
     per_unit = source.run(asked["units"], {})
     inflow = source.run(asked["inflow"], {})
+    alone = source.run(asked["exclusive"], {})
+    exclusive = pd.Series(np.asarray(alone.get("exclusive", []), dtype=np.int64),
+                          index=pd.Index(alone.get("id", []), dtype=object))
     return assemble_reach(graph, hops, _codes(graph, per_unit.get("id", [])),
                           np.asarray(per_unit.get("communities", []), dtype=np.int64),
                           np.asarray(per_unit.get("households", []), dtype=np.int64),
                           _codes(graph, inflow.get("id", [])),
-                          np.asarray(inflow.get("inflow", []), dtype=np.int64), units=units)
+                          np.asarray(inflow.get("inflow", []), dtype=np.int64), units=units,
+                          exclusive=exclusive.reindex(pd.Index(per_unit.get("id", []), dtype=object),
+                                                      fill_value=0).to_numpy())
 
 
 register_source(Neo4jSource, graph=Neo4jSource.graph, places=Neo4jSource.skeleton,

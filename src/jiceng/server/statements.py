@@ -117,4 +117,7 @@ def reach_statements(hops: int = 2) -> dict[str, str]:
                   "AS households"),
         "inflow": (f"MATCH (c:{neo4j_label('community_party')}) OPTIONAL MATCH {path} "
                    "RETURN c.id AS id, count(DISTINCT u) AS inflow"),
+        "exclusive": (f"MATCH {path} WITH c, collect(DISTINCT u.id) AS reaching "
+                      "WHERE size(reaching) = 1 "
+                      "RETURN reaching[0] AS id, count(c) AS exclusive"),
     }
