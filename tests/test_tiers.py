@@ -121,7 +121,7 @@ def test_table_markdown_and_csv_show_the_tier(cli, city):
     data, rules = city
     base = ("audit", data, "--rules", rules, "--by", "street")
     table = cli(*base).stdout
-    assert "等级 (tier)" in table and "等级 tiers: 达标 ≥ 95% · 预警 85%–95% · 重点关注 < 85%" in table
+    assert re.search(r"[┃│]\s*等级", table) and "等级 tiers: 达标 ≥ 95% · 预警 85%–95% · 重点关注 < 85%" in table
     rows = {line.split("│")[2].strip(): line for line in table.splitlines()
             if re.match(r"│\s+\d", line)}
     assert "达标" in rows["S1街道党工委"] and "预警" in rows["S2街道党工委"] \

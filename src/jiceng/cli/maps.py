@@ -25,6 +25,13 @@ from jiceng.queries import MAX_HOPS
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.sources import as_graph
 
+_output_option = click.option(
+    "--output", "-o", type=click.Path(path_type=Path), default=None,
+    help="要写入的 .html 文件（原子写入），或一个已有的文件夹：--street 写入其中的 "
+         "street-<编号>.html，--overview 写入 overview.html；不给则输出到标准输出"
+         "（the .html file to write, atomically, or an existing folder: --street writes "
+         "street-<ID>.html in it, --overview overview.html; without it the page goes to stdout）。")
+
 
 @click.command("map")
 @source_argument
@@ -54,12 +61,7 @@ from jiceng.queries.sources import as_graph
                    "without it, only the street maps that exist when the overview is written）。")
 @tier_options
 @neo4j_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="要写入的 .html 文件（原子写入），或一个已有的文件夹：--street 写入其中的 "
-                   "street-<编号>.html，--overview 写入 overview.html；不给则输出到标准输出"
-                   "（the .html file to write, atomically, or an existing folder: --street writes "
-                   "street-<ID>.html in it, --overview overview.html; without it the page goes "
-                   "to stdout）。")
+@_output_option
 def map_command(dataset: Path | str | None, overview: bool, district: str | None,
                 with_units: bool, street: str | None, unit: str | None, hops: int,
                 link_streets: bool, tiers: Tiers, neo4j_uri: str | None,
@@ -89,38 +91,56 @@ def map_command(dataset: Path | str | None, overview: bool, district: str | None
       jiceng map mydata/ --street S0001 --output street.html
       jiceng map --reach UP00001 --hops 2 --output reach.html
     """
-    chosen = [flag for flag, value in (("--overview", overview), ("--street", street),
-                                       ("--reach", unit)) if value]
-    if len(chosen) != 1:
-        raise click.UsageError("请在 --overview、--street ID、--reach UNIT 中恰好选一个"
-                               "（choose exactly one of --overview, --street ID, --reach UNIT）")
-    if (district or with_units or link_streets) and not overview:
-        raise click.UsageError("--district、--units 和 --link-streets 须与 --overview 合用"
-                               "（--district, --units and --link-streets go with --overview）")
+    _check_choice(overview, street, unit, overview_only=bool(district or with_units
+                                                             or link_streets))
+    inputs = input_paths(dataset, neo4j_uri)
     into_folder = output is not None and output.is_dir() and not unit
     if output is not None and not into_folder:
-        check_output(output, input_paths(dataset, neo4j_uri))
-    source = load_source(dataset, neo4j_uri)
+        check_output(output, inputs)
     with progress("正在读取图 reading the graph"):
-        graph = as_graph(source)
+        graph = as_graph(load_source(dataset, neo4j_uri))
     street_id = resolve_node(graph, street, ["street_committee"]) if street else None
-    if output is not None and into_folder:  # the name the overview links to
-        output = output / (street_file_name(street_id) if street_id else "overview.html")
-        check_output(output, input_paths(dataset, neo4j_uri))
+    if output is not None and into_folder:
+        output = _in_folder(output, street_id, inputs)
     with progress("正在绘制地图 drawing the map"):
         if overview:
             where = resolve_node(graph, district, ["district_committee"]) if district else None
             page = overview_map(graph, district=where, units=with_units, tiers=tiers,
                                 street_links=_street_links(graph, output, link_streets))
-        elif street_id:
-            page = street_map(graph, street_id, tiers=tiers)
         else:
-            page = reach_map(graph, resolve_node(graph, str(unit), ["unit_party"]), hops=hops)
+            page = street_map(graph, street_id, tiers=tiers) if street_id else \
+                reach_map(graph, resolve_node(graph, str(unit), ["unit_party"]), hops=hops)
+    _emit(page, output)
+
+
+def _emit(page, output: Path | None) -> None:
+    """The page to ``output``, or to stdout without one."""
     if output is None:
         click.echo(page.html)
         return
     page.save(output)
     say(f"已写入 wrote {output}：{page.n_nodes} 个节点 nodes，{page.n_edges} 条关系 edges")
+
+
+def _in_folder(folder: Path, street_id: str | None, inputs: list[Path]) -> Path:
+    """The page's file in ``folder``: the name the overview links to (``street-<ID>.html``) or
+    ``overview.html``."""
+    output = folder / (street_file_name(street_id) if street_id else "overview.html")
+    check_output(output, inputs)
+    return output
+
+
+def _check_choice(overview: bool, street: str | None, unit: str | None, *,
+                  overview_only: bool) -> None:
+    """Exactly one map is asked for, and the overview's own options only with it."""
+    chosen = [flag for flag, value in (("--overview", overview), ("--street", street),
+                                       ("--reach", unit)) if value]
+    if len(chosen) != 1:
+        raise click.UsageError("请在 --overview、--street ID、--reach UNIT 中恰好选一个"
+                               "（choose exactly one of --overview, --street ID, --reach UNIT）")
+    if overview_only and not overview:
+        raise click.UsageError("--district、--units 和 --link-streets 须与 --overview 合用"
+                               "（--district, --units and --link-streets go with --overview）")
 
 
 def _street_links(graph: OrgGraph, output: Path | None, every: bool) -> dict[str, str]:
