@@ -138,3 +138,81 @@ def test_unmet_remedies_on_screen(cli, tmp_path):
     run = cli("plan", tmp_path / "city", "--format", "markdown")
     assert run.exit_code == 0, run.stderr
     assert "跨街道配置可满足" in run.stdout
+
+
+# ------------------------------------------------------------------ --apply in the input's language
+def chinese_workbook(path, graph: OrgGraph) -> None:
+    """``graph`` as a street office fills a workbook in: sheets 节点 and 关系, Chinese headings
+    and Chinese kind labels (written here with openpyxl, not by jiceng)."""
+    from openpyxl import Workbook
+
+    from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+
+    nodes, edges = graph.to_tables()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "节点"
+    sheet.append(["编号", "类型", "名称"])
+    for node_id, kind, name in zip(nodes["id"], nodes["kind"], nodes["name"]):
+        sheet.append([node_id, NODE_KINDS[kind].zh, name])
+    sheet = workbook.create_sheet("关系")
+    sheet.append(["起点", "终点", "关系"])
+    for source, target, kind in zip(edges["source"], edges["target"], edges["kind"]):
+        sheet.append([source, target, EDGE_KINDS[kind].zh])
+    workbook.save(path)
+
+
+def first_rows(path, sheet: str, rows: int | None = None) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return list(workbook[sheet].iter_rows(max_row=rows, values_only=True))
+    finally:
+        workbook.close()
+
+
+@pytest.mark.parametrize("out_name", ["planned.xlsx", "planned"])
+def test_apply_keeps_a_chinese_workbook_chinese(cli, tmp_path, out_name):
+    from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
+    from test_plan import HAND_MADE, city
+
+    streets, units, ties, _ = HAND_MADE["one street"]
+    source = tmp_path / "街道.xlsx"
+    chinese_workbook(source, city(streets, units, ties))
+    before = source.read_bytes()
+    out = tmp_path / out_name
+    run = cli("plan", source, "--apply", out, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    proposals = json.loads(run.stdout)["proposals"]
+    assert proposals and source.read_bytes() == before
+    if out.suffix == ".xlsx":
+        nodes, edges = first_rows(out, "节点"), first_rows(out, "关系")
+    else:
+        import csv
+
+        read = lambda name: [tuple(r) for r in csv.reader(  # noqa: E731
+            (out / name).read_text(encoding="utf-8-sig").splitlines())]
+        nodes, edges = read("nodes.csv"), read("edges.csv")
+    assert nodes[0][:3] == ("编号", "类型", "名称") and edges[0][:3] == ("起点", "终点", "关系")
+    assert {row[1] for row in nodes[1:]} <= {k.zh for k in NODE_KINDS.values()}
+    assert {row[2] for row in edges[1:]} <= {k.zh for k in EDGE_KINDS.values()}
+    planned, given = read_dataset(out), read_dataset(source)
+    assert planned.n_nodes == given.n_nodes
+    assert planned.n_edges == given.n_edges + len(proposals)  # nothing lost, the plan added
+    added = planned.edges_of("pairs_with")
+    assert len(added) >= sum(p["kind"] == "pairs_with" for p in proposals)
+
+
+def test_apply_keeps_an_english_folder_english(cli, tmp_path):
+    from test_plan import HAND_MADE, city
+
+    streets, units, ties, _ = HAND_MADE["one street"]
+    source = tmp_path / "city"
+    write_dataset(city(streets, units, ties), source)
+    run = cli("plan", source, "--apply", tmp_path / "planned")
+    assert run.exit_code == 0, run.stderr
+    header = (tmp_path / "planned" / "nodes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert header[0].startswith("id,kind,name") and any(",community_party," in h for h in header)
+    edges = (tmp_path / "planned" / "edges.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert edges[0].startswith("source,target,kind") and any(",pairs_with," in e for e in edges)
