@@ -216,3 +216,19 @@ def test_apply_keeps_an_english_folder_english(cli, tmp_path):
     assert header[0].startswith("id,kind,name") and any(",community_party," in h for h in header)
     edges = (tmp_path / "planned" / "edges.csv").read_text(encoding="utf-8-sig").splitlines()
     assert edges[0].startswith("source,target,kind") and any(",pairs_with," in e for e in edges)
+
+
+def test_households_newly_covered_say_what_they_count(cli, tmp_path):
+    """The proposal column reads 新增覆盖户数 (households newly covered), with its definition,
+    not 户数, which read as "this community has no households" where it is 0."""
+    from test_plan import HAND_MADE, city
+
+    streets, units, ties, _ = HAND_MADE["one street"]
+    write_dataset(city(streets, units, ties), tmp_path / "city")
+    markdown = cli("plan", tmp_path / "city", "--format", "markdown").stdout
+    header = next(line for line in markdown.splitlines() if "单位名称" in line)
+    assert r"新增覆盖户数 (new\_households)" in header and "| 户数" not in header
+    html = cli("plan", tmp_path / "city", "--format", "html").stdout
+    assert "新增覆盖户数" in html and "不是说社区没有住户" in html
+    data = json.loads(cli("plan", tmp_path / "city", "--format", "json").stdout)
+    assert all("households" in p for p in data["proposals"])  # the JSON key stays (§6)
