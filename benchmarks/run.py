@@ -13,8 +13,8 @@ part and its own peak memory (``ru_maxrss``):
     isolation   isolated and fragile communities, components            (reference_isolation)
     reach2/3    reach of every unit at k = 2 and 3, inflow, deserts     (reference_reach)
     plan        the plan with its default options: needs met and cross-street proposals
-                per kind, before/after totals included (reference: the networkx
-                max_flow_min_cost formulation of tests/test_plan.py, whole city at once)
+                per kind, before/after totals included (reference: the
+                integer program of tests/test_plan.py, whole city at once)
     cli         ``jiceng audit DATASET --format json`` end to end, as a user runs it
                 (reference: a script that reads the CSV into networkx and runs
                 reference_audit, end to end)
@@ -218,14 +218,16 @@ def plan_step(graph, side: str, G=None) -> dict:
     if side == "engine":
         from jiceng.queries.plan import plan
 
-        proposals = plan(graph).proposals
-        answers = {kind: [int((proposals["kind"] == kind).sum()),
-                          int(((proposals["kind"] == kind) & (proposals["scope"] == "district"))
-                              .sum())] for kind in kinds}
-    else:
-        from test_plan import networkx_plan
+        result = plan(graph)
+        seconds = time.perf_counter() - start
+        from test_plan import met_and_cross, model  # counted as the reference counts
 
-        answers = {kind: list(networkx_plan(graph, kind, "street", G=G)) for kind in kinds}
+        wants = model(graph)
+        answers = {kind: list(met_and_cross(result, kind, wants[kind])) for kind in kinds}
+        return {"time_s": seconds, "answers": answers}
+    from test_plan import reference_plan
+
+    answers = {kind: list(reference_plan(graph, kind, "street", G=G)) for kind in kinds}
     return {"time_s": time.perf_counter() - start, "answers": answers}
 
 

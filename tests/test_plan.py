@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from jiceng.graphmodel import ArgumentError, ArgumentTypeError, InvalidInputError, OrgGraph
 from jiceng.loaders import read_dataset
 from jiceng.queries.isolation import isolation
-from jiceng.queries.plan import UnitSetting, apply_plan, plan
+from jiceng.queries.plan import PLAN_KINDS, UnitSetting, apply_plan, plan
 
 CO_BUILDING = ("pairs_with", "part_time", "reports_to")
 
@@ -58,14 +58,21 @@ def write_city(folder, graph: OrgGraph):
 
 
 # ------------------------------------------------------------------ an independent model
+MINIMA = {"community-part-time": 3, "street-part-time": 1, "street-pairing": 1,
+          "community-pairing": 1}
+
+
 def model(graph: OrgGraph, *, min_units=2, capacity=5, part_time_capacity=3, scope="street",
           minima=None, G: nx.MultiDiGraph | None = None):
     """Needs, spare capacities and eligible pairs, recomputed from the networkx graph.
 
-    Returns ``{kind: (wanted, spare, arcs)}`` with ``wanted`` target -> number, ``spare``
-    unit -> number and ``arcs`` a sorted list of (unit, target, cross).
+    Returns ``{kind: (units_wanted, edges_wanted, spare, arcs)}``: ``units_wanted`` target ->
+    distinct new units wanted (isolated, fragile: met by a unit with no co-building tie to
+    it, a *fresh* one), ``edges_wanted`` target -> edges of the kind wanted (the rules),
+    ``spare`` unit -> number and ``arcs`` a sorted list of (unit, target, cross, fresh): every
+    unit of the scope without an edge of the kind to the target.
     """
-    minima = minima or {"community-part-time": 3, "street-part-time": 1, "street-pairing": 1}
+    minima = minima or MINIMA
     G = _networkx(graph) if G is None else G
     kind_of = nx.get_node_attributes(G, "kind")
     edges = [(u, v, d["kind"]) for u, v, d in G.edges(data=True)]
@@ -87,20 +94,19 @@ def model(graph: OrgGraph, *, min_units=2, capacity=5, part_time_capacity=3, sco
     units_of: dict[str, set] = {n: set() for n in kind_of}
     for u, v in tied:
         units_of[v].add(u)
-    seats = Counter(v for u, v, k in edges if k == "part_time")
-    pairs = Counter(v for u, v, k in edges if k == "pairs_with")
-    wanted = {"pairs_with": {}, "part_time": {}}
+    counts = {kind: Counter(v for u, v, k in edges if k == kind) for kind in PLAN_KINDS}
+    units_wanted, edges_wanted = {}, {"pairs_with": {}, "part_time": {}}
+    rule_of = {("community_party", "pairs_with"): "community-pairing",
+               ("community_party", "part_time"): "community-part-time",
+               ("street_committee", "pairs_with"): "street-pairing",
+               ("street_committee", "part_time"): "street-part-time"}
     for node, kind in kind_of.items():
-        if kind == "community_party":
-            if len(units_of[node]) < min_units:
-                wanted["pairs_with"][node] = min_units - len(units_of[node])
-            if seats[node] < minima["community-part-time"]:
-                wanted["part_time"][node] = minima["community-part-time"] - seats[node]
-        elif kind == "street_committee":
-            if pairs[node] < minima["street-pairing"]:
-                wanted["pairs_with"][node] = minima["street-pairing"] - pairs[node]
-            if seats[node] < minima["street-part-time"]:
-                wanted["part_time"][node] = minima["street-part-time"] - seats[node]
+        if kind == "community_party" and len(units_of[node]) < min_units:
+            units_wanted[node] = min_units - len(units_of[node])
+        for edge_kind in PLAN_KINDS:
+            rule = rule_of.get((kind, edge_kind))
+            if rule in minima and counts[edge_kind][node] < minima[rule]:
+                edges_wanted[edge_kind][node] = minima[rule] - counts[edge_kind][node]
     units = sorted(n for n, k in kind_of.items() if k == "unit_party")
     paired_with: dict[str, set] = {u: set() for u in units}
     for u, v, k in edges:
@@ -110,15 +116,17 @@ def model(graph: OrgGraph, *, min_units=2, capacity=5, part_time_capacity=3, sco
     spare = {"pairs_with": {u: max(0, capacity - len(paired_with[u])) for u in units},
              "part_time": {u: max(0, part_time_capacity - seats_from[u]) for u in units}}
     out = {}
-    for kind in ("pairs_with", "part_time"):
+    for kind in PLAN_KINDS:
+        has = {(u, v) for u, v, k in edges if k == kind}
+        wanted_units = units_wanted if kind == "pairs_with" else {}
         arcs = []
         for u in units:
-            for t in wanted[kind]:
+            for t in sorted(set(wanted_units) | set(edges_wanted[kind])):
                 same_street = street.get(u) == street[t]
                 in_scope = same_street or (scope == "district" and district.get(u) == district[t])
-                if in_scope and (u, t) not in tied:
-                    arcs.append((u, t, not same_street))
-        out[kind] = (wanted[kind], spare[kind], sorted(arcs))
+                if in_scope and (u, t) not in has:
+                    arcs.append((u, t, not same_street, (u, t) not in tied))
+        out[kind] = (wanted_units, edges_wanted[kind], spare[kind], sorted(arcs))
     return out
 
 
@@ -127,24 +135,35 @@ def _networkx(graph: OrgGraph) -> nx.MultiDiGraph:
     return graph.to_networkx()
 
 
-def brute_force(wanted, spare, arcs) -> tuple[int, int]:
-    """(most needs met, fewest cross-street proposals among those) over every subset of arcs."""
+def met_by(chosen, units_wanted, edges_wanted) -> int:
+    """Wants met by a set of (unit, target, cross, fresh) proposals of one kind: per target,
+    fresh ones up to its unit need, and all up to its edge need."""
+    fresh, every = Counter(t for _, t, _, f in chosen if f), Counter(t for _, t, _, _ in chosen)
+    return (sum(min(fresh[t], n) for t, n in units_wanted.items())
+            + sum(min(every[t], n) for t, n in edges_wanted.items()))
+
+
+def brute_force(units_wanted, edges_wanted, spare, arcs) -> tuple[int, int]:
+    """(most wants met, fewest cross-street proposals among those) over every subset of arcs."""
     best = (0, 0)
     for size in range(len(arcs) + 1):
         for subset in itertools.combinations(arcs, size):
-            per_unit = Counter(u for u, _, _ in subset)
-            per_target = Counter(t for _, t, _ in subset)
-            if any(per_unit[u] > spare[u] for u in per_unit) or \
-                    any(per_target[t] > wanted[t] for t in per_target):
+            per_unit = Counter(u for u, _, _, _ in subset)
+            if any(per_unit[u] > spare[u] for u in per_unit):
                 continue
-            score = (size, -sum(c for _, _, c in subset))
-            best = max(best, score)
+            best = max(best, (met_by(subset, units_wanted, edges_wanted),
+                              -sum(c for _, _, c, _ in subset)))
     return best[0], -best[1]
 
 
-def met_and_cross(result, kind: str) -> tuple[int, int]:
+def met_and_cross(result, kind: str, wants) -> tuple[int, int]:
+    """Wants met and cross-street proposals of the plan's proposals of one kind."""
+    units_wanted, edges_wanted, _, arcs = wants
+    fresh = {(u, t): f for u, t, _, f in arcs}
     chosen = result.proposals[result.proposals["kind"] == kind]
-    return len(chosen), int((chosen["scope"] == "district").sum())
+    rows = [(u, t, s == "district", fresh[(u, t)])
+            for u, t, s in zip(chosen["unit"], chosen["target"], chosen["scope"])]
+    return met_by(rows, units_wanted, edges_wanted), sum(c for _, _, c, _ in rows)
 
 
 # ------------------------------------------------------------------ hand-made cases
@@ -173,9 +192,9 @@ def test_hand_made_cases_equal_brute_force(name):
     streets, units, ties, options = HAND_MADE[name]
     graph = city(streets, units, ties)
     result = plan(graph, **options)
-    for kind, (wanted, spare, arcs) in model(graph, **options).items():
-        assert len(arcs) <= 16, "keep the brute force small"
-        assert met_and_cross(result, kind) == brute_force(wanted, spare, arcs), kind
+    for kind, wants in model(graph, **options).items():
+        assert len(wants[3]) <= 16, "keep the brute force small"
+        assert met_and_cross(result, kind, wants) == brute_force(*wants), kind
 
 
 def test_neighbour_street_needs_district_scope():
@@ -251,26 +270,40 @@ def test_random_plans_are_valid_maximal_and_optimal(case):
     tied = {(u, t) for u, t, k in ties}
     proposals = result.proposals
     assert not proposals.duplicated(["unit", "target", "kind"]).any()
-    unmet = result.unmet.set_index(["target", "need"])["missing"].to_dict()
-    for kind, (wanted, spare, arcs) in model(graph, **options).items():
+    needs = result.needs
+    assert (needs["met"] + needs["missing"] == needs["wanted"]).all()
+    short = needs[needs["missing"] > 0]
+    assert sorted(zip(result.unmet["target"], result.unmet["need"], result.unmet["missing"])) \
+        == sorted(zip(short["target"], short["need"], short["missing"]))
+    new_units = Counter()  # distinct new units per community, pairings and seats together
+    for t, units_there in proposals.groupby("target")["unit"]:
+        new_units[t] = len({u for u in units_there if (u, t) not in tied})
+    met = dict(zip(zip(needs["target"], needs["need"]), needs["met"]))
+    for kind, (units_wanted, edges_wanted, spare, arcs) in model(graph, **options).items():
         chosen = proposals[proposals["kind"] == kind]
-        eligible = {(u, t): c for u, t, c in arcs}
+        eligible = {(u, t): (c, f) for u, t, c, f in arcs}
         for u, t, scope in zip(chosen["unit"], chosen["target"], chosen["scope"]):
-            assert (u, t) in eligible and (u, t) not in tied  # eligible pair, never a tie
-            assert (scope == "district") == eligible[(u, t)]
+            assert (u, t) in eligible and (u, t, kind) not in ties  # eligible, no second edge
+            assert (scope == "district") == eligible[(u, t)][0]
         per_unit, per_target = Counter(chosen["unit"]), Counter(chosen["target"])
         assert all(per_unit[u] <= spare[u] for u in per_unit)  # capacities respected
-        assert all(per_target[t] <= wanted[t] for t in per_target)  # no need over-filled
-        for t, n in wanted.items():  # every need shows as met or unmet, never both lost
-            missing = sum(m for (tt, need), m in unmet.items()
-                          if tt == t and (need in ("part_time",)) == (kind == "part_time"))
-            assert per_target[t] + missing == n
-            if per_target[t] < n:  # maximal: no unit with spare room could still take it
-                taken = set(chosen.loc[chosen["target"] == t, "unit"])
-                assert not any(per_unit[u] < spare[u] for u, tt, _ in arcs
-                               if tt == t and u not in taken)
+        assert all(n <= max(units_wanted.get(t, 0), edges_wanted.get(t, 0))
+                   for t, n in per_target.items())  # no need over-filled
+        fresh = Counter(t for u, t in zip(chosen["unit"], chosen["target"])
+                        if eligible[(u, t)][1])
+        for t, n in units_wanted.items():  # a community's new units, however they come
+            need = "isolated" if n == options["min_units"] else "fragile"
+            assert met[(t, need)] == min(n, new_units[t])
+        for t, n in edges_wanted.items():
+            assert met[(t, "pairing" if kind == "pairs_with" else "part_time")] == \
+                min(n, per_target[t])
+        for u, t, _, f in arcs:  # maximal: no unit with room left could still meet a want
+            if per_unit[u] < spare[u] and u not in set(chosen.loc[chosen["target"] == t, "unit"]):
+                assert per_target[t] >= edges_wanted.get(t, 0)
+                assert not f or fresh[t] >= units_wanted.get(t, 0)
         if len(arcs) <= 14:
-            assert met_and_cross(result, kind) == brute_force(wanted, spare, arcs)
+            assert met_and_cross(result, kind, (units_wanted, edges_wanted, spare, arcs)) \
+                == brute_force(units_wanted, edges_wanted, spare, arcs)
 
 
 def test_plan_does_not_depend_on_node_order(sample):
@@ -286,34 +319,48 @@ def test_plan_does_not_depend_on_node_order(sample):
 
 
 # ------------------------------------------------------------------ the sample
-def networkx_plan(sample, kind: str, scope: str, capacity=5, part_time_capacity=3, G=None):
-    """Most needs met and fewest cross-street proposals, by networkx max_flow_min_cost on
-    the whole city at once (no decomposition, cost only for crossing streets).
+def reference_plan(sample, kind: str, scope: str, capacity=5, part_time_capacity=3, G=None):
+    """Most wants met and fewest cross-street proposals among those, by an integer program
+    (scipy's milp) on the whole city at once (no decomposition, no flow).
 
     Also the benchmark's reference for the plan (benchmarks/run.py)."""
-    wanted, spare, arcs = model(sample, scope=scope, capacity=capacity,
-                                part_time_capacity=part_time_capacity, G=G)[kind]
-    G = nx.DiGraph()
-    for u, s in spare.items():
-        if s:
-            G.add_edge("source", ("u", u), capacity=s, weight=0)
-    for u, t, cross in arcs:
-        G.add_edge(("u", u), ("t", t), capacity=1, weight=int(cross))
-    for t, n in wanted.items():
-        G.add_edge(("t", t), "sink", capacity=n, weight=0)
-    G.add_nodes_from(["source", "sink"])
-    flow = nx.max_flow_min_cost(G, "source", "sink")
-    met = sum(flow["source"].values())
-    return met, nx.cost_of_flow(G, flow)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_matrix
+
+    units_wanted, edges_wanted, spare, arcs = model(
+        sample, scope=scope, capacity=capacity, part_time_capacity=part_time_capacity, G=G)[kind]
+    wants = [(t, True, n) for t, n in units_wanted.items()] + \
+        [(t, False, n) for t, n in edges_wanted.items()]
+    units = sorted(spare)
+    # variables: one 0/1 per arc, then per want how much of it is met (0 .. wanted)
+    a, w = len(arcs), len(wants)
+    rows = lil_matrix((len(units) + w, a + w))
+    for i, (u, t, _, fresh) in enumerate(arcs):
+        rows[units.index(u), i] = 1
+        for j, (tt, for_units, _) in enumerate(wants):
+            if tt == t and (fresh or not for_units):
+                rows[len(units) + j, i] = -1
+    for j in range(w):
+        rows[len(units) + j, a + j] = 1  # met ≤ the proposals that count for it
+    upper = [spare[u] for u in units] + [0] * w
+    cost = [int(c) for _, _, c, _ in arcs] + [-(a + 1)] * w  # a want outweighs every crossing
+    solution = milp(cost, constraints=LinearConstraint(rows.tocsr(), -np.inf, upper),
+                    integrality=np.ones(a + w),
+                    bounds=Bounds(0, [1] * a + [n for _, _, n in wants]))
+    chosen = solution.x[:a].round().astype(bool)
+    return (int(solution.x[a:].round().sum()),
+            sum(int(c) for (_, _, c, _), x in zip(arcs, chosen) if x))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scope,capacity,part_time_capacity",
                          [("street", 5, 3), ("district", 5, 3), ("district", 2, 1)])
-def test_sample_equals_networkx_max_flow_min_cost(sample, scope, capacity, part_time_capacity):
+def test_sample_equals_an_integer_program(sample, scope, capacity, part_time_capacity):
     result = plan(sample, scope=scope, capacity=capacity, part_time_capacity=part_time_capacity)
-    for kind in ("pairs_with", "part_time"):
-        expected = networkx_plan(sample, kind, scope, capacity, part_time_capacity)
-        assert met_and_cross(result, kind) == expected
+    for kind, wants in model(sample, scope=scope, capacity=capacity,
+                             part_time_capacity=part_time_capacity).items():
+        expected = reference_plan(sample, kind, scope, capacity, part_time_capacity)
+        assert met_and_cross(result, kind, wants) == expected
 
 
 def test_totals_are_the_queries_before_and_after(sample):
@@ -328,7 +375,7 @@ def test_totals_are_the_queries_before_and_after(sample):
 
 
 # ------------------------------------------------------------------ the command
-@pytest.mark.parametrize("extra", [[], ["--capacity", "2", "--part-time-capacity", "2", "--min-units", "4"]])
+@pytest.mark.parametrize("extra", [[], ["--capacity", "1", "--part-time-capacity", "1", "--min-units", "4"]])
 def test_apply_closes_exactly_what_the_plan_says(cli, tmp_path, extra):
     out = tmp_path / "planned"
     run = cli("plan", "--apply", out, "--format", "json", *extra)
@@ -473,7 +520,7 @@ def test_households_are_those_newly_reached(sample):
                           "down": ids.take(leads["target"]).to_numpy()})
     newly_reached_some, reach_of = False, {}
     for unit, target, kind_of_target, got in proposals[
-            ["unit", "target", "target_kind", "households"]].itertuples(index=False):
+            ["unit", "target", "target_kind", "new_households"]].itertuples(index=False):
         if unit not in reach_of:
             reach_of[unit] = set(reach_from(sample, unit, hops=2)["id"])
         before = reach_of[unit]

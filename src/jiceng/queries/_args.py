@@ -25,7 +25,7 @@ from jiceng.graphmodel import ArgumentError, ArgumentTypeError, OrgGraph, Unknow
 from jiceng.graphmodel.cells import terminal_text
 
 __all__ = ["MAX_HOPS", "ArgumentError", "ArgumentTypeError", "check_hops", "as_ids",
-           "as_edges", "check_callable", "check_ids"]
+           "as_edges", "check_callable", "check_ids", "list_of"]
 
 #: The longest reach asked for. The deepest chain in the schema is a unit's tie then a
 #: few ``leads`` steps down to grids and buildings, so longer paths add nothing; the limit
@@ -80,6 +80,19 @@ def as_edges(value: object, *, name: str = "remove_edges") -> list[tuple[str, st
                                     f"而不是 {edge!r:.60}（each edge in {name} must be a (source "
                                     f"id, target id, kind) tuple of three str, not {edge!r:.60}）")
     return [tuple(edge) for edge in edges]  # type: ignore[misc]
+
+
+def list_of(value: object, kind: type, *, name: str, what_zh: str, what_en: str) -> list:
+    """``value`` as a list of ``kind`` (a list or tuple of them), or :class:`ArgumentTypeError`
+    naming the first thing that is not one: ``{name} 须为{what_zh}，而不是 …``. A query that
+    also takes a file's path or None turns those into the list before calling this."""
+    listed = list(value) if isinstance(value, (list, tuple)) else None
+    if listed is None or not all(isinstance(item, kind) for item in listed):
+        wrong = value if listed is None else next(i for i in listed if not isinstance(i, kind))
+        raise ArgumentTypeError(
+            f"{name} 须为{what_zh}，而不是 {type(wrong).__name__} {wrong!r:.40}（{name} must be "
+            f"{what_en}, not {type(wrong).__name__}）")
+    return listed
 
 
 def check_callable(value: object, *, name: str) -> None:

@@ -1,50 +1,50 @@
 """Plan: the pairings and part-time seats that close the gaps, proposed optimally.
 
-docs/design.md §4 "Plan". Two kinds of *needs*:
+docs/design.md §4.5. The *needs* are every gap a proposed ``pairs_with`` or ``part_time`` edge
+can close:
 
 * A community Party organization with fewer than ``min_units`` distinct co-building units
   (units tied to it by any co-building edge: ``pairs_with``, ``part_time``, ``reports_to``)
   needs that many more units. Its need is ``isolated`` when it has no unit at all and
-  ``fragile`` otherwise (with the default ``min_units=2``: exactly one unit). A unit need is
-  met by a proposed pairing (``pairs_with``) from a unit not yet tied to it, so every met
-  unit need adds a distinct unit.
+  ``fragile`` otherwise (with the default ``min_units=2``: exactly one unit). Only a unit not
+  yet tied to it (a *fresh* one) meets it, by a pairing or a seat: each adds a distinct unit.
 * A node that the active rules ``community-part-time`` or ``street-part-time`` check and that
   has fewer part-time members than the rule's ``min`` needs that many more seats
-  (``part_time``), each met by one proposed ``part_time`` edge (one person); a street that
-  ``street-pairing`` checks and that is short of pairings needs ``pairing``, met by a proposed
-  ``pairs_with``. The minima come from the rules, not from constants.
+  (``part_time``), each met by one proposed ``part_time`` edge (one person); a community or
+  street that ``community-pairing`` or ``street-pairing`` checks and that is short of
+  pairings needs ``pairing``, met by a proposed ``pairs_with``. Any unit not yet holding such
+  an edge to it may meet these: a unit whose members report to a community may pair with it.
+  The minima come from the rules, not from constants.
 
 *Supply*: each unit Party organization may be paired with at most ``capacity`` streets and
 communities in all (existing pairings count) and supply at most ``part_time_capacity``
-part-time members in all (existing members count); a units file may exclude units or give
-them their own capacities.
+part-time members in all (existing members count); a units file
+(:mod:`jiceng.queries.units`) may exclude units or give them their own capacities.
 
 *What may meet what*: a unit is proposed only to a target of its own street (its place:
 the street of the unit it covers), or with ``scope="district"`` of its own district at a
-higher cost, never to a target it already ties by any co-building edge, and at most once per
-target and kind: a unit may be proposed both as a pairing and as a part-time member of the
-same target (the two draw on different capacities), but never gives one target two
-part-time members, so that seats come from different units.
+higher cost, and at most once per target and kind: a unit may be proposed both as a pairing
+and as a part-time member of the same target (the two draw on different capacities), but
+never gives one target a second part-time member, so that seats come from different units.
 
 *Best*: the plan meets as many needs as possible; among those plans it makes as few
 cross-street proposals as possible; then it spreads the load (each further proposal from a
-unit costs more the less spare capacity the unit has left, so units with more spare
-capacity are preferred and loads even out); remaining ties go to the unit with the smaller
-id. Pairings and part-time seats draw on separate capacities, so they are two independent
-problems; each splits into the connected components of its eligible (unit, target) pairs
-(one street, or one district) and each component is solved exactly as a min-cost flow
-(networkx ``network_simplex``, exact integer arithmetic) whose integer costs are weighted so
-that each criterion strictly outweighs the sum of all those below it: a need left unmet
-costs more than any plan, a cross-street proposal more than any load, and so on. No greedy
-step anywhere.
+unit costs more the less spare capacity the unit has left); remaining ties go to the unit
+with the smaller id. Pairings and part-time seats draw on separate capacities, so they are
+two independent problems, each solved exactly by min-cost flows
+(:mod:`jiceng.queries._plan_flow`). No greedy step anywhere.
+
+*Unmet*: every need left short is listed with its reason and what would meet it: ``--scope
+district`` where the district's plan meets more of it (that plan is made to know), else a
+higher capacity where the units that may meet it are full. So auditing the planned graph
+fails exactly the gaps ``unmet`` lists.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -60,13 +60,14 @@ from jiceng.graphmodel import (
     ProblemCode,
     RuleError,
 )
-from jiceng.loaders.yaml_file import read_yaml
 from jiceng.queries._places import place_names
+from jiceng.queries._plan_flow import eligible_arcs, solve
 from jiceng.queries.coverage import rule_counts
 from jiceng.queries.isolation import co_building_edges, isolation
 from jiceng.queries.reach import reach, reach_matrix
 from jiceng.queries.rules import Rule, as_rules
 from jiceng.queries.sources import as_graph
+from jiceng.queries.units import MAX_CAPACITY, UnitSetting, as_settings, read_units, unit_limits
 
 __all__ = ["PlanResult", "UnitSetting", "plan", "apply_plan", "read_units", "NEEDS", "SCOPES",
            "PLAN_KINDS", "MAX_PLAN_PAIRS"]
@@ -89,34 +90,20 @@ PLAN_KINDS: tuple[str, ...] = ("pairs_with", "part_time")
 #: The rules whose gaps become needs: rule id -> need code (its counted edge kind decides
 #: which proposals meet it).
 _RULE_NEEDS = {"community-part-time": "part_time", "street-part-time": "part_time",
-               "street-pairing": "pairing"}
-_MAX_CAPACITY = 1000  # per unit: far above any real unit, small enough for exact costs
+               "street-pairing": "pairing", "community-pairing": "pairing"}
+#: The needs for distinct units, met only by units not tied to the target before.
+_UNIT_NEEDS = ("isolated", "fragile")
 _MAX_MIN_UNITS = 100
-_MAX_UNITS_FILE = 1 << 20  # bytes
 #: Open (unit, target) pairs of one kind in one street (or district, with ``--scope
 #: district``): about 10 s of exact solving. The largest in the sample's districts is 5,046.
 MAX_PLAN_PAIRS = 50_000
 _HOPS = 2  # deserts and households reached are counted at docs/design.md §4's default k
 
 _REASONS = {
-    "no_unit": "范围内没有尚未与其共建的单位（no untied unit in scope）",
+    "no_unit": "范围内没有尚未与其建立此类关系的单位（no untied unit in scope: none, or all tied to it "
+               "already）",
     "no_capacity": "范围内的单位已无余量（no unit with spare capacity left in scope）",
 }
-
-
-@dataclass(frozen=True)
-class UnitSetting:
-    """A planner's setting for one unit Party organization (a row of ``--units``).
-
-    ``None`` capacities keep the plan's defaults. ``row`` is where the setting was read
-    (the CSV row, or the YAML entry number), for messages.
-    """
-
-    id: str
-    exclude: bool = False
-    pair_capacity: int | None = None
-    part_time_capacity: int | None = None
-    row: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -128,11 +115,13 @@ class PlanResult:
     proposals : DataFrame
         One row per proposed edge: ``unit, unit_name, unit_street, unit_street_name, target,
         target_name, target_kind, target_street, target_street_name, kind, kind_zh, need,
-        need_zh, households, scope, scope_zh``. ``households``: households of the
-        communities the edge newly brings within the unit's reach (k = 2).
+        need_zh, new_households, scope, scope_zh``. ``new_households``: households of the
+        communities the edge newly brings within the unit's reach (k = 2); 0 where the unit
+        reaches them already (``households`` in JSON).
     unmet : DataFrame
         ``target, target_name, target_kind, street, street_name, district_name, need, need_zh,
-        missing, reason``: needs no unit in scope can meet.
+        missing, reason, remedy, remedy_zh``: the needs the plan leaves short, why, and what
+        would meet them (``remedy``: the options, such as ``--scope district``, or empty).
     needs : DataFrame
         Every need: ``target, target_name, target_kind, street, street_name, need, need_zh,
         wanted, met, missing``.
@@ -160,7 +149,7 @@ class PlanResult:
                           for u, t, k, n, h, s in zip(
                               self.proposals["unit"], self.proposals["target"],
                               self.proposals["kind"], self.proposals["need"],
-                              self.proposals["households"], self.proposals["scope"])],
+                              self.proposals["new_households"], self.proposals["scope"])],
             "unmet": [{"target": t, "need": n, "missing": int(m)}
                       for t, n, m in zip(self.unmet["target"], self.unmet["need"],
                                          self.unmet["missing"])],
@@ -170,128 +159,6 @@ class PlanResult:
         }
 
 
-# ------------------------------------------------------------------ the units file
-def read_units(path: str | os.PathLike) -> list[UnitSetting]:
-    """Read a planner's unit settings: YAML or CSV with ``id, exclude, pair_capacity,
-    part_time_capacity`` (only ``id`` required).
-
-    YAML is a list of mappings, or a mapping with key ``units`` holding that list, read with
-    the rule files' limits (:func:`jiceng.loaders.yaml_file.read_yaml`); every value is read
-    as typed, so ids are text: ``0101`` is the unit ``0101``, never the octal 65.
-
-    Raises
-    ------
-    InvalidInputError
-        Naming the file, the row (the CSV row, or the entry number in YAML) and the field.
-    """
-    path = Path(path)
-    name = str(path)
-    if not path.is_file():
-        raise InvalidInputError([Problem(name, None, None, "文件不存在（file not found）",
-                                         code=ProblemCode.FILE_NOT_FOUND)])
-    if path.suffix.lower() == ".csv":
-        if path.stat().st_size > _MAX_UNITS_FILE:
-            raise InvalidInputError([Problem(name, None, None,
-                                             f"文件过大（larger than {_MAX_UNITS_FILE} bytes）",
-                                             code=ProblemCode.TOO_LARGE)])
-        from jiceng.graphmodel.validate import ROW
-        from jiceng.loaders.dataset import read_csv_table
-
-        table = read_csv_table(path)
-        if "id" not in table.columns:
-            raise InvalidInputError([Problem(name, 1, "id", "缺少 id 列（missing column id）",
-                                             code=ProblemCode.MISSING_COLUMN)])
-        rows = table.pop(ROW).tolist() if ROW in table.columns else range(2, len(table) + 2)
-        records = [(int(r), {k: v for k, v in row.items() if str(v).strip() != ""})
-                   for r, row in zip(rows, table.to_dict("records"))]
-    else:  # every scalar as typed: the id 0101 stays 0101 (YAML 1.1 reads the octal 65)
-        document = read_yaml(path, what=("单位文件", "units file"), text=True,
-                             fail=lambda zh, en: InvalidInputError([Problem(
-                                 name, None, None, zh, en, code=ProblemCode.BAD_YAML)]))
-        if isinstance(document, dict) and set(document) == {"units"}:
-            document = document["units"]
-        if not isinstance(document, list):
-            raise InvalidInputError([Problem(name, None, None,
-                                             "应为单位列表（a list of units, or 'units:' with a "
-                                             "list）", code=ProblemCode.BAD_STRUCTURE)])
-        records = [(i + 1, {k: v for k, v in entry.items() if v != ""}
-                    if isinstance(entry, dict) else entry) for i, entry in enumerate(document)]
-    settings, problems, seen = [], [], set()
-    for row, entry in records:
-        if not isinstance(entry, dict):
-            problems.append(Problem(name, row, None, "应为映射（must be a mapping）",
-                                    code=ProblemCode.BAD_STRUCTURE))
-            continue
-        unknown = sorted(set(map(str, entry)) - {"id", "exclude", "pair_capacity",
-                                                  "part_time_capacity"})
-        if unknown:
-            problems.append(Problem(name, row, unknown[0],
-                                    "未知字段（unknown field; expected id, exclude, "
-                                    "pair_capacity, part_time_capacity）",
-                                    code=ProblemCode.UNKNOWN_FIELD))
-            continue
-        nested = sorted(str(k) for k, v in entry.items() if isinstance(v, (dict, list)))
-        if nested:
-            problems.append(Problem(name, row, nested[0], "应为单个值（must be a single value, "
-                                                          "not a list or mapping）",
-                                    code=ProblemCode.BAD_VALUE))
-            continue
-        unit_id = str(entry.get("id", "")).strip()
-        if not unit_id:
-            problems.append(Problem(name, row, "id", "缺少单位编号（missing unit id）",
-                                    code=ProblemCode.MISSING_VALUE))
-            continue
-        if unit_id in seen:
-            problems.append(Problem(name, row, "id", f"单位重复（unit {unit_id!r} listed twice）",
-                                    code=ProblemCode.DUPLICATE_ID))
-            continue
-        seen.add(unit_id)
-        exclude = _flag(entry.get("exclude", False))
-        if exclude is None:
-            problems.append(Problem(name, row, "exclude",
-                                    f"应为 true/false（must be true or false, not "
-                                    f"{entry.get('exclude')!r}）", code=ProblemCode.BAD_VALUE))
-            continue
-        capacities = {}
-        for field_name in ("pair_capacity", "part_time_capacity"):
-            value = entry.get(field_name)
-            number = _whole(value)
-            if value is not None and (number is None or not 0 <= number <= _MAX_CAPACITY):
-                problems.append(Problem(name, row, field_name,
-                                        f"应为 0 到 {_MAX_CAPACITY} 的整数（must be a whole number "
-                                        f"from 0 to {_MAX_CAPACITY}, not {value!r}）",
-                                        code=ProblemCode.BAD_NUMBER))
-            capacities[field_name] = number
-        settings.append(UnitSetting(unit_id, exclude, capacities["pair_capacity"],
-                                    capacities["part_time_capacity"], row=row))
-    if problems:
-        raise InvalidInputError(problems)
-    return settings
-
-
-def _flag(value) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "y", "是", "x"):
-        return True
-    if text in ("0", "false", "no", "n", "否", ""):
-        return False
-    return None
-
-
-def _whole(value) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    try:
-        return int(text)
-    except ValueError:
-        return None
-
-
 def _check_count(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         number = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
@@ -299,20 +166,6 @@ def _check_count(name: str, value, low: int, high: int) -> int:
         raise wrong(f"{name}：应为 {low} 到 {high} 的整数（must be a whole number from {low} to "
                     f"{high}, not {value!r}）")
     return int(value)
-
-
-def _check_settings(units: object) -> None:
-    """``units`` as :func:`plan` takes it once a file is read: None or a list of UnitSetting."""
-    if units is None:
-        return
-    listed = list(units) if isinstance(units, (list, tuple)) else None
-    if listed is None or not all(isinstance(u, UnitSetting) for u in listed):
-        wrong = units if listed is None else next(u for u in listed if not isinstance(u, UnitSetting))
-        raise ArgumentTypeError(
-            f"units 须为 UnitSetting 的列表（如 UnitSetting('UP00001', exclude=True)）、单位设置文件"
-            f"的路径或 None，而不是 {type(wrong).__name__} {wrong!r:.40}（units must be a list of "
-            f"UnitSetting, e.g. UnitSetting('UP00001', exclude=True), a units file's path or None, "
-            f"not {type(wrong).__name__}）")
 
 
 # ------------------------------------------------------------------ the plan
@@ -367,101 +220,164 @@ def plan(graph: OrgGraph, *, min_units: int = 2, capacity: int = 5, part_time_ca
     """
     graph = as_graph(graph)
     min_units = _check_count("min_units (--min-units)", min_units, 1, _MAX_MIN_UNITS)
-    capacity = _check_count("capacity (--capacity)", capacity, 0, _MAX_CAPACITY)
+    capacity = _check_count("capacity (--capacity)", capacity, 0, MAX_CAPACITY)
     part_time_capacity = _check_count("part_time_capacity (--part-time-capacity)",
-                                      part_time_capacity, 0, _MAX_CAPACITY)
+                                      part_time_capacity, 0, MAX_CAPACITY)
     if not isinstance(scope, str) or scope not in SCOPES:
         raise ArgumentError(f"scope (--scope)：应为 street 或 district（must be street or "
                             f"district, not {scope!r}）")
-    units_file = None
-    if isinstance(units, (str, os.PathLike)):
-        units_file = str(units)
-        units = read_units(units)
-    _check_settings(units)
+    settings_list, units_file = as_settings(units)
     rules = as_rules(rules)
-
-    unit_codes = np.flatnonzero(graph.is_kind("unit_party"))
-    pair_cap = np.full(graph.n_nodes, capacity, dtype=np.int64)
-    time_cap = np.full(graph.n_nodes, part_time_capacity, dtype=np.int64)
-    excluded = np.zeros(graph.n_nodes, dtype=bool)
-    _apply_settings(graph, units or (), units_file, pair_cap, time_cap, excluded)
-
-    src, dst = co_building_edges(graph)
-    tied = np.unique(src.astype(np.int64) * graph.n_nodes + dst)
-    needs = _needs(graph, min_units, rules, src, dst)
-
-    # spare capacity: pairings count distinct targets, part-time members count edges (people)
-    pairs = graph.edge_positions("pairs_with")
-    e_src, e_dst, _ = graph.edge_arrays
-    paired = np.unique(e_src[pairs].astype(np.int64) * graph.n_nodes + e_dst[pairs]) // graph.n_nodes
-    used_pairs = np.bincount(paired, minlength=graph.n_nodes)
-    used_seats = np.bincount(e_src[graph.edge_positions("part_time")], minlength=graph.n_nodes)
-    spare = {"pairs_with": np.where(excluded, 0, np.maximum(pair_cap - used_pairs, 0)),
-             "part_time": np.where(excluded, 0, np.maximum(time_cap - used_seats, 0))}
-
-    street = graph.places["street"].to_numpy()
-    district = graph.places["district"].to_numpy()
-    eligible = {kind: _eligible(graph, unit_codes[~excluded[unit_codes]],
-                                needs[needs["kind"] == kind], scope, tied, street, district)
-                for kind in PLAN_KINDS}
-    _check_size(graph, eligible, spare, street if scope == "street" else district, scope)
-    proposals, unmet_rows = [], []
-    for kind in PLAN_KINDS:
-        wanted = needs[needs["kind"] == kind]
-        arcs = eligible[kind]
-        spare_here = spare[kind]
-        flow = _solve(arcs[spare_here[arcs["unit"].to_numpy()] > 0], wanted, spare_here, graph)
-        proposals.append(flow.assign(kind=kind))
-        met = flow.groupby("target").size()
-        short = wanted.assign(met=wanted["target"].map(met).fillna(0).astype(np.int64))
-        short = short[short["met"] < short["wanted"]]
-        candidates = set(arcs["target"].tolist())
-        for row in short.itertuples(index=False):
-            reason = "no_capacity" if row.target in candidates else "no_unit"
-            unmet_rows.append((row.target, row.need, row.wanted - row.met, reason))
-
-    chosen = pd.concat(proposals, ignore_index=True)
-    met_counts = chosen.groupby(["target", "kind"]).size()
-    needs["met"] = [int(met_counts.get((t, k), 0)) for t, k in zip(needs["target"], needs["kind"])]
+    supply = _supply(graph, settings_list, units_file, capacity, part_time_capacity)
+    needs = _needs(graph, min_units, rules)
+    chosen = _propose(graph, needs, supply, scope)
+    needs["met"] = _met(needs, chosen)
+    unmet = _unmet(graph, needs, chosen, supply, scope)
     settings = {"min_units": min_units, "capacity": capacity,
                 "part_time_capacity": part_time_capacity, "scope": scope,
-                "units": len(units or ()), "rules": [r.id for r in rules]}
-    return _assemble(graph, chosen, needs, unmet_rows, rules, street, settings)
+                "units": len(settings_list), "rules": [r.id for r in rules]}
+    return _assemble(graph, chosen, needs, unmet, rules, settings)
 
 
-def _apply_settings(graph: OrgGraph, units: Sequence[UnitSetting], units_file: str | None,
-                    pair_cap: np.ndarray, time_cap: np.ndarray, excluded: np.ndarray) -> None:
-    codes = graph.codes([u.id for u in units])
-    kinds = graph.nodes["kind"].to_numpy(dtype=object)
-    problems = []
-    for position, (setting, code) in enumerate(zip(units, codes), start=1):
-        row = setting.row if setting.row is not None else position
-        if code < 0:
-            problems.append(Problem(units_file or "units", row, "id",
-                                    f"未知单位党组织 {setting.id!r}（unknown unit Party "
-                                    f"organization {setting.id!r}）",
-                                    code=ProblemCode.UNKNOWN_NODE))
-            continue
-        if kinds[code] != "unit_party":
-            problems.append(Problem(units_file or "units", row, "id",
-                                    f"{setting.id!r} 不是单位党组织（is a {kinds[code]}, not a "
-                                    "unit Party organization）", code=ProblemCode.WRONG_KIND))
-            continue
-        for value, field_name, target in ((setting.pair_capacity, "pair_capacity", pair_cap),
-                                          (setting.part_time_capacity, "part_time_capacity",
-                                           time_cap)):
-            if value is None:
-                continue
-            if isinstance(value, bool) or not 0 <= value <= _MAX_CAPACITY:
-                problems.append(Problem(units_file or "units", row, field_name,
-                                        f"应为 0 到 {_MAX_CAPACITY} 的整数（must be a whole "
-                                        f"number from 0 to {_MAX_CAPACITY}, not {value!r}）",
-                                        code=ProblemCode.BAD_NUMBER))
-                continue
-            target[code] = value
-        excluded[code] = setting.exclude
-    if problems:
-        raise InvalidInputError(problems)
+@dataclass
+class _Supply:
+    """What units can give: the units not excluded, each node's spare capacity and use per
+    kind, and the (unit, target) pairs already tied (keys ``unit * n_nodes + target``)."""
+
+    units: np.ndarray
+    spare: dict[str, np.ndarray]
+    used: dict[str, np.ndarray]
+    capacity: dict[str, np.ndarray]
+    tied: np.ndarray  # by any co-building edge
+    blocked: dict[str, np.ndarray]  # by an edge of the kind
+
+
+def _supply(graph: OrgGraph, settings: Sequence[UnitSetting], units_file: str | None,
+            capacity: int, part_time_capacity: int) -> _Supply:
+    pair_cap, time_cap, excluded = unit_limits(graph, settings, units_file, capacity=capacity,
+                                               part_time_capacity=part_time_capacity)
+    n = graph.n_nodes
+    e_src, e_dst, _ = graph.edge_arrays
+    keys = {kind: np.unique(e_src[graph.edge_positions(kind)].astype(np.int64) * n
+                            + e_dst[graph.edge_positions(kind)]) for kind in PLAN_KINDS}
+    src, dst = co_building_edges(graph)
+    # pairings count distinct targets, part-time members count edges (people)
+    used = {"pairs_with": np.bincount(keys["pairs_with"] // n, minlength=n),
+            "part_time": np.bincount(e_src[graph.edge_positions("part_time")], minlength=n)}
+    caps = {"pairs_with": pair_cap, "part_time": time_cap}
+    spare = {kind: np.where(excluded, 0, np.maximum(caps[kind] - used[kind], 0))
+             for kind in PLAN_KINDS}
+    units = np.flatnonzero(graph.is_kind("unit_party") & ~excluded)
+    return _Supply(units, spare, used, caps, np.unique(src.astype(np.int64) * n + dst), keys)
+
+
+def _propose(graph: OrgGraph, needs: pd.DataFrame, supply: _Supply, scope: str) -> pd.DataFrame:
+    """The optimal proposals ``unit, target, cross, fresh, kind, need``, one exact solution
+    per kind (the two draw on separate capacities)."""
+    street = graph.places["street"].to_numpy()
+    level = street if scope == "street" else graph.places["district"].to_numpy()
+    arcs = {kind: eligible_arcs(graph, supply.units,
+                                np.unique(needs.loc[needs["kind"] == kind, "target"].to_numpy(
+                                    np.int64)), level, street, blocked=supply.blocked[kind],
+                                tied=supply.tied) for kind in PLAN_KINDS}
+    _check_size(graph, arcs, supply.spare, level, scope)
+    for_units = needs["need"].isin(_UNIT_NEEDS)
+    units_wanted = dict(zip(needs.loc[for_units, "target"], needs.loc[for_units, "wanted"]))
+    unit_need = dict(zip(needs.loc[for_units, "target"], needs.loc[for_units, "need"]))
+    chosen = []
+    for kind in PLAN_KINDS:
+        rule_need = ~for_units & (needs["kind"] == kind)
+        edges_wanted = dict(zip(needs.loc[rule_need, "target"], needs.loc[rule_need, "wanted"]))
+        wanted = units_wanted if kind == "pairs_with" else {}
+        flow = solve(graph, arcs[kind], wanted, edges_wanted, supply.spare[kind])
+        # the first fresh proposals to a target, up to its unit need, are for that need
+        order = flow.groupby(["target", "fresh"]).cumcount().to_numpy()
+        flow["kind"] = kind
+        flow["need"] = [unit_need[t] if fresh and rank < wanted.get(t, 0)
+                        else ("pairing" if kind == "pairs_with" else "part_time")
+                        for t, fresh, rank in zip(flow["target"].tolist(),
+                                                  flow["fresh"].tolist(), order.tolist())]
+        chosen.append(flow)
+    return pd.concat(chosen, ignore_index=True)
+
+
+def _met(needs: pd.DataFrame, chosen: pd.DataFrame) -> list[int]:
+    """Per need, how much of it the proposals meet: new distinct units for ``isolated`` and
+    ``fragile`` (pairings and seats from units not tied to it before), edges of its kind for
+    the rest."""
+    fresh = chosen[chosen["fresh"]].groupby("target")["unit"].nunique()
+    per_kind = chosen.groupby(["target", "kind"]).size()
+    return [min(int(w), int(fresh.get(t, 0)) if need in _UNIT_NEEDS
+                else int(per_kind.get((t, kind), 0)))
+            for t, need, kind, w in zip(needs["target"], needs["need"], needs["kind"],
+                                        needs["wanted"])]
+
+
+def _unmet(graph: OrgGraph, needs: pd.DataFrame, chosen: pd.DataFrame, supply: _Supply,
+           scope: str) -> pd.DataFrame:
+    """The needs left short: ``target, need, kind, missing, reason, remedy, remedy_zh``.
+
+    ``reason``: no unit in scope may take it (``no_unit``), or every one that may has no spare
+    capacity left (``no_capacity``). ``remedy``: what would meet it. ``--scope district`` where
+    the plan of the whole district meets more of it (that plan is made to know); else a
+    higher capacity where units that may take it are full: the capacity at which enough of
+    them would have room (the plan with it may place them otherwise); else nothing."""
+    short = needs[needs["met"] < needs["wanted"]].reset_index(drop=True)
+    columns = ["target", "need", "kind", "missing", "reason", "remedy", "remedy_zh"]
+    if short.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("target", "missing") else object)
+                             for c in columns})
+    wider = None
+    if scope == "street":
+        try:
+            district_plan = _propose(graph, needs, supply, "district")
+            wider = dict(zip(zip(needs["target"], needs["need"]), _met(needs, district_plan)))
+        except InvalidInputError:  # a district too large to plan exactly: not suggested
+            wider = None
+    used = {kind: supply.used[kind] + np.bincount(chosen.loc[chosen["kind"] == kind, "unit"]
+                                                  .to_numpy(np.int64), minlength=graph.n_nodes)
+            for kind in PLAN_KINDS}
+    rows = []
+    for row in short.itertuples(index=False):
+        missing = int(row.wanted - row.met)
+        here = _candidates(graph, row, chosen, supply, scope)
+        reason = "no_capacity" if len(here) else "no_unit"
+        remedy, remedy_zh = "", "无：区县内没有可配置的单位（no unit in the district can meet it）"
+        if wider is not None and wider[(row.target, row.need)] > row.met:
+            remedy, remedy_zh = "--scope district", "跨街道配置可满足（planning across the " \
+                                                    "district meets it）"
+        else:
+            wide = here if len(here) or scope == "district" else \
+                _candidates(graph, row, chosen, supply, "district")
+            if len(wide):
+                needed = np.sort(used[row.kind][wide] + 1)
+                option = "--capacity" if row.kind == "pairs_with" else "--part-time-capacity"
+                remedy = f"{option} {int(needed[min(missing, len(needed)) - 1])}"
+                if not len(here):
+                    remedy = f"--scope district {remedy}"
+                remedy_zh = f"提高单位上限：{remedy}（a higher capacity: {remedy}）"
+        rows.append((row.target, row.need, row.kind, missing, reason, remedy, remedy_zh))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _candidates(graph: OrgGraph, need, chosen: pd.DataFrame, supply: _Supply,
+                scope: str) -> np.ndarray:
+    """The units (not excluded) in ``scope`` that may be proposed to meet ``need`` and are not
+    proposed to its target yet: without an edge of its kind there, and for ``isolated`` or
+    ``fragile`` without any co-building tie there."""
+    level = graph.places["street" if scope == "street" else "district"].to_numpy()
+    units = supply.units[level[supply.units] == level[need.target]] \
+        if level[need.target] >= 0 else supply.units[:0]
+    keys = units.astype(np.int64) * graph.n_nodes + need.target
+    keep = ~np.isin(keys, supply.blocked[need.kind])
+    if need.need in _UNIT_NEEDS:
+        keep &= ~np.isin(keys, supply.tied)
+        taken = chosen.loc[(chosen["target"] == need.target) & chosen["fresh"], "unit"]
+    else:
+        taken = chosen.loc[(chosen["target"] == need.target) & (chosen["kind"] == need.kind),
+                           "unit"]
+    keep &= ~np.isin(units, taken.to_numpy(np.int64))
+    return units[keep]
 
 
 def _check_size(graph: OrgGraph, eligible: Mapping[str, pd.DataFrame],
@@ -496,11 +412,11 @@ def _check_size(graph: OrgGraph, eligible: Mapping[str, pd.DataFrame],
             code=ProblemCode.TOO_MANY_PAIRS)])
 
 
-def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarray,
-           dst: np.ndarray) -> pd.DataFrame:
+def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule]) -> pd.DataFrame:
     """Every need: ``target`` (code), ``need``, ``kind`` (the edge kind that meets it),
     ``wanted`` (how many)."""
     frames = []
+    src, dst = co_building_edges(graph)
     communities = np.flatnonzero(graph.is_kind("community_party"))
     distinct_pairs = np.unique(dst.astype(np.int64) * graph.n_nodes + src)
     per_target = np.bincount(distinct_pairs // graph.n_nodes, minlength=graph.n_nodes)
@@ -531,110 +447,12 @@ def _needs(graph: OrgGraph, min_units: int, rules: Sequence[Rule], src: np.ndarr
         frames.append(pd.DataFrame({"target": codes[gap], "need": need, "kind": kind,
                                     "wanted": rule.min - counts[gap]}))
     needs = pd.concat(frames, ignore_index=True)
-    # one need per (target, kind): the unit need and a rule need of the same kind on the
-    # same target (a user rule on communities) ask for the larger number, not the sum
-    needs = needs.sort_values(["target", "kind", "wanted"], ascending=[True, True, False],
-                              kind="stable").drop_duplicates(["target", "kind"])
+    # one need per (target, need): two rules of one need on one target (a user's rules) ask
+    # for the larger number, not the sum; a unit need and a pairing need stay two, as the
+    # audit fails them apart (a pairing from a unit already tied meets only the second)
+    needs = needs.sort_values(["target", "need", "wanted"], ascending=[True, True, False],
+                              kind="stable").drop_duplicates(["target", "need"])
     return needs.reset_index(drop=True)
-
-
-def _eligible(graph: OrgGraph, units: np.ndarray, needs: pd.DataFrame, scope: str,
-              tied: np.ndarray, street: np.ndarray, district: np.ndarray) -> pd.DataFrame:
-    """Every (unit, target) pair that may be proposed: ``unit, target, cross``."""
-    level = street if scope == "street" else district
-    unit_table = pd.DataFrame({"unit": units, "place": level[units]})
-    unit_table = unit_table[unit_table["place"] >= 0]
-    targets = needs["target"].to_numpy()
-    target_table = pd.DataFrame({"target": targets, "place": level[targets]})
-    arcs = target_table[target_table["place"] >= 0].merge(unit_table, on="place")
-    u, t = arcs["unit"].to_numpy(np.int64), arcs["target"].to_numpy(np.int64)
-    keys = u * graph.n_nodes + t
-    keep = ~np.isin(keys, tied)
-    cross = street[u] != street[t]
-    return pd.DataFrame({"unit": u[keep], "target": t[keep], "cross": cross[keep]})
-
-
-def _solve(arcs: pd.DataFrame, needs: pd.DataFrame, spare: np.ndarray,
-           graph: OrgGraph) -> pd.DataFrame:
-    """The optimal proposals ``unit, target, cross, need`` for one kind, component by component."""
-    columns = ["unit", "target", "cross", "need"]
-    if arcs.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("unit", "target") else
-                                          (bool if c == "cross" else object)) for c in columns})
-    wanted = dict(zip(needs["target"].tolist(), needs["wanted"].tolist()))
-    need_of = dict(zip(needs["target"].tolist(), needs["need"].tolist()))
-    # order by id, so that the solver sees the same problem whatever the node order
-    ids = graph.nodes["id"]
-    unit_ids = ids.take(arcs["unit"].to_numpy()).to_numpy(dtype=object)
-    target_ids = ids.take(arcs["target"].to_numpy()).to_numpy(dtype=object)
-    order = np.lexsort((target_ids, unit_ids))
-    arcs = arcs.iloc[order].reset_index(drop=True)
-    unit_ids, target_ids = unit_ids[order], target_ids[order]
-
-    nodes, local = np.unique(np.concatenate([arcs["unit"], arcs["target"]]), return_inverse=True)
-    m = len(arcs)
-    from scipy.sparse import coo_matrix  # scipy is slow to import: only the queries load it
-    from scipy.sparse.csgraph import connected_components
-
-    graph_matrix = coo_matrix((np.ones(m), (local[:m], local[m:])), shape=(len(nodes),) * 2)
-    _, label = connected_components(graph_matrix, directed=False)
-    component = label[local[:m]]
-    chosen = []
-    for _, part in arcs.groupby(component, sort=True):
-        chosen += _solve_component(part, unit_ids[part.index.to_numpy()], wanted, spare)
-    result = pd.DataFrame(chosen, columns=["unit", "target", "cross"])
-    result["need"] = result["target"].map(need_of)
-    return result
-
-
-def _solve_component(arcs: pd.DataFrame, unit_ids: np.ndarray, wanted: Mapping[int, int],
-                     spare: np.ndarray) -> list[tuple[int, int, bool]]:
-    """Min-cost flow on one component: source → unit (one arc per unit of spare
-    capacity, costlier as the spare runs out) → target (capacity 1 per pair) → sink."""
-    unit_list = arcs["unit"].tolist()
-    first = dict(zip(reversed(unit_list), reversed(range(len(unit_list)))))
-    units = sorted(first, key=lambda u: unit_ids[first[u]])  # by id
-    rank = {u: r for r, u in enumerate(units)}
-    degree = arcs["unit"].value_counts()
-    targets = sorted(set(arcs["target"].tolist()))
-    # a unit can take at most one proposal per target, so its degree bounds its pieces
-    pieces = {u: int(min(spare[u], degree[u])) for u in units}
-    flow_max = min(sum(pieces.values()), sum(wanted[t] for t in targets))
-    if flow_max == 0:
-        return []
-    top = max(int(spare[u]) for u in units)
-    # weights: every criterion strictly outweighs the sum of everything below it
-    w_tie = 1
-    w_load = flow_max * len(units) * w_tie + 1
-    w_cross = flow_max * (w_load * top + len(units) * w_tie) + 1
-    # a bypass arc carries the needs left unmet, at a cost above any plan's whole cost: the
-    # cheapest flow of ``flow_max`` units is then a maximum flow through the units first
-    w_unmet = flow_max * (w_cross + w_load * top + len(units) * w_tie) + 1
-    import networkx as nx  # loaded only when a plan is solved
-
-    network = nx.DiGraph()
-    network.add_node("source", demand=-flow_max)
-    network.add_node("sink", demand=flow_max)
-    network.add_edge("source", "sink", capacity=flow_max, weight=w_unmet)
-    for u in units:
-        for step in range(pieces[u]):  # costlier as u's spare capacity runs out
-            piece = ("piece", u, step)
-            network.add_edge("source", piece, capacity=1,
-                             weight=w_load * (step + top - int(spare[u])))
-            network.add_edge(piece, ("unit", u), capacity=1, weight=0)
-    for u, t, cross in zip(arcs["unit"].tolist(), arcs["target"].tolist(),
-                           arcs["cross"].tolist()):
-        network.add_edge(("unit", u), ("target", t), capacity=1,
-                         weight=w_cross * int(cross) + w_tie * rank[u])
-    for t in targets:
-        network.add_edge(("target", t), "sink", capacity=int(wanted[t]), weight=0)
-    _, flow = nx.network_simplex(network)
-    chosen = []
-    for u, t, cross in zip(arcs["unit"].tolist(), arcs["target"].tolist(),
-                           arcs["cross"].tolist()):
-        if flow[("unit", u)].get(("target", t), 0) > 0:
-            chosen.append((u, t, bool(cross)))
-    return chosen
 
 
 # ------------------------------------------------------------------ after the plan
@@ -720,8 +538,8 @@ def _need_labels(needs, target_kinds) -> list[str]:
 
 
 def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
-              unmet_rows: list, rules: Sequence[Rule], street: np.ndarray,
-              settings: dict) -> PlanResult:
+              short: pd.DataFrame, rules: Sequence[Rule], settings: dict) -> PlanResult:
+    street = graph.places["street"].to_numpy()
     kinds = graph.nodes["kind"].astype(str)
 
     def describe(codes: np.ndarray, prefix: str) -> dict[str, Any]:
@@ -740,7 +558,7 @@ def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
     table["kind_zh"] = [EDGE_KINDS[k].zh for k in table["kind"]]
     table["need"] = chosen["need"].to_numpy(dtype=object)
     table["need_zh"] = _need_labels(table["need"], table["target_kind"])
-    table["households"] = _households_reached(graph, u_codes, t_codes)
+    table["new_households"] = _households_reached(graph, u_codes, t_codes)
     scope = np.where(chosen["cross"].to_numpy(dtype=bool), "district", "street")
     table["scope"] = scope
     table["scope_zh"] = [SCOPES[s][0] for s in scope]
@@ -758,14 +576,16 @@ def _assemble(graph: OrgGraph, chosen: pd.DataFrame, needs: pd.DataFrame,
     need_table = need_table.sort_values(["street", "target", "need"], kind="stable")
     need_table = need_table.reset_index(drop=True)
 
-    unmet_codes = np.array([r[0] for r in unmet_rows], dtype=np.int64)
+    unmet_codes = short["target"].to_numpy(np.int64)
     unmet = pd.DataFrame(describe(unmet_codes, "target")).rename(
         columns={"target_street": "street", "target_street_name": "street_name"})
     unmet["district_name"] = place_names(graph, graph.places["district"].to_numpy()[unmet_codes])[1]
-    unmet["need"] = [r[1] for r in unmet_rows]
+    unmet["need"] = short["need"].to_numpy(dtype=object)
     unmet["need_zh"] = _need_labels(unmet["need"], unmet["target_kind"])
-    unmet["missing"] = np.array([r[2] for r in unmet_rows], dtype=np.int64)
-    unmet["reason"] = [_REASONS[r[3]] for r in unmet_rows]
+    unmet["missing"] = short["missing"].to_numpy(np.int64)
+    unmet["reason"] = [_REASONS[r] for r in short["reason"]]
+    unmet["remedy"] = short["remedy"].to_numpy(dtype=object)
+    unmet["remedy_zh"] = short["remedy_zh"].to_numpy(dtype=object)
     unmet = unmet.sort_values(["street", "target", "need"], kind="stable").reset_index(drop=True)
 
     after = apply_plan(graph, table)

@@ -15,10 +15,11 @@ from typing import Any
 
 import yaml
 
-from jiceng.graphmodel import ArgumentTypeError, RuleError
+from jiceng.graphmodel import RuleError
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.graphmodel.validate import nfkc_columns
 from jiceng.loaders.yaml_file import parse_yaml, read_yaml
+from jiceng.queries._args import list_of
 
 __all__ = ["EdgeCount", "Rule", "load_rules", "as_rules", "default_rules", "parse_rules",
            "DEFAULT_RULES_FILE"]
@@ -258,14 +259,8 @@ def as_rules(rules: Sequence[Rule] | str | os.PathLike | None) -> list[Rule]:
     the article's rules."""
     if rules is None or isinstance(rules, (str, os.PathLike)):
         return load_rules(rules)
-    listed = list(rules) if isinstance(rules, (list, tuple)) else None
-    if listed is None or not all(isinstance(rule, Rule) for rule in listed):
-        wrong = rules if listed is None else next(r for r in listed if not isinstance(r, Rule))
-        raise ArgumentTypeError(
-            f"rules 须为规则（Rule）的列表、规则文件的路径或 None，而不是 {type(wrong).__name__} "
-            f"{wrong!r:.40}（rules must be a list of Rule, a rule file's path or None, not "
-            f"{type(wrong).__name__}）")
-    return listed
+    return list_of(rules, Rule, name="rules", what_zh="规则（Rule）的列表、规则文件的路径或 None",
+                   what_en="a list of Rule, a rule file's path or None")
 
 
 def default_rules() -> list[Rule]:
