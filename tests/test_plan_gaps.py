@@ -231,4 +231,5 @@ def test_households_newly_covered_say_what_they_count(cli, tmp_path):
     html = cli("plan", tmp_path / "city", "--format", "html").stdout
     assert "新增覆盖户数" in html and "不是说社区没有住户" in html
     data = json.loads(cli("plan", tmp_path / "city", "--format", "json").stdout)
-    assert all("households" in p for p in data["proposals"])  # the JSON key stays (§6)
+    # the JSON key stays (docs/design.md §6)
+    assert all("households" in p for p in data["proposals"])
