@@ -40,9 +40,8 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
               help="每个单位最多选派的兼职委员数，含已有 (part-time members a unit may supply "
                    "in all, existing included).")
 @click.option("--scope", type=click.Choice(["street", "district"]), default="street",
-              show_default=True,
-              help="单位可配置到本街道，或（代价更高）本区县 (a unit's own street, or at a "
-                   "cost its own district).")
+              show_default=True, help="单位可配置到本街道，或（代价更高）本区县 (a unit's own "
+                                      "street, or at a cost its own district).")
 @click.option("--units", "units_file", type=click.Path(path_type=Path), default=None,
               help="单位设置 YAML/CSV：id, exclude, pair_capacity, part_time_capacity "
                    "(units to exclude or with their own capacities).")

@@ -131,9 +131,7 @@ _COMMUNITY_LED = ("residents_committee", "owners_committee", "property_company",
 
 _EDGE_KINDS = [
     EdgeKind(
-        "leads",
-        "领导",
-        "leads",
+        "leads", "领导", "leads",
         color="#616161", places=(1, "in"), acyclic=True,
         endpoints=(
             (("city_committee",), ("district_committee",)),
@@ -145,9 +143,7 @@ _EDGE_KINDS = [
         ),
     ),
     EdgeKind(
-        "covers",
-        "覆盖",
-        "covers",
+        "covers", "覆盖", "covers",
         color="#9e9e9e", places=(2, "out"),
         endpoints=(
             (("grid_branch",), ("grid",)),
@@ -158,9 +154,7 @@ _EDGE_KINDS = [
         ),
     ),
     EdgeKind(
-        "within",
-        "属地",
-        "within",
+        "within", "属地", "within",
         color="#cfcfcf", dashes=(2, 4), places=(0, "out"), acyclic=True, one_per_source=True,
         endpoints=(
             (("grid",), ("community_party",)),
@@ -173,9 +167,7 @@ _EDGE_KINDS = [
         ),
     ),
     EdgeKind(
-        "manages",
-        "物业服务",
-        "manages (property service)",
+        "manages", "物业服务", "manages (property service)",
         ((("property_company",), ("community_party", "grid", "building")),),
         color="#9c27b0", dashes=(6, 4), places=(6, "out"),
     ),
@@ -188,9 +180,7 @@ _EDGE_KINDS = [
              ((("unit_party",), ("community_party",)),), color="#00838f", dashes=(2, 3),
              co_building=True),
     EdgeKind(
-        "dual_entry",
-        "双向进入",
-        "dual entry (cross-appointment)",
+        "dual_entry", "双向进入", "dual entry (cross-appointment)",
         ((("community_party",), ("residents_committee", "owners_committee", "property_company")),),
         color="#ef6c00", dashes=(10, 3),
     ),
@@ -201,9 +191,7 @@ _EDGE_KINDS = [
     EdgeKind("advises", "法律顾问", "legal adviser to", ((("lawyer",), ("community_party",)),),
              color="#00897b", dashes=(3, 6), places=(4, "out")),
     EdgeKind(
-        "serves",
-        "服务",
-        "serves",
+        "serves", "服务", "serves",
         ((("service_station",), ("street_committee", "community_party", "grid")),),
         color="#f06292", dashes=(5, 5), places=(5, "out"),
     ),
