@@ -72,15 +72,16 @@ def audit(dataset: Path | str | None, rules_file: Path | None, by: str, fail_und
     place = resolve_place(source, street=street, district=district)
     with progress(f"auditing {len(rules)} rules"):
         result = run_audit(source, rules)
-    shown_as = {"dataset": source.name, "by": by,
-                "rules_file": str(rules_file) if rules_file else DEFAULT_RULES,
-                "threshold": None if fail_under is None else fail_under / 100}
+    named = str(rules_file) if rules_file else DEFAULT_RULES
+    threshold = None if fail_under is None else fail_under / 100
     if place is None:
-        report = audit_report(result, **shown_as)
+        report = audit_report(result, dataset=source.name, by=by, rules_file=named,
+                              threshold=threshold)
     else:
         scoped = scope_audit(result, places_of(source), place)
-        result = scoped.result
-        report = place_audit_report(scoped, **shown_as)
+        result = scoped.result  # --fail-under: the rules' coverage in the place
+        report = place_audit_report(scoped, dataset=source.name, by=by, rules_file=named,
+                                    threshold=threshold)
     emit_report(report, fmt, output)
     if fail_under is not None:
         low = below_threshold(result, fail_under)

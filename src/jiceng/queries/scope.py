@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -223,7 +224,7 @@ def scope_reach(result: ReachResult, place: Place) -> ReachResult:
 
 # ------------------------------------------------------------------------------------ plan
 def scope_plan(result: PlanResult, graph: OrgGraph, place: Place,
-               rules: Sequence[Rule] | str | None = None) -> PlanResult:
+               rules: Sequence[Rule] | str | os.PathLike | None = None) -> PlanResult:
     """``result`` (a plan made for the whole city) restricted to ``place``: the proposals whose
     target lies there, its needs and unmet needs, and the totals before → after counted over
     the place's nodes (isolated, fragile, deserts; each rule's coverage). ``rules`` are the
