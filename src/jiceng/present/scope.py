@@ -23,6 +23,10 @@ from jiceng.queries.reach import ReachResult
 from jiceng.queries.rules import Rule
 from jiceng.queries.scope import Place, ScopedAudit
 
+#: Communities failing nothing named in the notes (the rest are counted).
+_CLEAN_NAMED = 12
+_FAILING_SCREEN = ["community", "community_name", "id", "name", "kind", "fails", "street_name"]
+
 __all__ = ["place_audit_report", "place_isolation_report", "place_reach_report",
            "place_plan_report", "rule_short_label", "fails_table", "in_place_title"]
 
@@ -50,9 +54,10 @@ def in_place_title(title: str, place: Place) -> str:
 def fails_table(scoped: ScopedAudit) -> pd.DataFrame:
     """One row per failing node of the place (a community, or a grid, building or company
     with its community beside it; street-level nodes first): ``community, community_name, id,
-    name, kind, fails``, ``fails`` saying each rule failed as ``兼职委员 1/3`` (count/min)."""
+    name, kind, fails, street_name``, ``fails`` saying each rule failed as ``兼职委员 1/3``
+    (count/min)."""
     gaps = scoped.result.gaps
-    columns = ["community", "community_name", "id", "name", "kind", "fails"]
+    columns = ["community", "community_name", "id", "name", "kind", "fails", "street_name"]
     if not len(gaps):
         return pd.DataFrame(columns=columns)
     labels = {rule.id: rule_short_label(rule) for rule in scoped.result.rules}
@@ -63,7 +68,8 @@ def fails_table(scoped: ScopedAudit) -> pd.DataFrame:
     rows = rows.sort_values(["community", "own", "id", "rule_at"], kind="stable")
     table = rows.groupby("id", sort=False).agg(
         community=("community", "first"), community_name=("community_name", "first"),
-        name=("name", "first"), kind=("kind", "first"), fails=("why", "；".join))
+        name=("name", "first"), kind=("kind", "first"), fails=("why", "；".join),
+        street_name=("street_name", "first"))
     return table.reset_index()[columns]
 
 
@@ -90,7 +96,8 @@ def place_audit_report(scoped: ScopedAudit, *, dataset: str = "", by: str = "dis
     report.notes = [f"{place.name}：社区 {len(scoped.communities)} 个，有缺口的 {failing} 个"
                     f"（communities: {len(scoped.communities)}, {failing} with gaps）"]
     if clean:
-        report.notes.append(f"无缺口 no gaps: {'、'.join(clean)}")
+        more = f" 等 {len(clean)} 个（{len(clean)} in all）" if len(clean) > _CLEAN_NAMED else ""
+        report.notes.append(f"无缺口 no gaps: {'、'.join(clean[:_CLEAN_NAMED])}{more}")
     for section in report.sections:
         if section.key == "ranking":
             section.screen = True
@@ -98,7 +105,8 @@ def place_audit_report(scoped: ScopedAudit, *, dataset: str = "", by: str = "dis
             section.screen = False
     report.sections[1:1] = [
         Section("failing", "问题清单（逐个对象）Gaps by node, with their community",
-                fails_table(scoped), sheet="本地问题", cap=1000),
+                fails_table(scoped), sheet="本地问题", cap=1000,
+                screen_columns=_FAILING_SCREEN[:-1] if place.level == "street" else None),
         Section("communities", "社区一览 Communities of the place",
                 scoped.communities[["id", "name", "street", "street_name", "failing"]],
                 screen=False, sheet="社区一览"),
