@@ -12,6 +12,7 @@ from jiceng.cli.options import (
     emit_report,
     load_source,
     output_options,
+    place_options,
     progress,
     shown,
     source_options,
@@ -20,6 +21,7 @@ from jiceng.graphmodel.schema import kind_code
 from jiceng.present.diff import diff_report
 from jiceng.present.isolation import isolation_report
 from jiceng.present.reach import reach_report
+from jiceng.present.scope import place_isolation_report, place_reach_report
 from jiceng.present.whatif import whatif_report
 from jiceng.queries import MAX_HOPS
 from jiceng.queries.diff import diff as run_diff
@@ -27,6 +29,7 @@ from jiceng.queries.isolation import isolation
 from jiceng.queries.lookup import resolve_node
 from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
+from jiceng.queries.scope import resolve_place, scope_isolation, scope_reach
 from jiceng.queries.sources import as_graph, places_of
 from jiceng.queries.whatif import whatif as run_whatif
 
@@ -39,8 +42,10 @@ _hops_option = click.option(
 
 
 @click.command()
+@place_options
 @source_options
-def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
+def isolated(dataset: Path | str | None, street: str | None, district: str | None,
+             neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """孤立与脆弱社区：找出没有共建资源的社区和单点依赖 (Isolated and fragile communities).
 
     孤立：社区党组织没有结对共建、兼职委员或报到党员；脆弱：这些全部来自同一个单位。
@@ -53,12 +58,18 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
     Example:
       jiceng isolated
       jiceng isolated mydata/ --format json
+      jiceng isolated --street 太慈桥
       jiceng isolated --neo4j bolt://localhost:7687
     """
     source = load_source(dataset, neo4j_uri)
+    place = resolve_place(source, street=street, district=district)
     with progress("正在查找孤立与脆弱社区 finding isolated communities"):
         result = isolation(source)
-    report = isolation_report(result, graph=places_of(source), dataset=source.name)
+    if place is None:
+        report = isolation_report(result, graph=places_of(source), dataset=source.name)
+    else:
+        report = place_isolation_report(scope_isolation(result, place), place,
+                                        graph=places_of(source), dataset=source.name)
     emit_report(report, fmt, output)
 
 
@@ -66,9 +77,10 @@ def isolated(dataset: Path | str | None, neo4j_uri: str | None, fmt: str, output
 @_hops_option
 @click.option("--unit", "units", multiple=True, metavar="ID",
               help="只看这个单位党组织，可重复（only this unit Party organization; repeatable）。")
+@place_options
 @source_options
-def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_uri: str | None, fmt: str,
-          output: Path | None) -> None:
+def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], street: str | None,
+          district: str | None, neo4j_uri: str | None, fmt: str, output: Path | None) -> None:
     """共建资源覆盖：每个单位的资源能到达多远，哪些社区得不到 (Reach of co-building resources).
 
     单位经结对共建、兼职委员或报到党员关系，再沿领导关系向下，k 步之内到达的社区；
@@ -82,13 +94,19 @@ def reach(dataset: Path | str | None, hops: int, units: tuple[str, ...], neo4j_u
     Example:
       jiceng reach --hops 2
       jiceng reach mydata/ --unit UP00001 --format json
+      jiceng reach --district 南明 --format xlsx --output 南明.xlsx
       jiceng reach --neo4j bolt://localhost:7687 --hops 3
     """
     source = load_source(dataset, neo4j_uri)
+    place = resolve_place(source, street=street, district=district)
     with progress(f"正在计算每个单位 {hops} 步之内的覆盖 computing reach of every unit within "
                   f"{hops} hops"):
         result = run_reach(source, hops=hops, units=list(units) or None)
-    report = reach_report(result, dataset=source.name, units=bool(units))
+    if place is None:
+        report = reach_report(result, dataset=source.name, units=bool(units))
+    else:
+        report = place_reach_report(scope_reach(result, place), place, dataset=source.name,
+                                    units=bool(units))
     emit_report(report, fmt, output)
 
 

@@ -39,7 +39,7 @@ __all__ = ["bounded", "dataset_argument", "output_options", "check_output", "inp
            "is_dataset",
            "load_graph", "say", "emit_report", "progress", "neo4j_option", "connect_neo4j",
            "load_source", "source_argument", "SOURCE", "shown", "refuse_address", "SAMPLE_SHOWN",
-           "tier_options"]
+           "tier_options", "place_options"]
 
 #: The bundled sample as messages name it: never its path inside the installed package.
 SAMPLE_SHOWN = "内置样例 (bundled sample)"
@@ -82,6 +82,20 @@ def dataset_argument(function):
     """An optional DATASET argument; without it the bundled sample is used."""
     return click.argument("dataset", required=False,
                           type=click.Path(path_type=Path))(function)  # described in each docstring
+
+
+def place_options(function):
+    """``--street NAME|ID`` and ``--district NAME|ID``: show only the results placed there
+    (docs/design.md §6), the place named as ``jiceng map --street`` takes it. The command gets
+    ``street`` and ``district``; :func:`jiceng.queries.scope.resolve_place` reads them."""
+    function = click.option(
+        "--district", metavar="NAME|ID", default=None,
+        help="只看这个区(县)：编号、名称或名称的一部分；计数仍按全市（only this district, by id, "
+             "name or part of the name; counting stays city-wide）。")(function)
+    return click.option(
+        "--street", metavar="NAME|ID", default=None,
+        help="只看这个街道：编号、名称或名称的一部分，如 太慈桥；计数仍按全市（only this street, by "
+             "id, name or part of the name, e.g. 太慈桥; counting stays city-wide）。")(function)
 
 
 def output_options(function):

@@ -11,6 +11,7 @@ from jiceng.cli.options import (
     dataset_options,
     emit_report,
     load_graph,
+    place_options,
     progress,
     say,
 )
@@ -18,8 +19,10 @@ from jiceng.loaders import sample_path, write_dataset
 from jiceng.loaders.dataset import EXCEL_SUFFIXES, check_writable
 from jiceng.loaders.disk import dataset_language
 from jiceng.present.plan import plan_report
+from jiceng.present.scope import place_plan_report
 from jiceng.queries.plan import apply_plan
 from jiceng.queries.plan import plan as run_plan
+from jiceng.queries.scope import resolve_place, scope_plan
 
 __all__ = ["plan"]
 
@@ -51,10 +54,12 @@ def _check_apply(out: Path, dataset: Path | None, force: bool) -> None:
 @click.option("--apply", "apply_to", type=click.Path(path_type=Path), default=None, metavar="OUT",
               help="写出加入拟建关系后的数据集（文件夹或 .xlsx）(write the dataset with the "
                    "proposed edges added: a folder or an .xlsx).")
+@place_options
 @dataset_options
 def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity: int, scope: str,
-         units_file: Path | None, rules_file: Path | None, apply_to: Path | None, force: bool,
-         fmt: str, output: Path | None) -> None:
+         units_file: Path | None, rules_file: Path | None, apply_to: Path | None,
+         street: str | None, district: str | None, force: bool, fmt: str,
+         output: Path | None) -> None:
     """配置方案：提出补足缺口的结对共建与兼职委员，并证明最优 (Plan pairings and seats, optimally).
 
     为孤立、脆弱社区和兼职委员不足的社区、街道，提出结对共建和兼职委员人选。
@@ -63,17 +68,21 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
     part-time members ("3+N"); a street its "1+N" part-time member and a pairing. Units
     take proposals up to their capacities, within their own street (or district). The plan
     meets as many needs as possible, then uses as few cross-street proposals as possible,
-    then spreads the load; it is exact (min-cost flow), not greedy.
+    then spreads the load; it is exact (min-cost flow), not greedy. With --street or
+    --district the plan is made for the whole city and only the proposals and needs of
+    that place are shown, with its totals before and after (--apply writes the whole plan).
 
     \b
     示例 Example:
       jiceng plan
       jiceng plan mydata/ --scope district --units units.yaml --format xlsx --output plan.xlsx
       jiceng plan mydata/ --apply planned/ && jiceng diff mydata/ planned/
+      jiceng plan --street 太慈桥
     """
     if apply_to is not None:
         _check_apply(apply_to, dataset, force)
     graph = load_graph(dataset)
+    place = resolve_place(graph, street=street, district=district)
     with progress("正在制定方案 planning"):
         result = run_plan(graph, min_units=min_units, capacity=capacity,
                           part_time_capacity=part_time_capacity, scope=scope,
@@ -86,4 +95,9 @@ def plan(dataset: Path | None, min_units: int, capacity: int, part_time_capacity
             write_dataset(planned, apply_to, chinese=dataset_language(source))
         say(f"已写出 wrote {apply_to}（拟建关系 {len(result.proposals)} proposed edges, "
             f"status = proposed）")
-    emit_report(plan_report(result, dataset=graph.name), fmt, output)
+    if place is None:
+        report = plan_report(result, dataset=graph.name)
+    else:
+        report = place_plan_report(scope_plan(result, graph, place, rules=rules_file), place,
+                                   dataset=graph.name)
+    emit_report(report, fmt, output)

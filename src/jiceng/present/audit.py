@@ -18,6 +18,10 @@ __all__ = ["audit_report", "below_threshold", "DEFAULT_RULES"]
 #: How the meta line names the rules when they are the article's default set.
 DEFAULT_RULES = "默认规则 default rules"
 
+#: The head of the gap list shown on screen (the rest: --format xlsx), and its columns.
+_GAPS_ON_SCREEN = 20
+_GAPS_SCREEN = ["title_zh", "id", "name", "kind", "count", "min", "community_name", "street_name"]
+
 _SUMMARY_COLUMNS = ["rule", "title_zh", "title_en", "each", "min", "checked", "passing", "failing",
                     "coverage"]
 
@@ -105,8 +109,8 @@ def _sections(result: AuditResult, titles: dict[str, str], by: str,
                 _with_titles(result.by_district, titles, "rule"), sheet="分区县分规则",
                 screen=False, html=False),
         Section("gaps", "问题清单 Gaps (every failing node)",
-                _with_titles(result.gaps, titles, "rule"), sheet="问题清单", screen=False,
-                html=False),
+                _with_titles(result.gaps, titles, "rule"), sheet="问题清单", html=False,
+                cap=_GAPS_ON_SCREEN, screen_columns=_GAPS_SCREEN),
     ]
 
 

@@ -93,8 +93,8 @@ def people_frame(section: Section, columns: list[str] | None = None,
 
 
 def full_list_note(left_off: int) -> str:
-    return (f"……另有 {left_off:,} 行未显示。完整清单：--format xlsx/json "
-            f"(full list: {left_off:,} more rows in --format xlsx/json/csv)")
+    return (f"… 另有 {left_off:,} 条；完整清单请用 --format xlsx"
+            f"（… {left_off:,} more; --format xlsx for all）")
 
 
 def meta_line(report: Document) -> str:

@@ -51,6 +51,7 @@ COLUMN_LABELS: dict[str, str] = {
     "table": "表",
     "community": "社区",
     "community_name": "社区名称",
+    "fails": "未达标项（数量/最低要求）",
     "communities": "社区数",
     "streets": "街道数",
     "units": "单位数",

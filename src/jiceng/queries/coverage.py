@@ -34,8 +34,10 @@ class AuditResult:
         One row per rule: ``rule, title_zh, title_en, each, min, checked, passing,
         failing, coverage`` (coverage is passing/checked, NaN when nothing was checked).
     gaps : DataFrame
-        One row per failing node per rule: ``rule, id, kind, name, count, min, street,
-        street_name, district, district_name``, sorted by rule order then id.
+        One row per failing node per rule: ``rule, id, kind, name, count, min, community,
+        community_name, street, street_name, district, district_name``, sorted by rule order
+        then id. ``community`` is the community a grid, building or company lies in (a
+        community itself is its own; ``""`` for a node above the communities).
     by_street, by_district : DataFrame
         Per rule and place: ``rule, street, street_name, district, district_name,
         checked, passing, failing, coverage`` (``by_district`` without the street columns).
@@ -200,7 +202,8 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
     summary = pd.DataFrame(summary_rows, columns=["rule", "title_zh", "title_en", "each", "min",
                                                   "checked", "passing", "failing"])
     summary["coverage"] = _coverage(summary["passing"], summary["checked"])
-    gaps = _gaps(graph, rules, failing, failing_counts, street_of, district_of)
+    gaps = _gaps(graph, rules, failing, failing_counts, street_of, district_of,
+                 places["community"].to_numpy())
     by_street = _roll_up_table(graph, rules, roll_up.by_street())
     by_district = _roll_up_table(graph, rules, roll_up.by_district())
     return AuditResult(list(rules), summary, gaps, _frame(by_street), _frame(by_district),
@@ -208,8 +211,8 @@ def assemble_audit(graph: OrgGraph, rules: Sequence[Rule],
 
 
 def _gaps(graph: OrgGraph, rules: Sequence[Rule], failing: list[np.ndarray],
-          counts: list[np.ndarray], street_of: np.ndarray, district_of: np.ndarray
-          ) -> pd.DataFrame:
+          counts: list[np.ndarray], street_of: np.ndarray, district_of: np.ndarray,
+          community_of: np.ndarray) -> pd.DataFrame:
     """One row per failing node per rule, by rule order then id, with its places named."""
     rule_at = np.repeat(np.arange(len(rules)), [len(f) for f in failing])
     codes = np.concatenate(failing) if failing else np.zeros(0, dtype=np.int64)
@@ -221,6 +224,9 @@ def _gaps(graph: OrgGraph, rules: Sequence[Rule], failing: list[np.ndarray],
     table = {"rule": np.array([r.id for r in rules], dtype=object)[rule_at], "id": ids,
              "kind": kinds[graph.kind_codes[codes]], "name": graph.node_values("name", codes),
              "count": count, "min": np.array([r.min for r in rules], dtype=np.int64)[rule_at]}
+    community = community_of[codes]
+    table["community"], names = place_names(graph, community)
+    table["community_name"] = np.where(community >= 0, names, "")  # above the communities
     for level, place in (("street", street_of[codes]), ("district", district_of[codes])):
         table[level], table[f"{level}_name"] = place_names(graph, place)
     return pd.DataFrame(table)

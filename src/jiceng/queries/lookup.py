@@ -119,7 +119,7 @@ def resolve_node(graph: OrgGraph, text: str, kinds: Sequence[str] | None = None)
 def _unknown(text: str, kinds: Sequence[str] | None, names: list[str], ids) -> UnknownNodeError:
     what = "/".join(kinds) if kinds else None
     error = UnknownNodeError(text, what)
-    close = difflib.get_close_matches(text, names, n=5, cutoff=0.4)
+    close = difflib.get_close_matches(text, names, n=5, cutoff=0.4) or _close_parts(text, names)
     zh = "、".join(NODE_KINDS[k].zh for k in kinds) if kinds else "节点"
     message = f"没有找到{zh} '{text}'（unknown {what + ' ' if what else ''}node {text!r}）"
     if close:
@@ -128,3 +128,19 @@ def _unknown(text: str, kinds: Sequence[str] | None, names: list[str], ids) -> U
             f"  {_one_line(by_name[n])}  {_one_line(n)}" for n in close)
     error.args = (message,)
     return error
+
+
+def _close_parts(text: str, names: list[str], n: int = 5, cutoff: float = 0.5) -> list[str]:
+    """Names with a part as long as ``text`` that reads nearly as it (``太兹桥`` for
+    ``太慈桥街道党工委``): people type a short form, which the whole name's likeness misses.
+    Only on the way to an error, O(names × name length)."""
+    if not text:
+        return []
+    scored = []
+    for name in dict.fromkeys(names):
+        size = min(len(text), len(name))
+        best = max(difflib.SequenceMatcher(None, text, name[at:at + size]).ratio()
+                   for at in range(len(name) - size + 1))
+        if best >= cutoff:
+            scored.append((-best, name))
+    return [name for _, name in sorted(scored)[:n]]
