@@ -129,29 +129,29 @@ _NODE_KINDS = [
 _STREET_OR_COMMUNITY = ("street_committee", "community_party")
 _COMMUNITY_LED = ("residents_committee", "owners_committee", "property_company", "social_org")
 
+#: The Party organizations from the city down, each leading the next (docs/design.md §1).
+_PARTY_CHAIN = ("city_committee", "district_committee", "street_committee", "community_party",
+                "grid_branch", "building_group")
+
+
+def _pairs(*pairs: tuple[str, str]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Endpoints that allow each (source kind, target kind) pair named, and no other."""
+    return tuple(((source,), (target,)) for source, target in pairs)
+
+
 _EDGE_KINDS = [
     EdgeKind(
         "leads", "领导", "leads",
         color="#616161", places=(1, "in"), acyclic=True,
-        endpoints=(
-            (("city_committee",), ("district_committee",)),
-            (("district_committee",), ("street_committee",)),
-            (("street_committee",), ("community_party",)),
-            (("community_party",), ("grid_branch",)),
-            (("grid_branch",), ("building_group",)),
-            (("community_party",), _COMMUNITY_LED),
-        ),
+        endpoints=_pairs(*zip(_PARTY_CHAIN, _PARTY_CHAIN[1:]))
+        + ((("community_party",), _COMMUNITY_LED),),
     ),
     EdgeKind(
         "covers", "覆盖", "covers",
         color="#9e9e9e", places=(2, "out"),
-        endpoints=(
-            (("grid_branch",), ("grid",)),
-            (("building_group",), ("building",)),
-            (("unit_party",), ("unit",)),
-            (("property_party",), ("property_company",)),
-            (("owners_party",), ("owners_committee",)),
-        ),
+        endpoints=_pairs(("grid_branch", "grid"), ("building_group", "building"),
+                         ("unit_party", "unit"), ("property_party", "property_company"),
+                         ("owners_party", "owners_committee")),
     ),
     EdgeKind(
         "within", "属地", "within",
