@@ -25,7 +25,7 @@ from jiceng.queries.scope import Place, ScopedAudit
 
 #: Communities failing nothing named in the notes (the rest are counted).
 _CLEAN_NAMED = 12
-_FAILING_SCREEN = ["community", "community_name", "id", "name", "kind", "fails", "street_name"]
+_FAILING_SCREEN = ["name", "fails", "community_name", "kind", "id", "community", "street_name"]
 
 __all__ = ["place_audit_report", "place_isolation_report", "place_reach_report",
            "place_plan_report", "rule_short_label", "fails_table", "in_place_title"]
