@@ -361,7 +361,7 @@ print(f"{len(proposal.proposals)} proposals: "
 for measure in ("isolated", "fragile", "deserts"):
     print(f"{measure}: {totals['before'][measure]} → {totals['after'][measure]}")
 proposal.proposals[["unit", "unit_name", "target", "target_name", "kind_zh", "need_zh",
-                    "households", "scope_zh"]].head(15)
+                    "new_households", "scope_zh"]].head(15)
 
 # %% [markdown]
 # The needs no unit can meet, and why (an empty table means every need is met):

@@ -7,7 +7,7 @@
 #      scripts/test-requirements.txt;
 #   3. mypy on the whole jiceng package;
 #   4. the suite on both cores (pytest-xdist), slow tests included;
-#   5. the tests whose answers depend on pandas, numpy and pyarrow again, in a venv holding the
+#   5. the tests of what computes with pandas, numpy and pyarrow again, in a venv holding the
 #      lowest versions pyproject declares (scripts/constraints-lowest.txt), so that those floors
 #      stay true. JICENG_SKIP_LOWEST=1 skips this step (for a quick local run).
 # Arguments are passed to both pytest runs.
@@ -79,13 +79,16 @@ found = {name: m.version(name) for name in pins}
 assert found == {k: v.strip() for k, v in pins.items()}, found
 print("lowest versions:", ", ".join(f"{k} {v}" for k, v in found.items()))
 PY
-    # What reads, counts and writes tables; not the browser, the notebook, the packaging, the
-    # docs and code-text checks, nor the Cypher servers' statements, whose answers do not depend
-    # on these three libraries.
+    # The graph, the loaders, the queries and the formats that read, count and write tables with
+    # them (their doctests too); not the CLI, the maps, the notebook, the packaging and the docs,
+    # which reach these libraries only through the modules tested here.
     run_pytest "$lowest/bin/python" -m "not slow and not browser and not neo4j and not falkordb" \
-        --ignore=tests/test_notebook.py --ignore=tests/test_packaging.py \
-        --ignore=tests/test_cli_help.py --ignore=tests/test_readme.py \
-        --ignore=tests/test_layers.py --ignore=tests/test_cypher_lint.py \
-        --ignore=tests/test_benchmarks.py "$@"
+        src/jiceng/graphmodel src/jiceng/loaders src/jiceng/queries \
+        tests/test_schema.py tests/test_validate.py tests/test_validation_paths.py \
+        tests/test_dataset.py tests/test_hostile_input.py tests/test_problem_codes.py \
+        tests/test_synthetic.py tests/test_coverage.py tests/test_isolation.py \
+        tests/test_reach.py tests/test_plan.py tests/test_plan_gaps.py tests/test_rules.py \
+        tests/test_whatif_diff.py tests/test_sources.py tests/test_ledger.py \
+        tests/test_present.py "$@"
 fi
 echo "scripts/test.sh: done in $((SECONDS - started)) s" >&2

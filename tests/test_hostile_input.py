@@ -735,16 +735,25 @@ STRICT = {  # Excel's "Strict Open XML Spreadsheet" names the same parts in othe
 }
 
 
-def test_a_strict_ooxml_workbook_is_refused_with_what_to_do(tmp_path, cli):
-    path = tiny_workbook(tmp_path / "strict.xlsx")
+def strict_workbook(path: Path) -> Path:
+    """A small dataset workbook saved as Excel's Strict Open XML: every part's namespaces
+    rewritten."""
+    tiny_workbook(path)
     with zipfile.ZipFile(path) as archive:
         members = archive.namelist()
+
+    def strict(data: bytes) -> bytes:
+        for ordinary, other in STRICT.items():
+            data = data.replace(ordinary, other)
+        return data
+
     for member in members:
-        def strict(data: bytes) -> bytes:
-            for ordinary, other in STRICT.items():
-                data = data.replace(ordinary, other)
-            return data
         rewrite_member(path, member, strict)
+    return path
+
+
+def test_a_strict_ooxml_workbook_is_refused_with_what_to_do(tmp_path, cli):
+    path = strict_workbook(tmp_path / "strict.xlsx")
     assert b"purl.oclc.org" in zipfile.ZipFile(path).read("xl/workbook.xml")
     result = cli("validate", path)
     assert result.exit_code == 2 and result.stdout == ""

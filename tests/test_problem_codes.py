@@ -7,14 +7,13 @@ import ast
 import csv
 import importlib
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
-from tests.test_hostile_input import STRICT, rewrite_member, tiny_workbook
+from tests.test_hostile_input import strict_workbook, tiny_workbook
 
 import jiceng
 import jiceng.graphmodel
@@ -136,16 +135,7 @@ def _bad_csv(tmp_path, monkeypatch):
 
 
 def _strict(tmp_path, monkeypatch):
-    path = tiny_workbook(tmp_path / "strict.xlsx")
-    with zipfile.ZipFile(path) as archive:
-        members = archive.namelist()
-    for member in members:
-        def strict(data: bytes) -> bytes:
-            for ordinary, other in STRICT.items():
-                data = data.replace(ordinary, other)
-            return data
-        rewrite_member(path, member, strict)
-    return _read(path)
+    return _read(strict_workbook(tmp_path / "strict.xlsx"))
 
 
 def _formula(tmp_path, monkeypatch):
