@@ -281,14 +281,19 @@ def neo4j_statements(graph: OrgGraph, rules: list[Rule]) -> set[str]:
     from tests.test_cypher_lint import Recorder
 
     recorder = Recorder()
-    push_neo4j(graph, recorder)
-    source = Neo4jSource(recorder)
+    send_every_statement(recorder, graph, rules)
+    return {statement for statement, _ in recorder.sent}
+
+
+def send_every_statement(runner, graph: OrgGraph, rules: list[Rule]) -> None:
+    """A push, a pull and every query, through ``runner``."""
+    push_neo4j(graph, runner)
+    source = Neo4jSource(runner)
     source.graph()
     audit(source, rules)
     isolation(source)
     for hops in HOPS:
         reach(source, hops=hops)
-    return {statement for statement, _ in recorder.sent}
 
 
 def test_the_same_statements_go_to_neo4j_and_falkordb(falkordb_server, generated):
@@ -297,13 +302,7 @@ def test_the_same_statements_go_to_neo4j_and_falkordb(falkordb_server, generated
     among them (each rule, isolation, reach at every k, every MERGE, both pulls)."""
     rules = default_rules() + custom_rules(generated)
     runner = _connect(falkordb_server, "same")
-    push_neo4j(generated, runner)
-    source = Neo4jSource(runner)
-    source.graph()
-    audit(source, rules)
-    isolation(source)
-    for hops in HOPS:
-        reach(source, hops=hops)
+    send_every_statement(runner, generated, rules)
     runner.close()
     sent = set(runner.sent[1:])  # (the first emptied the graph)
     to_neo4j = neo4j_statements(generated, rules)
