@@ -323,8 +323,10 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
         dataset=dataset, rules_file=rules_file, tiers=tiers, main="long",
         notes=[f"期次 snapshots: {' → '.join(result.labels)} · 街道 streets: "
                f"{result.streets['street'].nunique():,} · {tiers.legend()}",
-               "排名变化 ↑ 为上升、↓ 为下降；覆盖率与得分的变化以“个百分点”计（rank changes: ↑ up, "
-               "↓ down; changes of a percentage in percentage points）；某期没有的街道留空，不计为 0"
+               "排名变化、得分变化、变化量为最后一期较上期，另列较首期；↑ 为上升、↓ 为下降；覆盖率与得分的"
+               "变化以“个百分点”计（changes are the last snapshot's against the one before, and "
+               "against the first where said; ↑ up, ↓ down; changes of a percentage in "
+               "percentage points）；某期没有的街道留空，不计为 0"
                "（a street missing from a snapshot is left blank, not zero）。"],
         definitions=[SCORE_DEFINITION])
     report.lead_html = lambda: trend_charts_html(result, tiers, chosen)

@@ -23,15 +23,14 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import escape_xml_text
 from jiceng.present.cells import meta_line
+from jiceng.present.formats.xlsx import POINTS_FORMAT
 from jiceng.present.labels import heading, people_text
 from jiceng.present.model import Document
 from jiceng.present.tiers import TIER_CODES, TIERS, Tiers
 from jiceng.queries.trend import TrendResult
 
-__all__ = ["write_trend_xlsx", "POINTS_FORMAT", "RANK_CHANGE_FORMAT"]
+__all__ = ["write_trend_xlsx", "RANK_CHANGE_FORMAT"]
 
-#: A change of a percentage, stored in percentage points: +1.7 个百分点.
-POINTS_FORMAT = '+0.0" 个百分点";-0.0" 个百分点";"±0.0 个百分点"'
 #: A rank change, stored as places moved up: ↑3, ↓2, ±0.
 RANK_CHANGE_FORMAT = '"↑"0;"↓"0;"±0"'
 _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
