@@ -133,7 +133,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
         share = (v - low) / (high - low) if high > low else 0.5
         return top + (share if invert else 1 - share) * plot_h
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+    out = [f'<svg viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" style="max-width:100%;height:auto" role="img" '
            f'aria-label="{e(title)}" '
            f"font-family='{_FONT}' font-size=\"11\">"]
@@ -371,7 +371,7 @@ def trend_charts_html(result: TrendResult, tiers: Tiers = DEFAULT_TIERS,
              f'<p class="def">灰线为其余街道；底色为等级（{e(tiers.legend())}）。'
              "Grey: the other streets; the bands are the tiers.</p>",
              svg_line_chart(labels, lines, title="各街道得分 Score by street", bands=tiers,
-                            width=960, height=340 + 18 * ((len(chosen) + 2) // 3))]
+                            width=1100, height=340 + 18 * ((len(chosen) + 2) // 3))]
     parts.append('<h2 id="trend-chosen">排名变化较大的街道 Streets that moved most</h2>'
                  f'<div style="{_GRID}">')
     for street in chosen:
