@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jiceng.present.cells import visible
 from jiceng.present.labels import SCORE_DEFINITION
 from jiceng.present.model import Section
 from jiceng.present.report import Report
@@ -70,6 +71,13 @@ def points_text(delta: float | None) -> str:
 
 
 # ------------------------------------------------------------------------------- SVG charts
+def _text(text: str) -> str:
+    """Text from users' files as a chart shows it: escaped, control characters as ``\\x1b``,
+    long names cut (:func:`jiceng.present.cells.visible`)."""
+    return html.escape(visible(str(text)))
+
+
+
 def _nice_step(span: float, ticks: int) -> float:
     raw = span / max(ticks, 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
@@ -90,7 +98,7 @@ def _y_range(series: Sequence[ChartSeries], percent: bool, invert: bool
     if percent:
         high = max(high, min(1.0, high + 0.02))
         high = 1.0 if high > 0.9 else high
-    if high - low < 0.02:
+    if high - low < 0.04:  # a flat line: drawn above the axis, not on it
         low = low - 0.02
     step = _nice_step(high - low, 4)
     low = max(0.0 if percent else -math.inf, math.floor(low / step) * step)
@@ -119,7 +127,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
     >>> svg.startswith("<svg") and "&lt;b&gt;" in svg and "<b>" not in svg
     True
     """
-    e = html.escape
+    e = _text
     named = [s for s in series if not s.faint]
     rows = (len(named) + 2) // 3 if legend and len(named) > 1 else 0
     left, right, top, bottom = 48, 16, 26 if title else 10, 34 + 18 * rows
@@ -176,7 +184,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
 
 def _line(s: ChartSeries, labels: Sequence[str], x, y, percent: bool, invert: bool) -> list[str]:
     """The path of one series (a new segment after each gap) and its points."""
-    e = html.escape
+    e = _text
     colour = "#b0b0b0" if s.faint else s.colour
     path, pen_down, points = [], False, []
     for i, value in enumerate(s.values):
@@ -298,9 +306,10 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
     and the ``count`` streets whose rank moved most get charts of their own
     (:func:`choose_streets`).
 
-    >>> from jiceng import read_sample
+    >>> from jiceng.loaders.synthetic import generate
     >>> from jiceng.queries.trend import trend
-    >>> report = trend_report(trend([read_sample()] * 2, labels=["2025Q4", "2026Q1"]))
+    >>> city, _ = generate(scale=0.05)
+    >>> report = trend_report(trend([city, city], labels=["2025Q4", "2026Q1"]))
     >>> report.data()["snapshots"][1]
     {'label': '2026Q1', 'date': '2026-01-01'}
     """
@@ -308,7 +317,7 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
     street_frame, street_people, score_columns = _street_table(result, tiers)
     rule_frame, coverage_columns = _rule_table(result)
     points = ("score_delta", "delta_total")
-    report = Report(
+    report = _TrendReport(
         title=f"得分与覆盖率趋势 Trend: {result.labels[0]} → {result.labels[-1]}"
         if len(result.labels) > 1 else f"得分与覆盖率 Trend: {result.labels[0]}",
         sections=[
@@ -334,6 +343,14 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
     return report
 
 
+class _TrendReport(Report):
+    """A trend's report: its scores are coloured by tier, never by the coverage threshold,
+    so the line under the title says no threshold."""
+
+    def graded(self) -> bool:
+        return False
+
+
 def _write_xlsx(report: Report, result: TrendResult, tiers: Tiers, chosen: list[str],
                 path) -> None:
     from jiceng.present.trend_xlsx import write_trend_xlsx  # openpyxl loads only here
@@ -345,7 +362,7 @@ def _write_xlsx(report: Report, result: TrendResult, tiers: Tiers, chosen: list[
 def _figure(caption: str, svg: str) -> str:
     """A small chart with its caption above (wrapped as text, where an SVG title is cut)."""
     return (f'<figure style="margin:0"><figcaption style="font-size:13px;font-weight:bold">'
-            f"{html.escape(caption)}</figcaption>{svg}</figure>")
+            f"{_text(caption)}</figcaption>{svg}</figure>")
 
 
 _GRID = "display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:8px 16px"
@@ -357,7 +374,7 @@ def trend_charts_html(result: TrendResult, tiers: Tiers = DEFAULT_TIERS,
     no script): the streets' scores (all streets grey, the ``chosen`` in colour, tiers
     behind), a small chart of score and rank per chosen street, and one small chart per
     rule of the city's coverage. ``chosen`` defaults to :func:`choose_streets`."""
-    e = html.escape
+    e = _text
     labels = result.labels
     chosen = choose_streets(result) if chosen is None else list(chosen)
     scores, ranks = result.wide("score"), result.wide("rank").astype("Float64")

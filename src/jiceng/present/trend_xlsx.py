@@ -200,7 +200,8 @@ def _street_charts(workbook: Workbook, result: TrendResult, chosen: list[str], s
     order, names = list(frame["street"]), dict(zip(frame["street"], frame["street_name"]))
     scores = result.wide("score")
     for k, street in enumerate(chosen):
-        chart = _line_chart(f"{names[street]} 得分", "得分", _floor(scores.loc[street]))
+        chart = _line_chart(escape_xml_text(f"{names[street]} 得分"), "得分",
+                            _floor(scores.loc[street]))
         chart.series.append(_series(streets, _HEAD_ROW + 1 + order.index(street), street_col,
                                     len(result.labels), "C"))
         chart.set_categories(categories)
