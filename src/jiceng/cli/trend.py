@@ -15,7 +15,8 @@ from jiceng.queries.trend import trend as run_trend
 
 
 @click.command()
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, metavar="SNAPSHOT...",
+                type=click.Path(path_type=Path))
 @click.option("--labels", default=None, metavar="A,B,C",
               help="每期的标签，用逗号分隔，个数与数据集相同；默认为文件夹或文件名。形如 2026Q1 或 "
                    "2026-03-31 的标签在 JSON 中给出日期（one label per snapshot, comma-separated; "
