@@ -20,8 +20,8 @@ def diff_report(result: DiffResult, *, what: str = "", cap: int = 20) -> Report:
 
     >>> from jiceng import diff, read_sample
     >>> graph = read_sample()
-    >>> diff_report(diff(graph, graph), what="sample → sample").notes
-    ['无变化 no change']
+    >>> diff_report(diff(graph, graph), what="sample → sample").notes[0]
+    '无变化 no change'
     """
     change = ("before", "after", "delta")
     titles = dict(zip(result.coverage["rule"], result.coverage["title_zh"]))
