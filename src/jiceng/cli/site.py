@@ -1,0 +1,60 @@
+"""``jiceng site``: the offline site, city → district → street (docs/design.md §9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jiceng.cli.options import (
+    check_output,
+    dataset_argument,
+    input_paths,
+    load_graph,
+    progress,
+    say,
+    tier_options,
+)
+from jiceng.present.site import build_site
+from jiceng.present.tiers import Tiers
+
+__all__ = ["site"]
+
+
+@click.command("site")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, metavar="DIR",
+              help="要写入的文件夹：新的或空的；已有的网站须加 --force 才替换；整体写入，失败时不留"
+                   "半成品（the folder to write: new or empty; a site written before is replaced "
+                   "only with --force; written whole or not at all）。")
+@click.option("--force", is_flag=True,
+              help="替换 DIR 中以前写出的网站（replace the site written in DIR before）。")
+@tier_options
+@dataset_argument
+def site(dataset: Path | None, output: Path, force: bool, tiers: Tiers) -> None:
+    """离线网站：全市、区县、街道逐级下钻的静态网页，可搜索、可打印 (Offline site to drill down).
+
+    写出一个文件夹：全市页（主要数字、各规则覆盖率、一张图、分等级的街道排行榜）、每个区县和每个
+    街道一页（地图、每个社区未达标的规则及原因、配置方案的拟建关系），逐级互相链接。每页都有搜索框
+    （社区、街道、单位名称的一部分，两个字即可），可按 A4 打印，每张地图可保存为 PNG。直接双击
+    index.html 即可打开（file://），也可放在内网的任何静态服务器上；页面不从文件夹以外加载任何
+    内容。不给 DATASET 时使用内置的贵阳样例。
+
+    Write a folder of pages: the city (headline figures, each rule's coverage, the overview
+    map, the street board in tiers), a page per district and per street (its map, each
+    community with the rules it fails and why, the plan's proposals there), linked both
+    ways. Every page has a search box (part of a community's, street's or unit's name),
+    prints on A4, and saves each map as a PNG. Open index.html from the folder (file://) or
+    serve it from any static server; no page loads anything from outside the folder.
+
+    \b
+    示例 Example:
+      jiceng site --output site/
+      jiceng site mydata/ --output site/ --force
+    """
+    check_output(output, input_paths(dataset), force=force, folder=True)
+    graph = load_graph(dataset)
+    with progress("正在写出网站 writing the site") as step:
+        summary = build_site(graph, output, tiers=tiers, force=force, on_page=step.count)
+    say(f"已写出 wrote {output}：全市 1 页，区县 {summary.districts} 页，街道 {summary.streets} 页"
+        f"（city 1 page, {summary.districts} district and {summary.streets} street pages）；"
+        f"打开 open {output / 'index.html'}")

@@ -1,0 +1,91 @@
+"""The offline site (docs/design.md §9): a city page, a page per district and per street, linked
+both ways, searchable, printable on A4, each map saved as a PNG; opened from a folder
+(``file://``) or any static server, loading nothing from outside its folder.
+
+::
+
+    from jiceng import read_sample
+    from jiceng.present.site import build_site
+    build_site(read_sample(), "site/")
+
+The pages are built from what the commands show (:mod:`~jiceng.present.site.pages`), in one
+frame (:mod:`~jiceng.present.site.shell`); the assets are copied once into ``assets/``; the
+search index is a script (:mod:`~jiceng.present.site.search`); the folder is written whole or
+not at all (:mod:`~jiceng.present.site.folder`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jiceng.graphmodel import OrgGraph
+from jiceng.present.maps.page import ASSETS, asset_text
+from jiceng.present.site.context import SiteContext, page_of
+from jiceng.present.site.folder import MARKER, site_folder
+from jiceng.present.site.pages import city_page, district_page, street_page
+from jiceng.present.site.search import search_index
+from jiceng.present.tiers import DEFAULT_TIERS, Tiers
+
+__all__ = ["build_site", "SiteSummary", "SITE_ASSETS"]
+
+#: The assets of the site: the maps' and briefings' own, and the site's frame.
+SITE_ASSETS = (*ASSETS, "site.css", "site.js")
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    """What was written: the folder and how many pages of each kind."""
+
+    folder: Path
+    districts: int
+    streets: int
+    files: int
+
+
+def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEFAULT_TIERS,
+               force: bool = False, trend_html: str = "",
+               on_page: Callable[[int, int], None] | None = None) -> SiteSummary:
+    """Write the site of ``graph`` into the folder ``output``, whole or not at all.
+
+    ``output`` may be new or empty; a site written before is replaced only with ``force``; a
+    folder holding anything else is refused (:class:`jiceng.graphmodel.OutputError`).
+    ``trend_html`` (trusted HTML) is shown on the city page; ``on_page(done, total)`` is
+    called after each page (a progress display). Costs the audit, isolation, reach and plan
+    of the city once, then a map and the restricted reports per street and district.
+
+    >>> import tempfile
+    >>> from jiceng.loaders import read_sample
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     summary = build_site(read_sample(), Path(folder) / "site")
+    ...     (summary.folder / "index.html").is_file(), summary.streets
+    (True, 74)
+    """
+    ctx = SiteContext(graph, tiers)
+    total = 1 + len(ctx.districts) + len(ctx.streets)
+    with site_folder(output, force=force) as folder:
+        (folder / "assets").mkdir()
+        for name in SITE_ASSETS:
+            (folder / "assets" / name).write_text(asset_text(name), encoding="utf-8")
+        (folder / MARKER).write_text(search_index(ctx), encoding="utf-8")
+        pages: list[tuple[str, Callable[[], str]]] = [
+            (page_of("city", ""), lambda: city_page(ctx, trend_html))]
+        pages += [(_file(page_of("district", p.id)), lambda p=p: district_page(ctx, p))
+                  for p in ctx.districts]
+        pages += [(_file(page_of("street", p.id)), lambda p=p: street_page(ctx, p))
+                  for p in ctx.streets]
+        for done, (name, build) in enumerate(pages, 1):
+            (folder / name).write_text(build(), encoding="utf-8")
+            if on_page is not None:
+                on_page(done, total)
+    return SiteSummary(Path(output), len(ctx.districts), len(ctx.streets),
+                       len(pages) + len(SITE_ASSETS) + 1)
+
+
+def _file(address: str) -> str:
+    """The file name of a page's (quoted) address."""
+    from urllib.parse import unquote
+
+    return unquote(address)
