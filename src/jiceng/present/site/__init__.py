@@ -63,9 +63,9 @@ def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEF
     ...     (summary.folder / "index.html").is_file(), summary.streets
     (True, 74)
     """
-    ctx = SiteContext(graph, tiers)
-    total = 1 + len(ctx.districts) + len(ctx.streets)
-    with site_folder(output, force=force) as folder:
+    with site_folder(output, force=force) as folder:  # refused before anything is computed
+        ctx = SiteContext(graph, tiers)
+        total = 1 + len(ctx.districts) + len(ctx.streets)
         (folder / "assets").mkdir()
         for name in SITE_ASSETS:
             (folder / "assets" / name).write_text(asset_text(name), encoding="utf-8")
