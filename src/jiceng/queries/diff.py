@@ -14,7 +14,7 @@ from jiceng.queries.records import plain_records
 from jiceng.queries.rules import Rule, as_rules
 from jiceng.queries.sources import Source, as_graph
 
-__all__ = ["DiffResult", "diff"]
+__all__ = ["DiffResult", "diff", "match_streets"]
 
 
 @dataclass
@@ -117,6 +117,25 @@ def _named(edges: pd.DataFrame, graph: OrgGraph) -> pd.DataFrame:
     return out
 
 
+def match_streets(tables: Sequence[pd.DataFrame], *, key: str = "street",
+                  columns: Sequence[str] = ("street_name",)) -> pd.DataFrame:
+    """The streets of several snapshots (in date order) matched by id: one row per ``key``,
+    each of ``columns`` (its name, its district) as in the latest table that has the street.
+    A street renamed between snapshots is one street under its latest name (docs/design.md §4.6);
+    ``diff`` and ``trend`` both match streets so. Streets in the order they first appear.
+
+    >>> old = pd.DataFrame({"street": ["S1", "S2"], "street_name": ["甲街道", "乙街道"]})
+    >>> new = pd.DataFrame({"street": ["S1", "S3"], "street_name": ["甲新街道", "丙街道"]})
+    >>> match_streets([old, new]).values.tolist()
+    [['S1', '甲新街道'], ['S2', '乙街道'], ['S3', '丙街道']]
+    """
+    keep = [key, *columns]
+    stacked = pd.concat([t[keep].assign(_at=i) for i, t in enumerate(tables)], ignore_index=True)
+    first = stacked.drop_duplicates(key)[key]
+    latest = stacked.drop_duplicates(key, keep="last").set_index(key)
+    return latest.loc[first.to_numpy(), list(columns)].reset_index()
+
+
 def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> DiffResult:
     """What changed from ``old`` to ``new``: nodes, edges, and coverage per rule and street.
 
@@ -162,9 +181,10 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     streets = before.by_street[street_keys + ["street_name", "coverage"]].merge(
         after.by_street[street_keys + ["street_name", "coverage"]], on=street_keys, how="outer",
         suffixes=("_before", "_after"))
+    names = match_streets([before.by_street, after.by_street]).set_index("street")["street_name"]
     streets = pd.DataFrame({
         "rule": streets["rule"], "street": streets["street"],
-        "street_name": streets["street_name_after"].fillna(streets["street_name_before"]),
+        "street_name": streets["street"].map(names),
         "before": streets["coverage_before"], "after": streets["coverage_after"],
         "delta": streets["coverage_after"] - streets["coverage_before"]})
     moved = ~np.isclose(streets["before"].fillna(-1), streets["after"].fillna(-1))
