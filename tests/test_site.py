@@ -35,9 +35,13 @@ def city(tmp_path_factory):
     unit = nodes.loc[nodes["kind"] == "unit_party", "id"].iloc[0]
     nodes.loc[nodes["id"] == community, "name"] = XSS
     nodes.loc[nodes["id"] == unit, "name"] = FORMULA
-    hostile = OrgGraph.from_tables(nodes, edges.astype(str).where(edges.notna()), name="hostile")
-    data = tmp_path_factory.mktemp("site-city") / "data"
+    edges = edges.astype(str).where(edges.notna())
+    hostile = OrgGraph.from_tables(nodes, edges, name="hostile")
+    folder = tmp_path_factory.mktemp("site-city")
+    data = folder / "2026Q1"
     write_dataset(hostile, data)
+    fewer = edges.drop(index=edges.index[edges["kind"] == "pairs_with"][:25])  # a quarter before
+    write_dataset(OrgGraph.from_tables(nodes, fewer, name="earlier"), folder / "2025Q4")
     street = str(hostile.nodes["id"].iat[int(hostile.places["street"].iat[
         hostile.code(community)])])
     return data, hostile, community, street, unit
@@ -45,13 +49,15 @@ def city(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(city, tmp_path_factory):
-    """The site of the city, written once by the command."""
+    """The site of the city with the quarter before as its history, written once by the
+    command."""
     from click.testing import CliRunner
 
     from jiceng.cli import cli as command
 
     out = tmp_path_factory.mktemp("site-out") / "site"
-    result = CliRunner().invoke(command, ["site", str(city[0]), "--output", str(out)],
+    result = CliRunner().invoke(command, ["site", str(city[0]), "--output", str(out),
+                                          "--history", str(city[0].parent / "2025Q4")],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "已写出 wrote" in result.stderr and result.stdout == ""
@@ -147,10 +153,10 @@ def test_a_failure_midway_leaves_the_old_site_and_nothing_else(city, site, tmp_p
                                                               monkeypatch):
     import jiceng.present.site as site_package
 
-    def broken(ctx, place):
+    def broken(*args, **kwargs):  # after the assets are written, before any page
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(site_package, "street_page", broken)
+    monkeypatch.setattr(site_package, "SiteContext", broken)
     with pytest.raises(RuntimeError, match="disk gone"):
         site_package.build_site(city[1], tmp_path / "new")
     assert list(tmp_path.iterdir()) == []
@@ -161,6 +167,20 @@ def test_a_failure_midway_leaves_the_old_site_and_nothing_else(city, site, tmp_p
         site_package.build_site(city[1], old, force=True)
     assert {p.name: p.read_bytes() for p in old.glob("*.html")} == before
     assert [p.name for p in tmp_path.iterdir()] == ["old"]
+
+
+def test_force_replaces_a_site_whole(site, tmp_path):
+    from jiceng.present.site.folder import MARKER, site_folder
+
+    old = tmp_path / "site"
+    shutil.copytree(site, old)
+    with site_folder(old, force=True) as building:
+        assert building.parent == tmp_path and old.is_dir()  # the old site stays until the end
+        (building / "index.html").write_text("new", encoding="utf-8")
+        (building / MARKER).write_text("", encoding="utf-8")
+    assert sorted(p.name for p in old.iterdir()) == ["index.html", MARKER]
+    assert (old / "index.html").read_text(encoding="utf-8") == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # nothing left beside it
 
 
 # ------------------------------------------------------------------ one Chromium session
@@ -217,6 +237,18 @@ def test_no_page_loads_anything_from_outside_the_folder(opened):
     assert outside == []
     assert errors == {}
     assert len(texts) > 10
+
+
+def test_history_adds_the_trend_charts_to_the_city_page(site, city):
+    from jiceng.queries.coverage import audit
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<div id="trend">' in index and index.count("<svg") > 3
+    assert "2025Q4" in index and "2026Q1" in index
+    street = (site / f"street-{city[3]}.html").read_text(encoding="utf-8")
+    assert "<svg" not in street
+    scores = audit(city[1]).summary.set_index("rule")["coverage"]
+    assert f"{scores['community-pairing']:.1%}" in index  # the latest coverage, as audited
 
 
 @pytest.mark.browser

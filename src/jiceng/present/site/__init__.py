@@ -28,6 +28,7 @@ from jiceng.present.site.folder import MARKER, site_folder
 from jiceng.present.site.pages import city_page, district_page, street_page
 from jiceng.present.site.search import search_index
 from jiceng.present.tiers import DEFAULT_TIERS, Tiers
+from jiceng.queries.trend import TrendResult
 
 __all__ = ["build_site", "SiteSummary", "SITE_ASSETS"]
 
@@ -46,13 +47,15 @@ class SiteSummary:
 
 
 def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEFAULT_TIERS,
-               force: bool = False, trend_html: str = "",
+               force: bool = False, history: TrendResult | None = None,
                on_page: Callable[[int, int], None] | None = None) -> SiteSummary:
     """Write the site of ``graph`` into the folder ``output``, whole or not at all.
 
     ``output`` may be new or empty; a site written before is replaced only with ``force``; a
     folder holding anything else is refused (:class:`jiceng.graphmodel.OutputError`).
-    ``trend_html`` (trusted HTML) is shown on the city page; ``on_page(done, total)`` is
+    ``history`` (:func:`jiceng.queries.trend.trend` of the snapshots up to this one) adds its
+    charts to the city page (:func:`jiceng.present.trend.trend_charts_html`); ``on_page(done,
+    total)`` is
     called after each page (a progress display). Costs the audit, isolation, reach and plan
     of the city once, then a map and the restricted reports per street and district.
 
@@ -64,14 +67,14 @@ def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEF
     (True, 74)
     """
     with site_folder(output, force=force) as folder:  # refused before anything is computed
-        ctx = SiteContext(graph, tiers)
-        total = 1 + len(ctx.districts) + len(ctx.streets)
         (folder / "assets").mkdir()
         for name in SITE_ASSETS:
             (folder / "assets" / name).write_text(asset_text(name), encoding="utf-8")
+        ctx = SiteContext(graph, tiers)
+        total = 1 + len(ctx.districts) + len(ctx.streets)
         (folder / MARKER).write_text(search_index(ctx), encoding="utf-8")
         pages: list[tuple[str, Callable[[], str]]] = [
-            (page_of("city", ""), lambda: city_page(ctx, trend_html))]
+            (page_of("city", ""), lambda: city_page(ctx, _trend(history, tiers)))]
         pages += [(_file(page_of("district", p.id)), lambda p=p: district_page(ctx, p))
                   for p in ctx.districts]
         pages += [(_file(page_of("street", p.id)), lambda p=p: street_page(ctx, p))
@@ -82,6 +85,15 @@ def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEF
                 on_page(done, total)
     return SiteSummary(Path(output), len(ctx.districts), len(ctx.streets),
                        len(pages) + len(SITE_ASSETS) + 1)
+
+
+def _trend(history: TrendResult | None, tiers: Tiers) -> str:
+    """The trend charts of the city page, or nothing without a history."""
+    if history is None:
+        return ""
+    from jiceng.present.trend import trend_charts_html  # loads only for a history
+
+    return f'<div id="trend">{trend_charts_html(history, tiers)}</div>'
 
 
 def _file(address: str) -> str:
