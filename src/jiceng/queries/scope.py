@@ -98,11 +98,12 @@ def _in_place(frame: pd.DataFrame, place: Place, column: str = "") -> pd.DataFra
     one (``street`` or ``district``, or ``<column>_street``...), else by its street."""
     own = f"{column}_{place.level}" if column else place.level
     street = f"{column}_street" if column else "street"
-    if own in frame.columns:
-        keep = frame[own].astype(str) == place.id
+    if own in frame.columns:  # numpy's text, not pandas': a site does this for every place
+        keep = np.asarray(frame[own], dtype=object).astype(str) == place.id
     else:
-        keep = frame[street].astype(str).isin(place.streets)
-    return frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        keep = np.isin(np.asarray(frame[street], dtype=object).astype(str),
+                       sorted(place.streets))
+    return frame[keep].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------ audit

@@ -151,7 +151,8 @@ def _buildings(graph: OrgGraph, shown: np.ndarray, kinds: np.ndarray
     buildings_of = pd.DataFrame({"grid": dst[bld_within], "building": src[bld_within],
                                  "covered": covered[src[bld_within]]})
     branch_of: dict[int, int] = {}
-    for s, t in zip(src[covers].tolist(), dst[covers].tolist()):
+    near = covers[np.isin(src[covers], shown) | np.isin(dst[covers], grids)]  # not the city's
+    for s, t in zip(src[near].tolist(), dst[near].tolist()):
         if kinds[s] == "grid_branch":
             branch_of[t] = s
     return buildings_of, branch_of
@@ -217,6 +218,7 @@ def _place_side(facts: Facts, side: list[int], layout: _Layout) -> None:
     positions = layout.positions
     src, dst, _ = graph.edge_arrays
     co = np.concatenate([graph.edge_positions(k) for k in CO_BUILDING_KINDS])
+    co = co[np.isin(dst[co], np.fromiter(positions, dtype=np.int64, count=len(positions)))]
     target_y: dict[int, list[float]] = {}
     for s, t in zip(src[co].tolist(), dst[co].tolist()):
         if t in positions:
@@ -226,6 +228,7 @@ def _place_side(facts: Facts, side: list[int], layout: _Layout) -> None:
     covers = graph.edge_positions("covers")
     on_side = set(side)
     covered_unit: dict[int, int] = {}
+    covers = covers[np.isin(dst[covers], np.asarray(side, dtype=np.int64))]
     for s, t in zip(src[covers].tolist(), dst[covers].tolist()):
         if kinds[s] in ("unit_party", "property_party") and t in on_side:
             covered_unit[s] = t

@@ -19,7 +19,8 @@ from jiceng.present.labels import SCORE_DEFINITION
 from jiceng.present.maps import overview_map, street_map
 from jiceng.present.model import Section
 from jiceng.present.plan import NEW_HOUSEHOLDS, PLAN_TITLE, proposal_sections
-from jiceng.present.scope import fails_table, in_place_title, place_reach_report
+from jiceng.present.reach import units_section
+from jiceng.present.scope import fails_table, in_place_title
 from jiceng.present.site.context import SiteContext, community_status, page_of, row_anchor
 from jiceng.present.site.shell import figures_block, map_block, render_shell
 from jiceng.present.tiers import NO_SCORE, TIER_CODES, TIERS
@@ -90,7 +91,7 @@ def street_page(ctx: SiteContext, place: Place) -> str:
     graph = ctx.graph
     scoped = scope_audit(ctx.audit, graph, place)
     page = street_map(graph, place.id, tiers=ctx.tiers, facts=ctx.facts)
-    units = place_reach_report(scope_reach(ctx.reach, place), place, units=True).section("units")
+    units = units_section(scope_reach(ctx.reach, place))
     units.title, units.cap = "共建单位及其覆盖 Co-building units placed here and their reach", 1000
     body = [figures_block(_street_figures(ctx, place) + _figures(ctx, place)),
             _contents(_PLACE_CONTENTS + [("units", "共建单位 Units")]),
