@@ -28,6 +28,7 @@ from jiceng.present.site.folder import MARKER, site_folder
 from jiceng.present.site.pages import city_page, district_page, street_page
 from jiceng.present.site.search import search_index
 from jiceng.present.tiers import DEFAULT_TIERS, Tiers
+from jiceng.queries.scope import Place
 from jiceng.queries.trend import TrendResult
 
 __all__ = ["build_site", "SiteSummary", "SITE_ASSETS"]
@@ -60,11 +61,12 @@ def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEF
     of the city once, then a map and the restricted reports per street and district.
 
     >>> import tempfile
-    >>> from jiceng.loaders import read_sample
+    >>> from jiceng.loaders.synthetic import generate
+    >>> city, _ = generate(seed=5, scale=0.05)  # a small city: four streets
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     summary = build_site(read_sample(), Path(folder) / "site")
+    ...     summary = build_site(city, Path(folder) / "site")
     ...     (summary.folder / "index.html").is_file(), summary.streets
-    (True, 74)
+    (True, 4)
     """
     with site_folder(output, force=force) as folder:  # refused before anything is computed
         (folder / "assets").mkdir()
@@ -73,18 +75,17 @@ def build_site(graph: OrgGraph, output: str | os.PathLike, *, tiers: Tiers = DEF
         ctx = SiteContext(graph, tiers)
         total = 1 + len(ctx.districts) + len(ctx.streets)
         (folder / MARKER).write_text(search_index(ctx), encoding="utf-8")
-        pages: list[tuple[str, Callable[[], str]]] = [
-            (page_of("city", ""), lambda: city_page(ctx, _trend(history, tiers)))]
-        pages += [(_file(page_of("district", p.id)), lambda p=p: district_page(ctx, p))
-                  for p in ctx.districts]
-        pages += [(_file(page_of("street", p.id)), lambda p=p: street_page(ctx, p))
-                  for p in ctx.streets]
-        for done, (name, build) in enumerate(pages, 1):
-            (folder / name).write_text(build(), encoding="utf-8")
+        (folder / "index.html").write_text(city_page(ctx, _trend(history, tiers)),
+                                           encoding="utf-8")
+        pages: list[tuple[str, Callable[[SiteContext, Place], str], Place]] = [
+            (_file(page_of("district", p.id)), district_page, p) for p in ctx.districts]
+        pages += [(_file(page_of("street", p.id)), street_page, p) for p in ctx.streets]
+        for done, (name, build, place) in enumerate(pages, 2):
+            (folder / name).write_text(build(ctx, place), encoding="utf-8")
             if on_page is not None:
                 on_page(done, total)
     return SiteSummary(Path(output), len(ctx.districts), len(ctx.streets),
-                       len(pages) + len(SITE_ASSETS) + 1)
+                       len(pages) + len(SITE_ASSETS) + 2)
 
 
 def _trend(history: TrendResult | None, tiers: Tiers) -> str:

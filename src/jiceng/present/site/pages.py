@@ -163,7 +163,8 @@ def _board(ctx: SiteContext, ranking: Section, anchor: str, title: str) -> str:
     street``), each street's and district's name opening its page."""
     frame = ranking.frame
     parts = [f'<h2 id="{anchor}">{html.escape(title)}</h2>']
-    groups = [(code, frame[frame["tier"] == code]) for code in TIER_CODES]
+    groups: list[tuple[str | None, pd.DataFrame]] = [(code, frame[frame["tier"] == code])
+                                                     for code in TIER_CODES]
     groups.append((None, frame[frame["tier"].isna()]))
     for code, rows in groups:
         if not len(rows):
