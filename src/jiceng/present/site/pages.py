@@ -45,14 +45,14 @@ def city_page(ctx: SiteContext, extra: str = "") -> str:
     overview = overview_map(ctx.graph, tiers=ctx.tiers, street_links=streets, facts=ctx.facts)
     ranking = report.section("ranking")
     body = [figures_block(_figures(ctx, None) + _tier_figures(ranking.frame)),
-            _contents([("rules", "规则覆盖率 Coverage by rule"), ("map", "一张图 Map"),
-                       ("board", "街道排行榜 Street board"), ("districts", "区县 Districts")]
+            _contents([("map", "一张图 Map"), ("board", "街道排行榜 Street board"),
+                       ("rules", "规则覆盖率 Coverage by rule"), ("districts", "区县 Districts")]
                       + ([("trend", "趋势 Trends")] if extra else [])),
-            render_section_html(report.section("summary"), report.threshold, anchor="rules"),
             map_block(overview, "全市一张图（点击街道框打开街道页）City map: click a street's box "
                                 "to open its page"),
             _board(ctx, ranking, "board", "街道排行榜（按得分、分等级）Street board by score, "
                                           "in tiers"),
+            render_section_html(report.section("summary"), report.threshold, anchor="rules"),
             render_section_html(report.section("districts"), report.threshold,
                                 anchor="districts", tiers=ctx.tiers,
                                 links=_links(report.section("districts").frame,
@@ -71,16 +71,17 @@ def district_page(ctx: SiteContext, place: Place) -> str:
     ranking = ctx.city_report.section("ranking")
     own = ranking.frame[ranking.frame["district"] == place.id].reset_index(drop=True)
     body = [figures_block(_figures(ctx, place) + _tier_figures(own)),
-            _contents(_PLACE_CONTENTS),
-            _rules(ctx, scoped)]
+            _contents([*_PLACE_CONTENTS[:1], ("board", "街道 Streets"), *_PLACE_CONTENTS[1:]]
+                      if place.streets else _PLACE_CONTENTS[1:])]
     if place.streets:
         body.append(map_block(overview_map(
             graph, district=place.id, tiers=ctx.tiers, street_links=streets, facts=ctx.facts),
             f"{place.name} 一张图（点击街道框打开街道页）District map: click a street's box"))
-    body.append(_board(ctx, Section("ranking", ranking.title, own,
-                                    screen_columns=ranking.screen_columns, cap=1000),
-                       "board", "街道排行（分等级）Streets of the district, in tiers"))
-    body += [_communities(ctx, scoped, on_street_page=False), _plan(ctx, place)]
+        body.append(_board(ctx, Section("ranking", ranking.title, own,
+                                        screen_columns=ranking.screen_columns, cap=1000),
+                           "board", "街道排行（分等级）Streets of the district, in tiers"))
+    body += [_communities(ctx, scoped, on_street_page=False), _plan(ctx, place),
+             _rules(ctx, scoped)]
     return render_shell(f"{place.name} District", ctx.crumbs(place), "\n".join(body),
                         meta=_meta(ctx), with_map=bool(place.streets))
 
@@ -95,10 +96,10 @@ def street_page(ctx: SiteContext, place: Place) -> str:
     units.title, units.cap = "共建单位及其覆盖 Co-building units placed here and their reach", 1000
     body = [figures_block(_street_figures(ctx, place) + _figures(ctx, place)),
             _contents(_PLACE_CONTENTS + [("units", "共建单位 Units")]),
-            _rules(ctx, scoped),
             map_block(page, f"{place.name} 组织网络 Street map"),
             _communities(ctx, scoped, on_street_page=True),
             _plan(ctx, place),
+            _rules(ctx, scoped),
             render_section_html(units, ctx.city_report.threshold, anchor="units",
                                 row_ids=[row_anchor("unit_party", str(i))
                                          for i in units.frame["id"]])]
@@ -106,8 +107,8 @@ def street_page(ctx: SiteContext, place: Place) -> str:
                         meta=_meta(ctx), with_map=True)
 
 
-_PLACE_CONTENTS = [("rules", "规则覆盖率 Coverage by rule"), ("map", "地图 Map"),
-                   ("communities", "社区 Communities"), ("plan", "配置方案 Plan")]
+_PLACE_CONTENTS = [("map", "地图 Map"), ("communities", "社区 Communities"),
+                   ("plan", "配置方案 Plan"), ("rules", "规则覆盖率 Coverage by rule")]
 
 
 def _rules(ctx: SiteContext, scoped: ScopedAudit) -> str:
@@ -126,7 +127,7 @@ def _contents(entries: list[tuple[str, str]]) -> str:
                                                   for a, t in entries) + "</nav>")
 
 
-def _figures(ctx: SiteContext, place: Place | None) -> list[tuple[str, str, str]]:
+def _figures(ctx: SiteContext, place: Place | None) -> list[tuple[str, ...]]:
     counts = ctx.headline(None if place is None else place_mask(ctx.graph, place))
     return [(f"{counts['problem']} / {counts['communities']}", "问题社区", "problem communities"),
             (str(counts["isolated"]), "孤立", "isolated"),
@@ -134,13 +135,13 @@ def _figures(ctx: SiteContext, place: Place | None) -> list[tuple[str, str, str]
             (str(counts["deserts"]), "资源荒漠", "resource deserts")]
 
 
-def _tier_figures(ranking: pd.DataFrame) -> list[tuple[str, str, str]]:
+def _tier_figures(ranking: pd.DataFrame) -> list[tuple[str, ...]]:
     counts = ranking["tier"].value_counts()
     return [(str(int(counts.get(code, 0))), f"{TIERS[code].zh}", f"streets {TIERS[code].en}")
             for code in TIER_CODES]
 
 
-def _street_figures(ctx: SiteContext, place: Place) -> list[tuple[str, str, str]]:
+def _street_figures(ctx: SiteContext, place: Place) -> list[tuple[str, ...]]:
     ranking = ctx.audit.ranking
     row = ranking[ranking["street"] == place.id]
     if not len(row):
@@ -148,7 +149,7 @@ def _street_figures(ctx: SiteContext, place: Place) -> list[tuple[str, str, str]
     score = float(row["score"].iat[0])
     tier = ctx.tiers.tier(score)
     return [(f"{int(row['rank'].iat[0])} / {len(ranking)}", "排名", "rank"),
-            (f"{score:.1%}", "得分", "score"), (tier.zh, "等级", f"tier: {tier.en}")]
+            (f"{score:.1%}", "得分", "score"), (tier.zh, "等级", f"tier: {tier.en}", tier.fill)]
 
 
 def _links(frame: pd.DataFrame, **columns: tuple[str, str]) -> dict[str, list[str | None]]:
@@ -198,6 +199,8 @@ def _communities(ctx: SiteContext, scoped: ScopedAudit, *, on_street_page: bool)
                           "fails": ["；".join(why.get(i, [])) for i in communities["id"]]})
     frame = frame.sort_values(["failing", "id"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
+    if on_street_page:  # its own street on every row
+        frame = frame.drop(columns="street_name")
     section = Section("communities", "社区与未达标规则（问题多的在前）Communities and the rules "
                       "they fail, most first", frame, cap=100_000)
     if on_street_page:

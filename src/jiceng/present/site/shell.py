@@ -56,14 +56,16 @@ def map_block(page: NetworkMap, heading: str) -> str:
             f'<div class="mapbox">{page.body}</div>')
 
 
-def figures_block(figures: list[tuple[str, str, str]]) -> str:
-    """The headline figures: (value, Chinese label, English label) as cards; a value that is
-    not zero in a card whose label is a problem is shown in red (class ``bad``)."""
+def figures_block(figures: list[tuple[str, ...]]) -> str:
+    """The headline figures: (value, Chinese label, English label[, fill]) as cards; a value
+    that is not zero in a card whose label is a problem is shown in red (class ``bad``), a card
+    with a fill (a tier's colour) is filled with it."""
     e = html.escape
     cards = []
-    for value, zh, en in figures:
+    for value, zh, en, *fill in figures:
         bad = value.split("/")[0].strip() not in ("0", "") and zh in _BAD
-        cards.append(f'<div class="figure{" bad" if bad else ""}"><b>{e(value)}</b>'
+        style = f' style="background:{e(fill[0])}"' if fill else ""
+        cards.append(f'<div class="figure{" bad" if bad else ""}"{style}><b>{e(value)}</b>'
                      f"<span>{e(zh)}</span><small>{e(en)}</small></div>")
     return f'<div class="figures">{"".join(cards)}</div>'
 
