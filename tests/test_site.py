@@ -12,11 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from tests.conftest import XSS
+from tests.helpers import chromium
 
 FORMULA = '=HYPERLINK("http://example.com/x","点我")'
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")
@@ -186,16 +184,9 @@ def test_force_replaces_a_site_whole(site, tmp_path):
 # ------------------------------------------------------------------ one Chromium session
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1300, "height": 900}, offline=True,
-                                      accept_downloads=True)
-        yield context
-        browser.close()
+    with chromium() as browser:
+        yield browser.new_context(viewport={"width": 1300, "height": 900}, offline=True,
+                                  accept_downloads=True)
 
 
 @pytest.fixture(scope="module")
