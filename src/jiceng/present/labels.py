@@ -116,9 +116,9 @@ COLUMN_LABELS: dict[str, str] = {
     # jiceng trend, and the streets of jiceng diff
     "snapshot": "期次",
     "date": "日期",
-    "rank_change": "排名变化（较上期）",
+    "rank_change": "排名变化",
     "rank_change_total": "排名变化（较首期）",
-    "score_delta": "得分变化（较上期）",
+    "score_delta": "得分变化",
     "delta_total": "变化（较首期）",
     "score_before": "之前得分",
     "score_after": "之后得分",

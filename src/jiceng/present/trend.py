@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jiceng.present.cells import visible
 from jiceng.present.labels import SCORE_DEFINITION
 from jiceng.present.model import Section
 from jiceng.present.report import Report
@@ -70,6 +71,13 @@ def points_text(delta: float | None) -> str:
 
 
 # ------------------------------------------------------------------------------- SVG charts
+def _text(text: str) -> str:
+    """Text from users' files as a chart shows it: escaped, control characters as ``\\x1b``,
+    long names cut (:func:`jiceng.present.cells.visible`)."""
+    return html.escape(visible(str(text)))
+
+
+
 def _nice_step(span: float, ticks: int) -> float:
     raw = span / max(ticks, 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
@@ -90,7 +98,7 @@ def _y_range(series: Sequence[ChartSeries], percent: bool, invert: bool
     if percent:
         high = max(high, min(1.0, high + 0.02))
         high = 1.0 if high > 0.9 else high
-    if high - low < 0.02:
+    if high - low < 0.04:  # a flat line: drawn above the axis, not on it
         low = low - 0.02
     step = _nice_step(high - low, 4)
     low = max(0.0 if percent else -math.inf, math.floor(low / step) * step)
@@ -119,7 +127,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
     >>> svg.startswith("<svg") and "&lt;b&gt;" in svg and "<b>" not in svg
     True
     """
-    e = html.escape
+    e = _text
     named = [s for s in series if not s.faint]
     rows = (len(named) + 2) // 3 if legend and len(named) > 1 else 0
     left, right, top, bottom = 48, 16, 26 if title else 10, 34 + 18 * rows
@@ -133,7 +141,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
         share = (v - low) / (high - low) if high > low else 0.5
         return top + (share if invert else 1 - share) * plot_h
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+    out = [f'<svg viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" style="max-width:100%;height:auto" role="img" '
            f'aria-label="{e(title)}" '
            f"font-family='{_FONT}' font-size=\"11\">"]
@@ -176,7 +184,7 @@ def svg_line_chart(labels: Sequence[str], series: Sequence[ChartSeries], *, titl
 
 def _line(s: ChartSeries, labels: Sequence[str], x, y, percent: bool, invert: bool) -> list[str]:
     """The path of one series (a new segment after each gap) and its points."""
-    e = html.escape
+    e = _text
     colour = "#b0b0b0" if s.faint else s.colour
     path, pen_down, points = [], False, []
     for i, value in enumerate(s.values):
@@ -298,9 +306,10 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
     and the ``count`` streets whose rank moved most get charts of their own
     (:func:`choose_streets`).
 
-    >>> from jiceng import read_sample
+    >>> from jiceng.loaders.synthetic import generate
     >>> from jiceng.queries.trend import trend
-    >>> report = trend_report(trend([read_sample()] * 2, labels=["2025Q4", "2026Q1"]))
+    >>> city, _ = generate(scale=0.05)
+    >>> report = trend_report(trend([city, city], labels=["2025Q4", "2026Q1"]))
     >>> report.data()["snapshots"][1]
     {'label': '2026Q1', 'date': '2026-01-01'}
     """
@@ -308,7 +317,7 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
     street_frame, street_people, score_columns = _street_table(result, tiers)
     rule_frame, coverage_columns = _rule_table(result)
     points = ("score_delta", "delta_total")
-    report = Report(
+    report = _TrendReport(
         title=f"得分与覆盖率趋势 Trend: {result.labels[0]} → {result.labels[-1]}"
         if len(result.labels) > 1 else f"得分与覆盖率 Trend: {result.labels[0]}",
         sections=[
@@ -323,13 +332,23 @@ def trend_report(result: TrendResult, *, tiers: Tiers = DEFAULT_TIERS,
         dataset=dataset, rules_file=rules_file, tiers=tiers, main="long",
         notes=[f"期次 snapshots: {' → '.join(result.labels)} · 街道 streets: "
                f"{result.streets['street'].nunique():,} · {tiers.legend()}",
-               "排名变化 ↑ 为上升、↓ 为下降；覆盖率与得分的变化以“个百分点”计（rank changes: ↑ up, "
-               "↓ down; changes of a percentage in percentage points）；某期没有的街道留空，不计为 0"
+               "排名变化、得分变化、变化量为最后一期较上期，另列较首期；↑ 为上升、↓ 为下降；覆盖率与得分的"
+               "变化以“个百分点”计（changes are the last snapshot's against the one before, and "
+               "against the first where said; ↑ up, ↓ down; changes of a percentage in "
+               "percentage points）；某期没有的街道留空，不计为 0"
                "（a street missing from a snapshot is left blank, not zero）。"],
         definitions=[SCORE_DEFINITION])
     report.lead_html = lambda: trend_charts_html(result, tiers, chosen)
     report.xlsx = lambda path: _write_xlsx(report, result, tiers, chosen, path)
     return report
+
+
+class _TrendReport(Report):
+    """A trend's report: its scores are coloured by tier, never by the coverage threshold,
+    so the line under the title says no threshold."""
+
+    def graded(self) -> bool:
+        return False
 
 
 def _write_xlsx(report: Report, result: TrendResult, tiers: Tiers, chosen: list[str],
@@ -343,7 +362,7 @@ def _write_xlsx(report: Report, result: TrendResult, tiers: Tiers, chosen: list[
 def _figure(caption: str, svg: str) -> str:
     """A small chart with its caption above (wrapped as text, where an SVG title is cut)."""
     return (f'<figure style="margin:0"><figcaption style="font-size:13px;font-weight:bold">'
-            f"{html.escape(caption)}</figcaption>{svg}</figure>")
+            f"{_text(caption)}</figcaption>{svg}</figure>")
 
 
 _GRID = "display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:8px 16px"
@@ -355,7 +374,7 @@ def trend_charts_html(result: TrendResult, tiers: Tiers = DEFAULT_TIERS,
     no script): the streets' scores (all streets grey, the ``chosen`` in colour, tiers
     behind), a small chart of score and rank per chosen street, and one small chart per
     rule of the city's coverage. ``chosen`` defaults to :func:`choose_streets`."""
-    e = html.escape
+    e = _text
     labels = result.labels
     chosen = choose_streets(result) if chosen is None else list(chosen)
     scores, ranks = result.wide("score"), result.wide("rank").astype("Float64")
@@ -369,7 +388,7 @@ def trend_charts_html(result: TrendResult, tiers: Tiers = DEFAULT_TIERS,
              f'<p class="def">灰线为其余街道；底色为等级（{e(tiers.legend())}）。'
              "Grey: the other streets; the bands are the tiers.</p>",
              svg_line_chart(labels, lines, title="各街道得分 Score by street", bands=tiers,
-                            width=960, height=340 + 18 * ((len(chosen) + 2) // 3))]
+                            width=1100, height=340 + 18 * ((len(chosen) + 2) // 3))]
     parts.append('<h2 id="trend-chosen">排名变化较大的街道 Streets that moved most</h2>'
                  f'<div style="{_GRID}">')
     for street in chosen:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
@@ -23,15 +24,14 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import escape_xml_text
 from jiceng.present.cells import meta_line
+from jiceng.present.formats.xlsx import POINTS_FORMAT
 from jiceng.present.labels import heading, people_text
 from jiceng.present.model import Document
 from jiceng.present.tiers import TIER_CODES, TIERS, Tiers
 from jiceng.queries.trend import TrendResult
 
-__all__ = ["write_trend_xlsx", "POINTS_FORMAT", "RANK_CHANGE_FORMAT"]
+__all__ = ["write_trend_xlsx", "RANK_CHANGE_FORMAT"]
 
-#: A change of a percentage, stored in percentage points: +1.7 个百分点.
-POINTS_FORMAT = '+0.0" 个百分点";-0.0" 个百分点";"±0.0 个百分点"'
 #: A rank change, stored as places moved up: ↑3, ↓2, ±0.
 RANK_CHANGE_FORMAT = '"↑"0;"↓"0;"±0"'
 _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
@@ -168,47 +168,77 @@ def _floor(values, step: float = 0.05) -> float:
     return max(0.0, math.floor((min(known, default=0.0) - 0.01) / step) * step)
 
 
-def _charts(workbook: Workbook, result: TrendResult, chosen: list[str], streets, street_col: int,
-            rules, rule_col: int, report: Document) -> None:
-    n = len(result.labels)
-    sheet = workbook.create_sheet("街道图表")
-    _put(sheet, 1, 1, "得分走势：排名变化较大的街道与 --street 所选街道（Score by street: those "
-                      "whose rank moved most, and those chosen with --street）").font = Font(bold=True)
+def _series(data, row: int, first_col: int, count: int, name_col: str) -> Series:
+    """One row of ``data`` (a value per snapshot) as a line, named by the cell in
+    ``name_col`` of that row (a reference: the name stays text in the chart too)."""
+    series = Series(Reference(data, min_col=first_col, max_col=first_col + count - 1,
+                              min_row=row), title_from_data=False)
+    series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(data.title)}!${name_col}${row}"))
+    series.marker.symbol = "circle"
+    series.smooth = False  # straight lines between the snapshots: no curve past a value
+    return series
+
+
+def _chart_sheet(workbook: Workbook, name: str, heading_text: str, labels: list[str]):
+    """A sheet for charts: its heading, and the snapshot labels the charts' axes read."""
+    sheet = workbook.create_sheet(name)
+    _put(sheet, 1, 1, heading_text).font = Font(bold=True)
     _put(sheet, 2, 1, "期次 snapshot")
-    for j, label in enumerate(result.labels, start=2):
+    sheet.column_dimensions["A"].width = 14
+    for j, label in enumerate(labels, start=2):
         _put(sheet, 2, j, label)
-    categories = Reference(sheet, min_col=2, max_col=n + 1, min_row=2)
-    order = list(report.section("streets").frame["street"])
-    names = dict(zip(order, report.section("streets").frame["street_name"]))
+    return sheet, Reference(sheet, min_col=2, max_col=len(labels) + 1, min_row=2)
+
+
+def _street_charts(workbook: Workbook, result: TrendResult, chosen: list[str], streets,
+                   street_col: int, report: Document) -> None:
+    """A line chart of the score of each chosen street, two abreast."""
+    sheet, categories = _chart_sheet(
+        workbook, "街道图表", "得分走势：排名变化较大的街道与 --street 所选街道（Score by street: "
+        "those whose rank moved most, and those chosen with --street）", result.labels)
+    frame = report.section("streets").frame
+    order, names = list(frame["street"]), dict(zip(frame["street"], frame["street_name"]))
     scores = result.wide("score")
     for k, street in enumerate(chosen):
-        row = _HEAD_ROW + 1 + order.index(street)
-        chart = _line_chart(f"{names[street]} 得分", "得分", _floor(scores.loc[street]))
-        series = Series(Reference(streets, min_col=street_col, max_col=street_col + n - 1,
-                                  min_row=row), title_from_data=False)
-        series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(streets.title)}!$C${row}"))
-        series.marker.symbol = "circle"
-        chart.series.append(series)
+        chart = _line_chart(escape_xml_text(f"{names[street]} 得分"), "得分",
+                            _floor(scores.loc[street]))
+        chart.series.append(_series(streets, _HEAD_ROW + 1 + order.index(street), street_col,
+                                    len(result.labels), "C"))
         chart.set_categories(categories)
         chart.legend = None
         sheet.add_chart(chart, f"{get_column_letter(1 + 9 * (k % 2))}{4 + 15 * (k // 2)}")
-    city = workbook.create_sheet("全市规则图表")
-    _put(city, 1, 1, "全市各规则覆盖率走势（City coverage by rule）").font = Font(bold=True)
-    for j, label in enumerate(result.labels, start=2):
-        _put(city, 2, j, label)
-    chart = _line_chart("全市各规则覆盖率 Coverage by rule", "覆盖率",
-                        _floor(result.rules["coverage"]))
-    chart.height, chart.width = 13.0, 24.0
-    for i in range(len(report.section("rules").frame)):
-        row = _HEAD_ROW + 1 + i
-        series = Series(Reference(rules, min_col=rule_col, max_col=rule_col + n - 1, min_row=row),
-                        title_from_data=False)
-        series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(rules.title)}!$C${row}"))
-        series.marker.symbol = "circle"
-        chart.series.append(series)
-    chart.set_categories(Reference(city, min_col=2, max_col=n + 1, min_row=2))
-    chart.legend.position = "r"
-    city.add_chart(chart, "A4")
+    _print_on_one_page(sheet, "portrait")
+
+
+def _rule_charts(workbook: Workbook, result: TrendResult, rules, rule_col: int) -> None:
+    """The city's coverage of every rule in one chart, and below it the rules whose coverage
+    moved, on an axis of their own (one rule far below the rest flattens the others)."""
+    sheet, categories = _chart_sheet(workbook, "全市规则图表",
+                                     "全市各规则覆盖率走势（City coverage by rule）", result.labels)
+    coverage = result.wide("coverage", "rule")
+    values = coverage.to_numpy(dtype=float, na_value=np.nan)
+    spread = np.nanmax(values, axis=1) - np.nanmin(values, axis=1) if values.size else values
+    moved = [i for i in range(len(coverage)) if spread[i] > 5e-4]
+    charts = [("全市各规则覆盖率 Coverage by rule", list(range(len(coverage))))]
+    if moved and len(moved) < len(coverage):
+        charts.append(("有变化的规则覆盖率 Rules whose coverage moved", moved))
+    for k, (title, rows) in enumerate(charts):
+        chart = _line_chart(title, "覆盖率", _floor(values[rows].ravel()))
+        chart.height, chart.width = 14.0, 26.0
+        for i in rows:
+            chart.series.append(_series(rules, _HEAD_ROW + 1 + i, rule_col, len(result.labels), "C"))
+        chart.set_categories(categories)
+        chart.legend.position = "b"
+        sheet.add_chart(chart, f"A{4 + 30 * k}")
+    _print_on_one_page(sheet, "portrait")
+
+
+def _print_on_one_page(sheet, orientation: str) -> None:
+    sheet.page_setup.orientation = orientation
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1
+    sheet.page_setup.paperSize = "9"  # A4
 
 
 def write_trend_xlsx(report: Document, result: TrendResult, tiers: Tiers, chosen: list[str],
@@ -218,7 +248,8 @@ def write_trend_xlsx(report: Document, result: TrendResult, tiers: Tiers, chosen
     workbook.remove(workbook.active)
     streets, street_col = _streets_sheet(workbook, report, tiers)
     rules, rule_col = _rules_sheet(workbook, report)
-    _charts(workbook, result, chosen, streets, street_col, rules, rule_col, report)
+    _street_charts(workbook, result, chosen, streets, street_col, report)
+    _rule_charts(workbook, result, rules, rule_col)
     long = workbook.create_sheet("明细")
     section = report.section("long")
     _title_block(long, report, section.title, tiers.legend())

@@ -35,8 +35,8 @@ MAX_SNAPSHOTS = 120
 
 _QUARTER = re.compile(r"^(\d{4})\s*[-_ ]?\s*[Qq]([1-4])$")
 _CHINESE_QUARTER = re.compile(r"^(\d{4})年?第?([1-4一二三四])季度?$")
-_MONTH = re.compile(r"^(\d{4})[-_./]?(\d{1,2})$")
-_DAY = re.compile(r"^(\d{4})[-_./]?(\d{1,2})[-_./]?(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})(?:[-_./](\d{1,2})|(\d{2}))$")
+_DAY = re.compile(r"^(\d{4})(?:[-_./](\d{1,2})[-_./](\d{1,2})|(\d{2})(\d{2}))$")
 
 
 def snapshot_label(name: str | os.PathLike) -> str:
@@ -57,6 +57,8 @@ def snapshot_date(label: str) -> str | None:
 
     >>> [snapshot_date(x) for x in ("2026Q1", "city-2025q4", "2026-03-31", "2026-03", "初版")]
     ['2026-01-01', '2025-10-01', '2026-03-31', '2026-03-01', None]
+    >>> [snapshot_date(x) for x in ("20260331", "2026年第2季度", "2026-13", "2026Q5")]
+    ['2026-03-31', '2026-04-01', None, None]
     """
     text = label.strip()
     tail = re.search(r"(\d{4}.*)$", text)
@@ -73,9 +75,10 @@ def _parse_date(text: str) -> str | None:
         return dt.date(int(m.group(1)), 3 * quarter - 2, 1).isoformat()
     try:
         if (m := _DAY.match(text)) is not None:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+            return dt.date(int(m.group(1)), int(month), int(day)).isoformat()
         if (m := _MONTH.match(text)) is not None:
-            return dt.date(int(m.group(1)), int(m.group(2)), 1).isoformat()
+            return dt.date(int(m.group(1)), int(m.group(2) or m.group(3)), 1).isoformat()
     except ValueError:  # 2026-13: not a date
         return None
     return None
@@ -174,8 +177,9 @@ def trend(snapshots: Iterable[Source | str | os.PathLike], *, labels: Sequence[s
 
     Examples
     --------
-    >>> from jiceng.loaders import read_sample
-    >>> result = trend([read_sample(), read_sample()], labels=["2025Q4", "2026Q1"])
+    >>> from jiceng.loaders.synthetic import generate
+    >>> city, _ = generate(scale=0.05)
+    >>> result = trend([city, city], labels=["2025Q4", "2026Q1"])
     >>> result.snapshots["date"].tolist()
     ['2025-10-01', '2026-01-01']
     >>> result.wide("rank").iloc[0].tolist()
