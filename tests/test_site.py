@@ -147,6 +147,14 @@ def test_an_existing_site_is_replaced_only_with_force(city, site, cli):
     assert refused.exit_code == 2 and (city[0] / "nodes.csv").stat().st_size > 0
 
 
+def test_two_snapshots_of_one_label_are_refused_before_anything_is_read(city, cli, tmp_path):
+    out = tmp_path / "site"
+    refused = cli("site", city[0], "--history", city[0], "--output", out)
+    assert refused.exit_code == 2 and "Traceback" not in refused.stderr
+    assert "'2026Q1'" in refused.stderr and "--labels" in refused.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
 def test_a_failure_midway_leaves_the_old_site_and_nothing_else(city, site, tmp_path,
                                                               monkeypatch):
     import jiceng.present.site as site_package

@@ -34,12 +34,16 @@ __all__ = ["site"]
                    "全市页加上得分与覆盖率的趋势图，标签取文件夹或文件名（an earlier snapshot, a "
                    "folder or workbook, repeatable, in date order; DATASET is the latest; the "
                    "city page gets the trend charts, labelled by folder or file names）。")
+@click.option("--labels", default=None, metavar="A,B,C",
+              help="与 --history 合用：每期的标签，用逗号分隔，先较早的各期、最后是 DATASET；默认为"
+                   "文件夹或文件名（with --history: one label per snapshot, comma-separated, the "
+                   "earlier ones first and DATASET last; default: the folder or file names）。")
 @click.option("--force", is_flag=True,
               help="替换 DIR 中以前写出的网站（replace the site written in DIR before）。")
 @tier_options
 @dataset_argument
-def site(dataset: Path | None, output: Path, history: tuple[Path, ...], force: bool,
-         tiers: Tiers) -> None:
+def site(dataset: Path | None, output: Path, history: tuple[Path, ...], labels: str | None,
+         force: bool, tiers: Tiers) -> None:
     """离线网站：全市、区县、街道逐级下钻的静态网页，可搜索、可打印 (Offline site to drill down).
 
     写出一个文件夹：全市页（主要数字、各规则覆盖率、一张图、分等级的街道排行榜）、每个区县和每个
@@ -60,20 +64,23 @@ def site(dataset: Path | None, output: Path, history: tuple[Path, ...], force: b
     示例 Example:
       jiceng site --output site/
       jiceng site mydata/ --output site/ --force
-      jiceng site history/2026Q2 --history history/2025Q3 --history history/2025Q4 \
-          --history history/2026Q1 --output site/
+      jiceng site history/2025Q3 --history history/2025Q1 --history history/2025Q2 -o site/
+      jiceng site 三季度.xlsx --history 二季度.xlsx --labels 2026Q2,2026Q3 -o site/
     """
     inputs = input_paths(dataset)
     check_output(output, [*inputs, *history], force=force, folder=True)
     latest = dataset if dataset is not None else inputs[0]
-    labels = check_labels([snapshot_label(path) for path in (*history, latest)],
-                          len(history) + 1) if history else []
+    if labels is not None and not history:
+        raise click.UsageError("--labels 须与 --history 合用（--labels goes with --history）")
+    named = check_labels(labels.split(",") if labels is not None else
+                         [snapshot_label(path) for path in (*history, latest)],
+                         len(history) + 1) if history else []
     graph = load_graph(dataset)
     result = None
     if history:
-        with progress(f"正在逐期审计 auditing {len(labels)} snapshots"):
+        with progress(f"正在逐期审计 auditing {len(named)} snapshots"):
             result = run_trend(chain((load_graph(path) for path in history), [graph]),
-                               labels=labels)  # one earlier snapshot in memory at a time
+                               labels=named)  # one earlier snapshot in memory at a time
     with progress("正在写出网站 writing the site") as step:
         summary = build_site(graph, output, tiers=tiers, force=force, history=result,
                              on_page=step.count)
