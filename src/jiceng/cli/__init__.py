@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "optimally)."),
     "map": ("jiceng.cli.maps:map_command",
             "网络地图：画出可交互的网络图，单个 HTML 文件，离线可用 (Interactive network map)."),
+    "site": ("jiceng.cli.site:site",
+             "离线网站：全市、区县、街道逐级下钻的静态网页，可搜索、可打印 (Offline site to drill down)."),
     "list": ("jiceng.cli.listing:list_command",
              "列出区县、街道、社区或单位的编号和名称 (List districts, streets, communities or units)."),
     "info": ("jiceng.cli.data:info",

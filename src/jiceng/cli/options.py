@@ -255,6 +255,11 @@ class progress:
             to_stderr(f"{self.what} …", nl=False)
         return self
 
+    def count(self, done: int, total: int) -> None:
+        """How far the step is (``12/86``), rewriting its line, when stderr is a terminal."""
+        if self.live:
+            to_stderr(f"\r{self.what} {done}/{total} …", nl=False)
+
     def __exit__(self, *exc):
         if self.live:
             to_stderr(f" {time.perf_counter() - self.start:.1f} s")

@@ -98,11 +98,12 @@ def _in_place(frame: pd.DataFrame, place: Place, column: str = "") -> pd.DataFra
     one (``street`` or ``district``, or ``<column>_street``...), else by its street."""
     own = f"{column}_{place.level}" if column else place.level
     street = f"{column}_street" if column else "street"
-    if own in frame.columns:
-        keep = frame[own].astype(str) == place.id
+    if own in frame.columns:  # numpy's text, not pandas': a site does this for every place
+        keep = np.asarray(frame[own], dtype=object).astype(str) == place.id
     else:
-        keep = frame[street].astype(str).isin(place.streets)
-    return frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        keep = np.isin(np.asarray(frame[street], dtype=object).astype(str),
+                       sorted(place.streets))
+    return frame[keep].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------ audit
@@ -224,16 +225,19 @@ def scope_reach(result: ReachResult, place: Place) -> ReachResult:
 
 # ------------------------------------------------------------------------------------ plan
 def scope_plan(result: PlanResult, graph: OrgGraph, place: Place,
-               rules: Sequence[Rule] | str | os.PathLike | None = None) -> PlanResult:
+               rules: Sequence[Rule] | str | os.PathLike | None = None, *,
+               totals: bool = True) -> PlanResult:
     """``result`` (a plan made for the whole city) restricted to ``place``: the proposals whose
     target lies there, its needs and unmet needs, and the totals before → after counted over
     the place's nodes (isolated, fragile, deserts; each rule's coverage). ``rules`` are the
     plan's rules (default: the article's). Costs one isolation, reach and rule count on the
-    graph and on the planned graph, O(n + m)."""
+    graph and on the planned graph, O(n + m); without ``totals`` (the site's many pages show
+    only the proposals and unmet needs) the totals are left empty and it costs O(proposals)."""
     return replace(result, proposals=_in_place(result.proposals, place, "target"),
                    unmet=_in_place(result.unmet, place),
                    needs=_in_place(result.needs, place),
-                   totals=_place_totals(result, graph, place, as_rules(rules)))
+                   totals=_place_totals(result, graph, place, as_rules(rules)) if totals
+                   else result.totals.iloc[:0])
 
 
 def _place_totals(result: PlanResult, graph: OrgGraph, place: Place, rules: list[Rule]
