@@ -28,6 +28,10 @@ __all__ = ["normalise_name", "FileRows", "match_rows", "near_twins", "settle", "
 #: The kinds whose close names are listed for review: the organisations that several streets'
 #: files hold (grids, buildings and people repeat close names by nature: 1栋 and 11栋).
 REVIEW_KINDS = ("unit", "unit_party", "property_company", "property_party", "social_org")
+#: The kinds a row placed in its own street may also match among other streets' nodes: the
+#: organisations several streets hold, and the Party organisations that may cover what lies in
+#: several (a joint organisation, 联合党组织, placed by its first ``covers``).
+SPANNING_KINDS = frozenset(REVIEW_KINDS) | {"grid_branch", "building_group", "owners_party"}
 #: A decision's 结论: the two are one organisation, or two.
 SAME, DIFFERENT = "同一", "不同"
 
@@ -126,7 +130,7 @@ def _by_name(rows: pd.DataFrame, final: np.ndarray, by: np.ndarray,
         candidates = [node for node, home in groups.get((kinds[at], norms[at]), ())
                       if node not in claimed
                       and (home in (street, "") if owns[at] else home != street)]
-        if not candidates and owns[at] and kinds[at] in REVIEW_KINDS:
+        if not candidates and owns[at] and kinds[at] in SPANNING_KINDS:
             # an organisation of several streets (a joint Party organisation) placed here too
             candidates = [node for node, _ in groups.get((kinds[at], norms[at]), ())
                           if node not in claimed]

@@ -107,13 +107,14 @@ class MergeResult:
                 "decided": plain_records(self.decided)}
 
 
-Dataset = "str | os.PathLike | OrgGraph"
-
-
-def _read(source: str | os.PathLike | OrgGraph) -> tuple[str, OrgGraph]:
+def _read(source: str | os.PathLike | OrgGraph) -> tuple[str, OrgGraph | list[Problem]]:
+    """A dataset and its name, or the problems that make it invalid (picklable either way)."""
     if isinstance(source, OrgGraph):
         return source.name, source
-    return str(source), read_dataset(source)
+    try:
+        return str(source), read_dataset(source)
+    except InvalidInputError as error:
+        return str(source), error.problems
 
 
 def read_all(base: str | os.PathLike | OrgGraph,
@@ -121,16 +122,12 @@ def read_all(base: str | os.PathLike | OrgGraph,
              ) -> tuple[tuple[str, OrgGraph], list[tuple[str, OrgGraph]]]:
     """The base and every submission, read and validated; every problem of every file at once
     (:class:`InvalidInputError`)."""
-    problems: list[Problem] = []
-    read: list[tuple[str, OrgGraph]] = []
-    for source in [base, *submissions]:
-        try:
-            read.append(_read(source))
-        except InvalidInputError as error:
-            problems += error.problems
+    read = [_read(source) for source in [base, *submissions]]
+    problems = [p for _, got in read if isinstance(got, list) for p in got]
     if problems:
         raise InvalidInputError(problems)
-    return read[0], read[1:]
+    graphs = [(label, got) for label, got in read if isinstance(got, OrgGraph)]
+    return graphs[0], graphs[1:]
 
 
 def merge(base: str | os.PathLike | OrgGraph,
