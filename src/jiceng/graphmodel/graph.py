@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jiceng.graphmodel.endpoints import placing_parents
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
@@ -249,15 +250,8 @@ class OrgGraph:
         a cadre to the street they serve on; a lawyer to the community they advise.
         Resolved by pointer jumping over all nodes at once, O(n + m).
         """
-        n = self.n_nodes
-        parent = np.full(n, -1, dtype=np.int64)
         src, dst, _ = self.edge_arrays
-        for kind, direction in reversed(PLACING_EDGES):
-            positions = self.edge_positions(kind)  # in file order
-            child, up = ((src[positions], dst[positions]) if direction == "out"
-                         else (dst[positions], src[positions]))
-            # first edge wins within a kind; earlier kinds in PLACING_EDGES overwrite later ones
-            parent[child[::-1]] = up[::-1]
+        parent = placing_parents(self.n_nodes, src, dst, self.edge_positions)
         return self._climb(parent, {"community": "community_party", "street": "street_committee",
                                     "district": "district_committee"})
 
