@@ -601,6 +601,8 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
     if deferred:
         raise InvalidInputError(deferred)
     graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
+    if ROW in nodes.columns:
+        graph.node_rows = (nodes_file, nodes[ROW].to_numpy(dtype=np.int64))
     return graph
 
 
