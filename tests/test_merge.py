@@ -261,3 +261,36 @@ def test_python_api_matches_the_json(merged):
     assert result.to_json() == merged["json"]  # the same inputs give the same ids and report
     assert list(result.to_json())[:4] == ["submissions", "matched", "review", "conflicts"]
     assert set(result.submissions.columns) >= {"file", "street", "added", "changed", "removed"}
+
+
+def test_a_street_sends_its_template_back_untouched_and_nothing_changes(offices, cli, tmp_path):
+    street = offices["streets"][2]
+    name = str(offices["city"].nodes["name"].iat[offices["city"].code(street)])
+    sent = tmp_path / f"{street}.xlsx"
+    made = cli("template", "--from", offices["base"], "--street", name, sent)
+    assert made.exit_code == 0, made.stderr
+    result = cli("merge", "--base", offices["base"], sent, "--output", tmp_path / "new",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (counted,) = json.loads(result.stdout)["submissions"]
+    assert (counted["street"], counted["added"], counted["changed"], counted["removed"]) == (
+        street, 0, 0, 0)
+    assert json.loads(result.stdout)["changes"] == []
+
+
+def test_a_wrong_check_digit_is_refused_with_its_cell(offices, cli, tmp_path):
+    street = offices["streets"][1]
+    sent = read_dataset(offices["files"][street])
+    nodes, edges = sent.to_tables()
+    row = int(np.flatnonzero(nodes["uscc"].notna().to_numpy())[0])
+    good = nodes["uscc"].iat[row]
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    nodes.loc[row, "uscc"] = wrong
+    folder = tmp_path / "wrong"
+    folder.mkdir()
+    nodes.to_csv(folder / "nodes.csv", index=False)
+    edges.to_csv(folder / "edges.csv", index=False)
+    new = tmp_path / "new"
+    result = cli("merge", "--base", offices["base"], folder, "--output", new)
+    assert result.exit_code == 2 and not new.exists()
+    assert f"nodes.csv 第 {row + 2} 行 uscc 列" in result.stderr and wrong in result.stderr
