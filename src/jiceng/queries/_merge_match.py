@@ -49,11 +49,11 @@ def normalise_name(name: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", name)).translate(_BRACKETS)
 
 
-def normalised(names: pd.Series) -> pd.Series:
-    """:func:`normalise_name` of a column (each distinct name once)."""
-    distinct = pd.unique(names.astype(object).fillna("").to_numpy(dtype=object))
-    return names.astype(object).fillna("").map(
-        dict(zip(distinct, (normalise_name(str(n)) for n in distinct))))
+def normalised(names: pd.Series) -> np.ndarray:
+    """:func:`normalise_name` of a column (each distinct name once), as an object array."""
+    values = pd.Series(names, copy=False).to_numpy(dtype=object, na_value="")
+    known = {name: normalise_name(str(name)) for name in pd.unique(values)}
+    return np.array([known[v] for v in values], dtype=object)
 
 
 @dataclass
@@ -80,6 +80,8 @@ def member(values: Iterable, among: Iterable) -> np.ndarray:
     """For each of ``values``, whether it is in ``among`` (a set look-up each: far quicker than
     ``isin`` on arrow strings)."""
     known = among if isinstance(among, (set, frozenset, dict)) else set(among)
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy(dtype=object)
     values = list(values)
     return np.fromiter((v in known for v in values), dtype=bool, count=len(values))
 

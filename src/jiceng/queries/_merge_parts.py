@@ -26,6 +26,10 @@ _SEP = "\x1f"
 def texts(column: pd.Series | np.ndarray) -> np.ndarray:
     """A column as text: an object array of ``str``, ``None`` where absent or empty."""
     series = pd.Series(column, copy=False)
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        out = series.to_numpy(dtype=object, na_value=None)
+        out[(series == "").to_numpy(dtype=bool, na_value=False)] = None
+        return out
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy(dtype=bool)
     out = np.empty(len(values), dtype=object)
@@ -76,7 +80,7 @@ class MergeInput:
         base_rows = pd.DataFrame({"id": nodes["id"].astype(str).to_numpy(dtype=object),
                                   "kind": nodes["kind"].astype(str).to_numpy(dtype=object),
                                   "name": nodes["name"].to_numpy(dtype=object),
-                                  "norm": normalised(nodes["name"]).to_numpy(dtype=object),
+                                  "norm": normalised(nodes["name"]),
                                   "uscc": _uscc(base), "street": _placed_street(base)})
         committees = base_rows[base_rows["kind"] == "street_committee"]
         street_names = dict(zip(committees["id"], committees["name"]))
@@ -93,7 +97,7 @@ class MergeInput:
                 continue
             rows = pd.DataFrame({"id": graph.nodes["id"].astype(str).to_numpy(dtype=object),
                                  "kind": graph.nodes["kind"].astype(str).to_numpy(dtype=object),
-                                 "norm": normalised(graph.nodes["name"]).to_numpy(dtype=object),
+                                 "norm": normalised(graph.nodes["name"]),
                                  "uscc": _uscc(graph)})
             rows["own"] = graph.places["street"].to_numpy() == committee
             own_id, own_norm = rows["id"].iat[committee], rows["norm"].iat[committee]
@@ -130,7 +134,7 @@ def _all_rows(data: MergeInput) -> pd.DataFrame:
     """Every row that may give a node its values: the base's (``src`` -1) and each file's,
     with ``final``, ``p`` (the owner's priority, lowest first) and ``norm``."""
     submitted = set(data.streets)
-    claimed = set().union(*(set(r["final"]) for r in data.matched)) if data.matched else set()
+    claimed = {node for r in data.matched for node in r["final"].to_numpy(dtype=object)}
     base = data.base_rows
     in_part = member(base["street"], submitted)
     keep = ~in_part | member(base["id"], claimed)
@@ -224,11 +228,12 @@ def node_changes(data: MergeInput, nodes: pd.DataFrame, owners: pd.Series) -> pd
     base = data.base_rows
     file_of = {street: at for at, street in enumerate(data.streets)}
     lines = []
-    in_base = member(nodes["id"], set(base["id"]))
+    in_base = member(nodes["id"], set(base["id"].to_numpy(dtype=object)))
     new = nodes[~in_base]
     lines.append(pd.DataFrame({"src": new["id"].map(owners).to_numpy(), "change": "added",
                                "id": new["id"], "kind": new["kind"], "name": new["name"]}))
-    gone = base[member(base["street"], file_of) & ~member(base["id"], set(nodes["id"]))]
+    kept_ids = set(nodes["id"].to_numpy(dtype=object))
+    gone = base[member(base["street"], file_of) & ~member(base["id"], kept_ids)]
     lines.append(pd.DataFrame({"src": gone["street"].map(file_of).to_numpy(),
                                "change": "removed", "id": gone["id"], "kind": gone["kind"],
                                "name": gone["name"]}))

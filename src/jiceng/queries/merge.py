@@ -204,7 +204,7 @@ def _review(data: MergeInput, matched: list[pd.DataFrame], decisions: pd.DataFra
             ) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
     """The close names among the result's organisations, settled by ``decisions``."""
     base = data.base_rows
-    claimed = set().union(*(set(rows["final"]) for rows in matched)) if matched else set()
+    claimed = {node for rows in matched for node in rows["final"].to_numpy(dtype=object)}
     submitted = set(data.streets)
     kept = base[~member(base["street"], submitted) | member(base["id"], claimed)]
     new = pd.concat([rows[rows["by"] == "new"][["final", "kind", "norm"]] for rows in matched]
@@ -256,15 +256,20 @@ def _matched(data: MergeInput, nodes: pd.DataFrame) -> pd.DataFrame:
     rows = rows[member(rows["final"], chosen)]
     if not len(rows):
         return pd.DataFrame(columns=["id", "kind", "name", "by", "copies"])
-    strength = rows["by"].map({"decision": 0, "uscc": 1, "name": 2, "id": 3, "new": 4})
-    rows = rows.assign(copy=rows["file"] + ":" + rows["id"].astype(str), strength=strength)
-    grouped = rows.groupby("final", sort=False)
-    out = pd.DataFrame({"id": grouped["final"].first()})
-    in_base = member(out["id"], set(data.base_rows["id"]))
-    base_label = data.labels[0]
-    out["copies"] = [([f"{base_label}:{i}"] if b else []) + c for i, b, c in
-                     zip(out["id"], in_base, grouped["copy"].agg(list))]
-    out["by"] = grouped["strength"].min().map({0: "decision", 1: "uscc", 2: "name"})
+    rank = {"decision": 0, "uscc": 1, "name": 2}
+    copies: dict[str, list[str]] = {}
+    strongest: dict[str, int] = {}
+    for final, by, file, local in zip(rows["final"].to_numpy(dtype=object),
+                                      rows["by"].to_numpy(dtype=object),
+                                      rows["file"].to_numpy(dtype=object),
+                                      rows["id"].to_numpy(dtype=object)):
+        copies.setdefault(final, []).append(f"{file}:{local}")
+        strongest[final] = min(strongest.get(final, 9), rank.get(by, 9))
+    base_ids = set(data.base_rows["id"].to_numpy(dtype=object))
+    out = pd.DataFrame({"id": list(copies)})
+    out["copies"] = [([f"{data.labels[0]}:{i}"] if i in base_ids else []) + c
+                     for i, c in copies.items()]
+    out["by"] = [("decision", "uscc", "name")[strongest[i]] for i in copies]
     names = nodes.set_index("id")
     out["kind"] = out["id"].map(names["kind"]).astype(str)
     out["name"] = out["id"].map(names["name"])
