@@ -103,7 +103,7 @@ def output_options(function):
 
     Before the command runs, ``--output`` is checked by :func:`check_output` against
     every input of the run (the dataset, the bundled sample when none is given, the
-    rules file, both snapshots of ``diff``). A command that writes more than its report
+    rules file, both snapshots of ``diff``, every snapshot of ``trend``). A command that writes more than its report
     (``plan --apply``) takes ``force`` as a parameter and gets the flag too.
     """
     wants_force = "force" in inspect.signature(function).parameters
@@ -128,6 +128,8 @@ def output_options(function):
         if output is not None:
             inputs = [value for name, value in kwargs.items()
                       if isinstance(value, Path) and name not in ("output", "dataset")]
+            inputs += [path for value in kwargs.values() if isinstance(value, tuple)
+                       for path in value if isinstance(path, Path)]  # trend's SNAPSHOT...
             if "dataset" in kwargs:
                 inputs += input_paths(kwargs["dataset"], kwargs.get("neo4j_uri"))
             check_output(output, inputs, force=force)
