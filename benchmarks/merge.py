@@ -4,10 +4,10 @@
 
 The city is the generator's Guiyang (the bundled sample at seed 1, scale 1: 74 streets, 64
 thousand nodes, 108 thousand edges). Each street office's workbook is its part as an office
-sends it: every node placed in the street and the organisations of other streets tied to it,
-under local ids (``S0020-1``, ...), Chinese headings and kind labels (编号/类型/名称,
-起点/终点/关系), the copies of other streets' organisations spelled with full-width brackets and
-a space. The workbooks are written once and kept in the cache (``benchmarks/cache/``, not
+sends it: every node placed in the street, under the office's own ids (``S0020-1``, ...), and
+the organisations of other streets tied to it, under the city's ids as ``template --from``
+writes them, spelled with full-width brackets and a space; Chinese headings and kind labels
+(编号/类型/名称, 起点/终点/关系). The workbooks are written once and kept in the cache (``benchmarks/cache/``, not
 committed). The clock runs around ``jiceng merge --base CITY W1.xlsx ... W74.xlsx --output NEW
 --format json`` in a fresh process, end to end: reading and validating the 74 workbooks and the
 city, matching, writing NEW and the report. The answer is checked: every street sent, nothing
@@ -43,7 +43,10 @@ def office_workbook(city: OrgGraph, street: str, out: Path) -> Path:
     edges = edges[touching]
     keep = own | nodes["id"].isin(set(edges["source"]) | set(edges["target"])).to_numpy()
     nodes = nodes[keep].reset_index(drop=True)
-    local = {i: f"{street}-{n + 1}" for n, i in enumerate(nodes["id"])}
+    # the office retyped its own rows under its own ids; other places' organisations keep the
+    # city's, as template --from writes them (the generated city repeats some names, so that a
+    # name alone cannot tell which of two organisations of other streets a file means)
+    local = {i: (f"{street}-{n + 1}" if i in own_ids else i) for n, i in enumerate(nodes["id"])}
     names = nodes["name"].to_numpy(dtype=object).copy()
     copied = np.flatnonzero(~nodes["id"].isin(own_ids).to_numpy())
     names[copied] = [n[:2] + " " + n[2:].replace("(", "（").replace(")", "）")
