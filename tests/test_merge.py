@@ -162,17 +162,15 @@ def test_a_near_twin_stays_two_nodes_for_review_until_a_decision(offices, cli, t
     twin = city.nodes["name"].to_numpy()[units & (places == city.code(other))][0]
     sent = office_file(city, street, tmp_path / "twin.xlsx",
                        extra=[("T-1", "unit", f"{twin}分公司")])
-    new = tmp_path / "new"
-    result = cli("merge", "--base", offices["base"], sent, "--output", new, "--format", "json")
+    new, report = tmp_path / "new", tmp_path / "合并.xlsx"
+    result = cli("merge", "--base", offices["base"], sent, "--output", new, "--format", "json",
+                 "--report", report)
     assert result.exit_code == 0, result.stderr
     review = json.loads(result.stdout)["review"]
     assert review and {(r["a_name"], r["b_name"], r["why"]) for r in review} == {
         (twin, f"{twin}分公司", "contains")}  # the generated city repeats some unit names
     assert read_dataset(new).count("unit") == city.count("unit") + 1
     # the report's 合并核对 sheet, filled in, is the decisions file of the next run
-    report = tmp_path / "合并.xlsx"
-    assert cli("merge", "--base", offices["base"], sent, "--output", new, "--force",
-               "--report", report).exit_code == 0
     from openpyxl import load_workbook
 
     book = load_workbook(report)
@@ -294,3 +292,20 @@ def test_a_wrong_check_digit_is_refused_with_its_cell(offices, cli, tmp_path):
     result = cli("merge", "--base", offices["base"], folder, "--output", new)
     assert result.exit_code == 2 and not new.exists()
     assert f"nodes.csv 第 {row + 2} 行 uscc 列" in result.stderr and wrong in result.stderr
+
+
+def test_a_decisions_csv_is_read_and_a_bad_conclusion_refused_with_its_cell(tmp_path):
+    from jiceng.graphmodel import InvalidInputError
+    from jiceng.loaders.decisions import read_decisions
+
+    good = tmp_path / "决定.csv"
+    good.write_text("甲,乙,结论\nU1,N1,同一\nU2,N2,\nU3,N3,不同\n", encoding="gb18030")
+    read = read_decisions(good)
+    assert read[["a", "b", "decision"]].to_numpy().tolist() == [["U1", "N1", "同一"],
+                                                               ["U3", "N3", "不同"]]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("甲,乙,结论\nU1,N1,也许\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as caught:
+        read_decisions(bad)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.code) == (2, "结论", "bad_value")

@@ -31,10 +31,13 @@ __all__ = ["merge"]
                    "merge report's 合并核对 sheet filled in）。")
 @click.option("--report", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="把合并报告写入此文件，格式取自后缀（.xlsx 含 合并核对 工作表、.html、.json ...）"
-                   "（write the merge report to FILE, in the format its suffix names）。")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="报告格式，默认 table（屏幕）或 --report 的后缀（the report's format: table on "
-                   "screen, or --report's suffix）。")
+                   "（write the merge report to FILE, in the format its suffix names: .xlsx with "
+                   "its 合并核对 sheet, .html, .json ...）。")
+@click.option("--format", "-f", "fmt", type=click.Choice([f for f in FORMATS if f != "xlsx"]),
+              default=None,
+              help="在标准输出上显示报告的格式，默认 table；给了 --report 时不给就不显示（the "
+                   "report's format on stdout, table by default; with --report, shown only when "
+                   "given）。")
 @click.option("--force", is_flag=True,
               help="允许覆盖已有的数据集或报告（allow NEW or the report to replace an existing "
                    "dataset）。")
@@ -63,14 +66,18 @@ def merge(base: Path, submissions: tuple[Path, ...], new: Path, decisions: Path 
     check_output(new, inputs, force=force, folder=new.suffix.lower() not in EXCEL_SUFFIXES)
     if report is not None:
         check_output(report, [*inputs, new], force=force)
-    fmt = fmt or (SUFFIXES.get(report.suffix.lower(), "table") if report is not None else "table")
-    if fmt == "xlsx" and report is None:
-        raise click.UsageError("--format xlsx 写入工作簿，请给出 --report FILE.xlsx（--format xlsx "
-                               "writes a workbook: give --report FILE.xlsx）")
+    if report is not None and report.suffix.lower() not in SUFFIXES:
+        raise click.BadParameter(f"{report.name} 的后缀不是报告格式（not a report's suffix: one of "
+                                 f"{', '.join(SUFFIXES)}）", param_hint="--report")
     with progress("正在合并 merging"):
         result = run_merge(base, list(submissions), decisions=decisions)
     with progress(f"正在写出 writing {new}"):
         write_dataset(result.graph, new, chinese=dataset_language(base))
     say(f"已写出 wrote {new}：节点 {result.graph.n_nodes:,} nodes，关系 {result.graph.n_edges:,} "
         f"edges")
-    emit_report(merge_report(result, dataset=str(base)), fmt, report)
+    merged = merge_report(result, dataset=str(base))
+    if report is not None:
+        merged.write(report)
+        say(f"已写入 wrote {report}")
+    if report is None or fmt is not None:
+        emit_report(merged, fmt or "table", None)
