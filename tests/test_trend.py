@@ -233,7 +233,7 @@ def test_diff_shows_each_street_and_changes_in_percentage_points(history, trend_
         assert change["score_after"] == street["score"][2]
     # the title names each snapshot by its folder name, the bundled sample as such: never
     # a whole path (the sample's lies in site-packages); the sample stands in for itself here
-    monkeypatch.setattr("jiceng.cli.analysis.sample_path", lambda: old)
+    monkeypatch.setattr("jiceng.cli.options.sample_path", lambda: old)
     page = cli("diff", old, new, "--format", "html").stdout
     assert re.search(r'class="num (up|down)">[+-]\d+\.\d 个百分点', page)
     title = re.search(r"<title>(.*)</title>", page).group(1)

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from jiceng.cli.options import (
-    SAMPLE_SHOWN,
     SOURCE,
     bounded,
     emit_report,
@@ -15,11 +14,11 @@ from jiceng.cli.options import (
     output_options,
     place_options,
     progress,
-    shown,
+    snapshot_named,
+    snapshot_shown,
     source_options,
 )
 from jiceng.graphmodel.schema import kind_code
-from jiceng.loaders import sample_path
 from jiceng.present.diff import diff_report
 from jiceng.present.isolation import isolation_report
 from jiceng.present.reach import reach_report
@@ -33,7 +32,6 @@ from jiceng.queries.reach import reach as run_reach
 from jiceng.queries.rules import load_rules
 from jiceng.queries.scope import resolve_place, scope_isolation, scope_reach
 from jiceng.queries.sources import as_graph, places_of
-from jiceng.queries.trend import snapshot_label
 from jiceng.queries.whatif import whatif as run_whatif
 
 _hops_option = click.option(
@@ -208,29 +206,8 @@ def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, ou
     with progress("正在读取两期数据 reading both snapshots"):
         before, after = load_source(old), load_source(new)
     result = run_diff(before, after, rules=rules)
-    report = diff_report(result, what=f"{_snapshot_named(old)} → {_snapshot_named(new)}")
-    report.dataset = f"{_snapshot_shown(old)} → {_snapshot_shown(new)}"
+    report = diff_report(result, what=f"{snapshot_named(old)} → {snapshot_named(new)}")
+    report.dataset = f"{snapshot_shown(old)} → {snapshot_shown(new)}"
     emit_report(report, fmt, output)
 
 
-def _snapshot_named(snapshot: Path | str) -> str:
-    """A snapshot as the title names it: its folder or file name (``2025Q1``), the bundled
-    sample as such, a server by its address without a password; never a whole path (a
-    sample's path inside site-packages)."""
-    if isinstance(snapshot, Path):
-        return _sample_shown(snapshot) or snapshot_label(snapshot)
-    return shown(snapshot)
-
-
-def _snapshot_shown(snapshot: Path | str) -> str:
-    """A snapshot as the line under the title shows it: its path, the bundled sample by name."""
-    return (_sample_shown(snapshot) if isinstance(snapshot, Path) else None) or shown(snapshot)
-
-
-def _sample_shown(path: Path) -> str | None:
-    try:
-        if path.exists() and path.resolve() == sample_path().resolve():
-            return SAMPLE_SHOWN
-    except OSError:
-        pass
-    return None

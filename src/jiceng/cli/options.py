@@ -31,6 +31,7 @@ from jiceng.present.model import Document
 from jiceng.present.report import FORMATS, emit
 from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.sources import Source
+from jiceng.queries.trend import snapshot_label
 from jiceng.server import Neo4jSource
 from jiceng.server.falkordb import is_falkordb_uri
 from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
@@ -381,6 +382,29 @@ def shown(dataset: Path | str | None) -> str:
     """A dataset or server as people may see it (a password in a URI becomes ``***``; the
     bundled sample, None, is :data:`SAMPLE_SHOWN`, not its path inside the package)."""
     return SAMPLE_SHOWN if dataset is None else redact_uri(str(dataset))
+
+
+def snapshot_named(snapshot: Path | str) -> str:
+    """A snapshot as the title names it: its folder or file name (``2025Q1``), the bundled
+    sample as such, a server by its address without a password; never a whole path (a
+    sample's path inside site-packages)."""
+    if isinstance(snapshot, Path):
+        return _sample_shown(snapshot) or snapshot_label(snapshot)
+    return shown(snapshot)
+
+
+def snapshot_shown(snapshot: Path | str) -> str:
+    """A snapshot as the line under the title shows it: its path, the bundled sample by name."""
+    return (_sample_shown(snapshot) if isinstance(snapshot, Path) else None) or shown(snapshot)
+
+
+def _sample_shown(path: Path) -> str | None:
+    try:
+        if path.exists() and path.resolve() == sample_path().resolve():
+            return SAMPLE_SHOWN
+    except OSError:
+        pass
+    return None
 
 
 def connect_neo4j(uri: str | None) -> Neo4jSource:
