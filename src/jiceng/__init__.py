@@ -34,10 +34,13 @@ __all__ = [
     # queries
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
-    "DiffResult", "plan", "PlanResult", "apply_plan", "trend", "TrendResult",
+    "DiffResult", "plan", "PlanResult", "apply_plan", "merge", "MergeResult", "trend",
+    "TrendResult",
     # presentation
     "Report", "Section", "audit_report", "isolation_report", "reach_report", "whatif_report",
-    "diff_report", "plan_report", "list_report", "info_report", "trend_report", "overview_map", "street_map",
+    "diff_report", "plan_report", "list_report", "info_report", "merge_report", "trend_report",
+    "overview_map",
+    "street_map",
     "reach_map",
 ]
 
@@ -79,6 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         info_report,
         isolation_report,
         list_report,
+        merge_report,
         overview_map,
         plan_report,
         reach_map,
@@ -91,6 +95,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         AuditResult,
         DiffResult,
         IsolationResult,
+        MergeResult,
         PlanResult,
         ReachResult,
         Rule,
@@ -102,6 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         diff,
         isolation,
         load_rules,
+        merge,
         plan,
         reach,
         reach_from,

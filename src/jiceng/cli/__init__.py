@@ -58,7 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("jiceng.cli.data:generate",
                  "生成模拟城市数据，按文章中的数字校准 (Generate a synthetic city)."),
     "template": ("jiceng.cli.template:template",
-                 "数据模板：写出一个 Excel 工作簿，填入本地数据 (Write an Excel template to fill in)."),
+                 "数据模板：写出一个中文的 Excel 工作簿，供街道填写报送 (Write an Excel workbook to fill "
+                 "in)."),
+    "merge": ("jiceng.cli.merge:merge",
+              "合并：把各街道报送的数据合并成全市数据集 (Merge the streets' files into the city)."),
     "neo4j": ("jiceng.cli.neo4j:neo4j_group",
               "Neo4j 图数据库：推送数据集、取回数据集 (Share a dataset through a Neo4j server)."),
 }

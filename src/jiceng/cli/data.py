@@ -22,12 +22,15 @@ from jiceng.graphmodel import InvalidInputError
 from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
 from jiceng.present.info import info_report
+from jiceng.queries.dataset_warnings import dataset_warnings
 from jiceng.queries.history import MAX_QUARTERS, quarter_labels, write_history
 
 #: Largest --scale: about 150 is the whole country; beyond 200 the memory runs out.
 MAX_SCALE = 200
 #: Largest --seed (a 32-bit word, the usual size of a seed).
 MAX_SEED = 2**32 - 1
+#: Warnings ``validate`` shows one by one (then how many more).
+MAX_WARNINGS = 50
 
 
 @click.command()
@@ -111,11 +114,14 @@ def validate(dataset: Path | None) -> None:
     """校验数据集：对照数据格式列出所有问题 (Validate a dataset and list every problem).
 
     每个问题写明文件、行号（与表格软件一致，表头为第 1 行）和列。有效时退出码 0，否则 2。
+    有效的数据也可能有警告（留在表中的示例行、同一街道内同类同名的组织），写在 stderr，退出码仍为 0。
 
     Check a dataset against the schema and list every problem.
 
     Each problem names the file, the row (as a spreadsheet shows it: the header is
-    row 1) and the column. Exit code 0 when valid, 2 when not.
+    row 1) and the column. Exit code 0 when valid, 2 when not. Warnings about valid
+    data (example rows left in, two nodes of one kind with one name in a street) go to
+    stderr; the exit code stays 0.
 
     \b
     Example:
@@ -137,6 +143,15 @@ def validate(dataset: Path | None) -> None:
                f"{graph.n_nodes:,} nodes and {graph.n_edges:,} edges）")
     if graph.blank_rows:
         say(f"跳过 {graph.blank_rows:,} 个空行（{graph.blank_rows:,} blank rows skipped）")
+    warnings = dataset_warnings(graph)
+    for warning in warnings[:MAX_WARNINGS]:
+        say(f"警告 warning：{str(warning).replace(str(path), seen)}")
+    if len(warnings) > MAX_WARNINGS:
+        say(f"……另有 {len(warnings) - MAX_WARNINGS:,} 条警告（... and "
+            f"{len(warnings) - MAX_WARNINGS:,} more warnings）")
+    if warnings:
+        say(f"{seen}：{len(warnings):,} 条警告，不影响使用，请核对（{len(warnings):,} warning"
+            f"{'s' if len(warnings) != 1 else ''}: the data is usable; please check）")
 
 
 @click.command()

@@ -123,17 +123,18 @@ def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
 
 _PROBE = 1 << 16  # bytes read to detect an empty file and a BOM before parsing a large file
 
-#: Chinese headings a table may use for the columns of the schema (nodes and edges).
-HEADINGS = {"编号": "id", "类型": "kind", "名称": "name", "起点": "source", "终点": "target",
-            "关系": "kind", "关系类型": "kind", "户数": "households", "人口": "population",
-            "人数": "population", "党员数": "members"}
 #: The Chinese headings jiceng writes, per table, for a dataset kept in Chinese (each one the
-#: readers take back to its column through :data:`HEADINGS`).
+#: readers take back to its column through :data:`HEADINGS`; the template's too).
 CHINESE_HEADINGS = {
     "nodes": {"id": "编号", "kind": "类型", "name": "名称", "households": "户数",
-              "population": "人口", "members": "党员数"},
-    "edges": {"source": "起点", "target": "终点", "kind": "关系", "members": "党员数"},
+              "population": "人口", "members": "党员数", "workers": "社区工作者数",
+              "uscc": "统一社会信用代码", "type": "阵地类型", "title": "职务", "firm": "所在单位"},
+    "edges": {"source": "起点", "target": "终点", "kind": "关系", "members": "党员数",
+              "person": "人员", "role": "担任职务", "contents": "共建内容", "since": "开始时间"},
 }
+#: Chinese headings a table may use for the columns of the schema (nodes and edges).
+HEADINGS = {"关系类型": "kind", "人数": "population",
+            **{zh: code for table in CHINESE_HEADINGS.values() for code, zh in table.items()}}
 
 _NUMBER_TEXT = re.compile(r"[0-9]{1,15}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -600,6 +601,8 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
     if deferred:
         raise InvalidInputError(deferred)
     graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
+    if ROW in nodes.columns:
+        graph.node_rows = (nodes_file, nodes[ROW].to_numpy(dtype=np.int64))
     return graph
 
 
