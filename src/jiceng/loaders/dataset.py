@@ -330,11 +330,10 @@ def _kind_codes(values: pa.ChunkedArray, *, edges: bool, attribute: str = "kind"
                 ) -> pa.ChunkedArray:
     """Chinese labels replaced by their codes (codes and unknown text left as they are): of the
     kinds, or of an enumerated ``attribute`` of nodes (a station's 红色驿站 is ``red_station``)."""
-    codes = EDGE_KINDS if edges else NODE_KINDS
     labels = {zh: code for kind in NODE_KINDS.values()
               for code, (zh, _) in kind.enums.get(attribute, {}).items()}
-    if attribute != "kind":
-        codes = {code: None for code in labels.values()}
+    codes = list(EDGE_KINDS if edges else NODE_KINDS) if attribute == "kind" else list(
+        labels.values())
     known = pc.is_in(values, value_set=pa.array(list(codes), type=pa.large_string()))
     other = pc.and_(pc.is_valid(values), pc.invert(known))
     if not pc.any(other).as_py():
