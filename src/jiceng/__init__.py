@@ -2,7 +2,7 @@
 
 The public API in one import, for notebooks and scripts::
 
-    from jiceng import read_sample, audit, isolation, reach
+    from jiceng import read_sample, audit, isolation, reach, trend
 
 The layers are subpackages, each importing only those before it:
 ``jiceng.graphmodel`` (schema, graph, validation, errors) -> ``jiceng.loaders`` (datasets in and
@@ -34,10 +34,10 @@ __all__ = [
     # queries
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
-    "DiffResult", "plan", "PlanResult", "apply_plan",
+    "DiffResult", "plan", "PlanResult", "apply_plan", "trend", "TrendResult",
     # presentation
     "Report", "Section", "audit_report", "isolation_report", "reach_report", "whatif_report",
-    "diff_report", "plan_report", "list_report", "info_report", "overview_map", "street_map",
+    "diff_report", "plan_report", "list_report", "info_report", "trend_report", "overview_map", "street_map",
     "reach_map",
 ]
 
@@ -84,6 +84,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         reach_map,
         reach_report,
         street_map,
+        trend_report,
         whatif_report,
     )
     from jiceng.queries import (
@@ -93,6 +94,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         PlanResult,
         ReachResult,
         Rule,
+        TrendResult,
         WhatIfResult,
         apply_plan,
         audit,
@@ -103,6 +105,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         plan,
         reach,
         reach_from,
+        trend,
         whatif,
     )
     from jiceng.server import Neo4jSource

@@ -39,6 +39,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "假设分析：若单位退出或关系断开，哪些社区失去资源、哪些规则新失守 (What if units withdraw)."),
     "diff": ("jiceng.cli.analysis:diff",
              "变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots)."),
+    "trend": ("jiceng.cli.trend:trend",
+              "趋势：各街道得分、排名、等级和各规则覆盖率的逐期变化 (Scores, ranks and coverage over "
+              "time)."),
     "plan": ("jiceng.cli.plan:plan",
              "配置方案：提出补足缺口的结对共建与兼职委员，并证明最优 (Plan pairings and seats, "
              "optimally)."),

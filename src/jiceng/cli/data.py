@@ -23,6 +23,7 @@ from jiceng.loaders import read_dataset, sample_path
 from jiceng.loaders.synthetic import PRESETS, write_generated
 from jiceng.present.info import info_report
 from jiceng.queries.dataset_warnings import dataset_warnings
+from jiceng.queries.history import MAX_QUARTERS, quarter_labels, write_history
 
 #: Largest --scale: about 150 is the whole country; beyond 200 the memory runs out.
 MAX_SCALE = 200
@@ -46,9 +47,18 @@ MAX_WARNINGS = 50
                                integer=False, low_open=True, why_for="high"),
               help="各类数量的倍数，约 150 为全国规模（multiply every count; about 150 is "
                    "national）。")
+@click.option("--history", "quarters", type=int, default=None, metavar=f"1..{MAX_QUARTERS}",
+              callback=bounded(1, MAX_QUARTERS, f"最多 {MAX_QUARTERS} 个季度", f"at most "
+                               f"{MAX_QUARTERS} quarters", why_for="high"),
+              help="写出同一城市的 N 个季度快照 OUT/2025Q1、OUT/2025Q2 …：每季度采纳上季度配置方案的"
+                   "一部分（60%），少量共建关系中止，覆盖率随之上升；中间一季有一个街道改名（write N "
+                   "quarterly snapshots of one city, OUT/2025Q1, OUT/2025Q2 ...: each quarter takes "
+                   "up part (60%) of the previous quarter's plan and a few ties lapse, so coverage "
+                   "rises; one street is renamed in the middle quarter）。")
 @click.option("--force", is_flag=True,
               help="OUT 已有数据集时覆盖它（replace an existing dataset at OUT）。")
-def generate(out: Path, preset: str, seed: int, scale: float, force: bool) -> None:
+def generate(out: Path, preset: str, seed: int, scale: float, quarters: int | None,
+             force: bool) -> None:
     """生成模拟城市数据，按文章中的数字校准 (Generate a synthetic city).
 
     写出 OUT/nodes.csv、OUT/edges.csv 和 OUT/truth.json（有意埋下的缺口）；OUT 以 .xlsx
@@ -58,13 +68,18 @@ def generate(out: Path, preset: str, seed: int, scale: float, force: bool) -> No
 
     Writes OUT/nodes.csv, OUT/edges.csv and OUT/truth.json (the gaps planted on
     purpose); OUT ending in .xlsx writes a workbook and OUT.truth.json beside it.
+    --history N writes N quarterly snapshots in OUT/2025Q1 ... instead, for jiceng trend.
 
     \b
     Example:
       jiceng generate --preset guiyang --seed 1 guiyang/
       jiceng generate --scale 10 big/
+      jiceng generate --history 4 history/
     """
     excel = out.suffix.lower() in (".xlsx", ".xlsm")
+    if quarters is not None:
+        _generate_history(out, preset, seed, scale, quarters, force, excel)
+        return
     check_output(out, force=force, folder=not excel)
     with progress(f"正在生成 generating {preset} × {scale:g}"):
         try:
@@ -73,6 +88,24 @@ def generate(out: Path, preset: str, seed: int, scale: float, force: bool) -> No
         except ValueError as error:  # a scale too small for the preset
             raise click.BadParameter(str(error), param_hint="--scale") from None
     say(f"已写入 wrote {out}：{graph.n_nodes:,} 个节点 nodes，{graph.n_edges:,} 条关系 edges")
+
+
+def _generate_history(out: Path, preset: str, seed: int, scale: float, quarters: int,
+                      force: bool, excel: bool) -> None:
+    if excel:
+        raise click.BadParameter("--history 写出文件夹，OUT 须是文件夹（--history writes folders: "
+                                 "OUT must be a folder）", param_hint="OUT")
+    check_output(out, force=force, folder=True)
+    for label in quarter_labels(quarters):
+        check_output(out / label, force=force, folder=True)
+    with progress(f"正在生成 generating {quarters} × {preset} × {scale:g}"):
+        try:
+            made = write_history(out, quarters, preset, seed=seed, scale=scale)
+        except ValueError as error:  # a scale too small for the preset
+            raise click.BadParameter(str(error), param_hint="--scale") from None
+    say(f"已写入 wrote {quarters} 期 snapshots: {out}/{made.labels[0]} … {made.labels[-1]}")
+    if made.renamed is not None:
+        say(f"改名 renamed: {made.renamed[1]} → {made.renamed[2]} ({made.renamed[0]})")
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""Queries: coverage audit, isolation, reach, what-if, diff and plan. Each takes a graph first."""
+"""Queries: coverage audit, isolation, reach, what-if, diff, plan and trend. Each takes a graph first."""
 
 from jiceng.queries._args import MAX_HOPS, check_hops
 from jiceng.queries.coverage import AuditResult, audit
@@ -7,8 +7,10 @@ from jiceng.queries.isolation import IsolationResult, isolation
 from jiceng.queries.plan import PlanResult, apply_plan, plan
 from jiceng.queries.reach import ReachResult, reach, reach_from
 from jiceng.queries.rules import Rule, default_rules, load_rules
+from jiceng.queries.trend import TrendResult, trend
 from jiceng.queries.whatif import WhatIfResult, whatif
 
 __all__ = ["audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
            "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult",
-           "diff", "DiffResult", "plan", "PlanResult", "apply_plan", "MAX_HOPS", "check_hops"]
+           "diff", "DiffResult", "plan", "PlanResult", "apply_plan", "trend", "TrendResult",
+           "MAX_HOPS", "check_hops"]

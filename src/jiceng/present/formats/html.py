@@ -10,6 +10,7 @@ import re
 from importlib.resources import files
 
 from jiceng.present.cells import (
+    change_sign,
     full_list_note,
     is_missing,
     is_numeric,
@@ -17,7 +18,7 @@ from jiceng.present.cells import (
     people_frame,
     visible,
 )
-from jiceng.present.labels import GRADED_COLUMNS
+from jiceng.present.labels import CHANGE_COLUMNS, GRADED_COLUMNS
 from jiceng.present.model import Document, Section
 from jiceng.present.tiers import TIERS, Tiers
 
@@ -72,6 +73,9 @@ def _html_table(section: Section, threshold: float, tiers: Tiers | None = None) 
             elif tiers is not None and raw.columns[j] == "score" and "tier" in raw.columns \
                     and not is_missing(raw.iat[i, j]):
                 cells.append(_tier_bar(value, float(raw.iat[i, j]), tiers))
+            elif raw.columns[j] in CHANGE_COLUMNS:  # up green, down red
+                way = {1: " up", -1: " down"}.get(change_sign(raw.iat[i, j]), "")
+                cells.append(f'<td class="num{way}">{e(value)}</td>')
             elif graded[j] and not is_missing(raw.iat[i, j]):
                 cells.append(_graded_cell(value, float(raw.iat[i, j]), threshold))
             elif numeric[j]:
@@ -112,6 +116,7 @@ def render_html(report: Document) -> str:
     if weakest:
         contents.append(f'<li><a href="#weakest">{weakest.group(1)}</a></li>')
     parts.append("<nav><h2>目录 Contents</h2><ol>" + "".join(contents) + "</ol></nav>")
+    parts.append(report.html_lead())
     for i, section in enumerate(shown):
         parts.append(render_section_html(section, report.threshold, anchor=f"s{i}",
                                          tiers=report.tiers))
