@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiceng.graphmodel.errors import MAX_CANDIDATES
 from jiceng.graphmodel.schema import PLACING_EDGES
@@ -31,11 +31,19 @@ class NameLookup:
     ends are), and the ends whose name several nodes have: (column, edge position) -> the
     positions of those nodes."""
 
-    names: pd.Series
+    names: pa.ChunkedArray
     ambiguous: dict[tuple[str, int], list[int]]
 
 
-def resolve_names(names: pd.Series, ends: dict[str, pa.ChunkedArray],
+def _positions(mask: pa.ChunkedArray) -> np.ndarray:
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+
+
+def _values(texts: list[str]) -> pa.Array:
+    return pa.array(texts, type=pa.large_string())
+
+
+def resolve_names(names: pa.ChunkedArray, ends: dict[str, pa.ChunkedArray],
                   codes: dict[str, np.ndarray]) -> NameLookup | None:
     """Give the ends that are no node's id (code -1 in ``codes``, changed in place) the code of
     the one node with that name; None when every end is an id or empty.
@@ -43,7 +51,7 @@ def resolve_names(names: pd.Series, ends: dict[str, pa.ChunkedArray],
     ``names`` are the nodes' names normalized as the ends are; ``ends`` the edges' ``source``
     and ``target`` columns. O(n) for the names, plus a Python step per end that is no id.
 
-    >>> names = pd.Series(["甲社区", "乙网格", "乙网格"])
+    >>> names = pa.chunked_array([["甲社区", "乙网格", "乙网格"]], type=pa.large_string())
     >>> codes = {"source": np.array([0, -1, -1]), "target": np.array([-1, 1, 2])}
     >>> ends = {"source": pa.chunked_array([["a", "甲社区", "乙网格"]]),
     ...         "target": pa.chunked_array([["x", "b", "c"]])}
@@ -55,42 +63,48 @@ def resolve_names(names: pd.Series, ends: dict[str, pa.ChunkedArray],
     for column, found in codes.items():
         at = np.flatnonzero((found < 0) & ends[column].is_valid().to_numpy(zero_copy_only=False))
         if len(at):
-            unknown[column] = (at, ends[column].take(pa.array(at)).to_pylist())
+            unknown[column] = (at, ends[column].take(pa.array(at)))
     if not unknown:
         return None
-    wanted = {value for _, values in unknown.values() for value in values}
-    hit = np.flatnonzero(names.isin(wanted).to_numpy(dtype=bool))
-    holders: dict[str, list[int]] = {}
-    for position, name in zip(hit.tolist(), names.iloc[hit]):
-        holders.setdefault(name, []).append(position)
+    wanted = pc.unique(pa.chunked_array([v for _, v in unknown.values()]))
+    hit = _positions(pc.is_in(names, value_set=wanted))
+    hit_names = names.take(pa.array(hit)).combine_chunks()
+    counted = pc.value_counts(hit_names)
+    shared = counted.field("values").filter(pc.greater(counted.field("counts"), 1))
+    several: dict[str, list[int]] = {}  # the names several nodes have (few): their nodes
+    for position in hit[_positions(pc.is_in(hit_names, value_set=shared))].tolist():
+        several.setdefault(names[position].as_py(), []).append(position)
     ambiguous = {}
     for column, (at, values) in unknown.items():
-        for position, value in zip(at.tolist(), values):
-            nodes = holders.get(value, [])
-            if len(nodes) == 1:
-                codes[column][position] = nodes[0]
-            elif nodes:
-                ambiguous[(column, position)] = nodes
+        first = pc.index_in(values, value_set=hit_names)  # the node with that name, if one
+        one = pc.and_(pc.is_valid(first), pc.invert(pc.is_in(values, value_set=shared)))
+        found = _positions(one)
+        codes[column][at[found]] = hit[pc.take(first, pa.array(found)).to_numpy(
+            zero_copy_only=False).astype(np.int64)]
+        named_twice = _positions(pc.is_in(values, value_set=shared))
+        for position, value in zip(at[named_twice].tolist(),
+                                   values.take(pa.array(named_twice)).to_pylist()):
+            ambiguous[(column, position)] = several[value]
     return NameLookup(names, ambiguous)
 
 
-def close_names(names: pd.Series, value: str, *, loose: bool = True) -> list[int]:
+def close_names(names: pa.ChunkedArray, value: str, *, loose: bool = True) -> list[int]:
     """Positions of the nodes whose name ``value`` may have meant ("did you mean"): the names
     holding it (from two characters), else, with ``loose``, the closest by difflib; at most
     :data:`MAX_CANDIDATES` + 1 (so that a caller can say there are more).
 
-    >>> close_names(pd.Series(["太慈桥社区党委", "小河社区党委"]), "太慈桥社区")
+    >>> close_names(pa.chunked_array([["太慈桥社区党委", "小河社区党委"]]), "太慈桥社区")
     [0]
     """
     if len(value) >= 2:
-        holding = np.flatnonzero(names.str.contains(value, regex=False, na=False).to_numpy(
-            dtype=bool))
+        holding = _positions(pc.match_substring(names, value))
         if len(holding):
             return holding[:MAX_CANDIDATES + 1].tolist()
     if not loose:
         return []
-    close = difflib.get_close_matches(value, names.dropna().unique().tolist(), n=3, cutoff=0.6)
-    return np.flatnonzero(names.isin(close).to_numpy(dtype=bool))[:MAX_CANDIDATES + 1].tolist()
+    every = [n for n in pc.unique(names).to_pylist() if n is not None]
+    close = difflib.get_close_matches(value, every, n=3, cutoff=0.6)
+    return _positions(pc.is_in(names, value_set=_values(close)))[:MAX_CANDIDATES + 1].tolist()
 
 
 def candidate_text(names: list[str], ids: list[str], streets: list[str | None], more: int = 0

@@ -463,7 +463,7 @@ def _resolve_names(text: dict[str, dict[str, pa.ChunkedArray]], codes: list[np.n
         return None
     names = normalize_text(pd.DataFrame({"id": pd.Series(pd.array(text["nodes"]["name"],
                                                                   dtype=_STR))}))["id"]
-    return resolve_names(names, {c: text["edges"][c] for c in ("source", "target")},
+    return resolve_names(arrow_strings(names), {c: text["edges"][c] for c in ("source", "target")},
                          dict(zip(("source", "target"), codes)))
 
 

@@ -236,8 +236,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
                 continue
         if unescape:
             values = _unescaped(values)
-        if name == "kind":
-            values = _kind_codes(values, edges=edges)
+        if name == "kind" or (not edges and any(name in k.enums for k in NODE_KINDS.values())):
+            values = _kind_codes(values, edges=edges, attribute=name)
         if name in NUMERIC_ATTRIBUTES:  # reported with validation's, in one pass
             deferred += _number_problems(values, rows, name, display)
         if empty_as_missing:
@@ -326,16 +326,22 @@ def _unescaped(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return text_column(texts)
 
 
-def _kind_codes(values: pa.ChunkedArray, *, edges: bool) -> pa.ChunkedArray:
-    """Chinese kind labels replaced by their codes (codes and unknown text left as they are)."""
-    codes = EDGE_KINDS if edges else NODE_KINDS
+def _kind_codes(values: pa.ChunkedArray, *, edges: bool, attribute: str = "kind"
+                ) -> pa.ChunkedArray:
+    """Chinese labels replaced by their codes (codes and unknown text left as they are): of the
+    kinds, or of an enumerated ``attribute`` of nodes (a station's 红色驿站 is ``red_station``)."""
+    labels = {zh: code for kind in NODE_KINDS.values()
+              for code, (zh, _) in kind.enums.get(attribute, {}).items()}
+    codes = list(EDGE_KINDS if edges else NODE_KINDS) if attribute == "kind" else list(
+        labels.values())
     known = pc.is_in(values, value_set=pa.array(list(codes), type=pa.large_string()))
     other = pc.and_(pc.is_valid(values), pc.invert(known))
     if not pc.any(other).as_py():
         return values
     texts = pc.unique(values.filter(other))
-    coded = [kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
-             for text in texts.to_pylist()]
+    plain = [unicodedata.normalize("NFKC", text).strip() for text in texts.to_pylist()]
+    coded = [(kind_code(p, edges=edges) if attribute == "kind" else labels.get(p)) or text
+             for p, text in zip(plain, texts.to_pylist())]
     replaced = pc.take(pa.array(coded, type=pa.large_string()), pc.index_in(values, value_set=texts))
     return pc.if_else(other, replaced, values)
 

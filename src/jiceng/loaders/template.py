@@ -227,9 +227,9 @@ def _kinds_sheet(sheet: Worksheet) -> dict[str, str]:
     for attribute, values in _enums().items():
         for kind_id, value, zh, en in values:
             sheet.append([f"{NODE_KINDS[kind_id].zh}的{heading('nodes', attribute)}", zh, value, en,
-                          f"{heading('nodes', attribute)} 列填代码（{attribute} of a {kind_id}: "
-                          "the code）"])
-        ranges[f"{attribute}_values"] = f"{quoted}!$C${at}:$C${at + len(values) - 1}"
+                          f"{heading('nodes', attribute)} 列填中文名称或代码（{attribute} of a "
+                          f"{kind_id}: the label or the code）"])
+        ranges[f"{attribute}_values"] = f"{quoted}!$B${at}:$B${at + len(values) - 1}"
         at += len(values)
     for row in sheet.iter_rows(min_row=2):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
@@ -272,6 +272,11 @@ def _graph_rows(graph: OrgGraph) -> tuple[list[dict], list[dict]]:
     edge_labels = {k: kind.zh for k, kind in EDGE_KINDS.items()}
     for table, labels in zip(graph.to_tables(), (node_labels, edge_labels)):
         frame = table.assign(kind=table["kind"].map(lambda k, labels=labels: labels.get(k, k)))
+        for attribute, values in _enums().items():  # a station's type as its Chinese label
+            if labels is node_labels and attribute in frame.columns:
+                zh = {(kind, value): label for kind, value, label, _ in values}
+                frame[attribute] = [zh.get((k, v), v) for k, v in zip(table["kind"],
+                                                                       frame[attribute])]
         columns = [str(c) for c in frame.columns]
         out.append([dict(zip(columns, values))
                     for values in frame.itertuples(index=False, name=None)])

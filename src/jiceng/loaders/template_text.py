@@ -24,8 +24,8 @@ COLUMN_NOTES = {
             "城市据此识别各街道表中的同一组织。\n"
             "Unified social credit code (18 characters, check character verified), for units, "
             "property companies and social organizations.",
-    "type": "服务阵地类型代码，仅服务阵地填写（见“类型”表）。\n"
-            "Service station type code (service_station only).",
+    "type": "服务阵地类型，仅服务阵地填写：从下拉列表选（红色驿站、司机之家、党群服务中心），代码也可。\n"
+            "Service station type (service_station only): pick the label; the code is read too.",
     "title": "职务（如街道领导干部的职务）。\nTitle (e.g. of a cadre).",
     "firm": "所在单位（如法律顾问的律师事务所）。\nFirm (e.g. of a legal adviser).",
     "source": "起点：节点表中的编号，或从下拉列表选名称（名称须在本表中唯一，否则填编号）。\n"
