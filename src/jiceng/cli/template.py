@@ -21,7 +21,7 @@ from jiceng.queries.scope import resolve_place, street_part
                    "which street, by id, name or part of the name, e.g. 太慈桥）。")
 @click.option("--force", is_flag=True, help="OUT 已存在时覆盖它（replace OUT if it exists）。")
 def template(out: Path, city: Path | None, street: str | None, force: bool) -> None:
-    """数据模板：写出一个 Excel 工作簿，填入本地数据 (Write an Excel template to fill in).
+    """数据模板：写出一个中文的 Excel 工作簿，供街道填写报送 (Write an Excel workbook to fill in).
 
     工作表 说明（每一列的填写说明）、节点 和 关系（中文表头，编号为文本格式，类型有中文下拉
     选项，起点/终点可从节点名称中选）、类型（每种节点和关系的中英文名称及允许的起点 → 终点）。
