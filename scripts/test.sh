@@ -52,7 +52,7 @@ install() {  # python, then uv's extra arguments: the package, its test extras, 
 run_pytest() {  # python, then pytest's arguments; pytest's exit 5 (no tests) is a failure
     local python=$1 status=0
     shift
-    "$python" -m pytest --numprocesses auto "$@" || status=$?
+    "$python" -m pytest --numprocesses auto --dist worksteal "$@" || status=$?
     if [ "$status" -eq 5 ]; then
         echo "pytest collected no tests: failing on purpose" >&2
         return 1

@@ -297,15 +297,18 @@ def test_an_interrupt_is_exit_130(cli, monkeypatch, workbook):
 
 
 def test_sigint_in_a_real_process_is_exit_130(tmp_path):
-    process = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time, jiceng.cli.options as o\n"
-        "def slow(p):\n    print('ready', flush=True); time.sleep(30)\n"
-        "o.read_dataset = slow\n"
-        "from jiceng.cli import main\nsys.argv = ['jiceng', 'info']\nmain()\n")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "ready"
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)  # closes both pipes
+    # SIGINT as at a terminal, even when the suite itself was started in the background (a
+    # shell's background job ignores SIGINT, and Python then installs no handler for it)
+    with subprocess.Popen([sys.executable, "-c", (
+            "import sys, time, jiceng.cli.options as o\n"
+            "def slow(p):\n    print('ready', flush=True); time.sleep(30)\n"
+            "o.read_dataset = slow\n"
+            "from jiceng.cli import main\nsys.argv = ['jiceng', 'info']\nmain()\n")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) as process:
+        assert process.stdout.readline().strip() == "ready"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
     assert process.returncode == 130 and err.strip() == "已中断 interrupted"
 
 

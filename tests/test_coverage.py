@@ -136,8 +136,8 @@ def test_engine_agrees_with_networkx_reference_on_handmade(handmade):
 
 
 @pytest.mark.slow
-def test_engine_agrees_with_networkx_reference_at_scale_10(guiyang_10):
-    _agree(guiyang_10[1])
+def test_engine_agrees_with_networkx_reference_at_scale_3(guiyang_3):
+    _agree(guiyang_3[1])
 
 
 def test_roll_ups_add_up_to_the_summary(sample):

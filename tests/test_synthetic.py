@@ -69,14 +69,14 @@ def test_bundled_sample_is_the_seed_1_output(tmp_path, cli):
 
 
 @pytest.mark.slow
-def test_scale_10_multiplies_every_count(guiyang_10):
-    _, graph, truth = guiyang_10
+def test_scale_3_multiplies_every_count(guiyang_3):
+    _, graph, truth = guiyang_3
     totals = article_totals(graph)
     for key in ("street_committee", "community_party", "unit_party", "part_time_street",
                 "part_time_community", "property_company", "property_party", "owners_party",
                 "red_station", "driver_home", "workers"):
-        assert totals[key] == GUIYANG_TOTALS[key] * 10, key
-    assert truth["scale"] == 10
+        assert totals[key] == GUIYANG_TOTALS[key] * 3, key
+    assert truth["scale"] == 3
 
 
 def test_units_pair_mostly_in_their_own_street_or_district(sample):

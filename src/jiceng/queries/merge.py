@@ -107,14 +107,14 @@ class MergeResult:
                 "decided": plain_records(self.decided)}
 
 
-def _read(source: str | os.PathLike | OrgGraph) -> tuple[str, OrgGraph | list[Problem]]:
+def _read(dataset: str | os.PathLike | OrgGraph) -> tuple[str, OrgGraph | list[Problem]]:
     """A dataset and its name, or the problems that make it invalid (picklable either way)."""
-    if isinstance(source, OrgGraph):
-        return source.name, source
+    if isinstance(dataset, OrgGraph):
+        return dataset.name, dataset
     try:
-        return str(source), read_dataset(source)
+        return str(dataset), read_dataset(dataset)
     except InvalidInputError as error:
-        return str(source), error.problems
+        return str(dataset), error.problems
 
 
 def read_all(base: str | os.PathLike | OrgGraph,
