@@ -150,6 +150,7 @@ def _organisation_check(body: str) -> str:
 def test_units_companies_and_social_orgs_have_valid_distinct_codes(sample):
     from jiceng.graphmodel.uscc import uscc_problem
 
+    assert "uscc" in sample.nodes.columns
     nodes = sample.nodes.assign(kind=sample.nodes["kind"].astype(str),
                                 district=sample.places["district"].to_numpy())
     coded = nodes[nodes["uscc"].notna()]

@@ -323,8 +323,9 @@ def property_parties(rng: np.random.Generator, t: Tables, pc_ids: np.ndarray,
     pp_of = np.repeat(np.arange(n_pp), pp_sizes)
     pp_ids = serial_ids("PP", n_pp, 5)
     first = pc_names[pc_covered[np.cumsum(pp_sizes) - pp_sizes]]
-    t.node("property_party", pp_ids, [f"{f}等{s}家物业企业联合党支部" if s > 1 else f"{f}党支部"
-                                       for f, s in zip(first, pp_sizes)],
+    short = [f.replace("贵州", "", 1).replace("物业管理有限公司", "物业") for f in first]
+    t.node("property_party", pp_ids, [f"{b}等{s}家企业联合党支部" if s > 1 else f"{f}党支部"
+                                       for f, b, s in zip(first, short, pp_sizes)],
            members=rng.integers(3, 30, n_pp))
     t.edge("covers", pp_ids[pp_of], pc_ids[pc_covered])
 
