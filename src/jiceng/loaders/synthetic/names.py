@@ -25,7 +25,8 @@ from jiceng.loaders.synthetic.figures import UNIT_KINDS
 __all__ = ["Namer", "chinese_number", "expand", "organisation_code"]
 
 _NAME_STREAM = 0x6E616D65  # "name": the names' stream is seeded with (seed, this)
-_FRESH_TRIES = 8  # new place words or people's names tried before an ordinal
+_FRESH_TRIES = 8
+_WORD_BATCH = 512  # new place words or people's names tried before an ordinal
 _DIGITS = "零一二三四五六七八九"
 _CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _CODE_VALUE = {c: int(c) if c.isdigit() else ord(c) - 55 for c in USCC_ALPHABET}  # A is 10
@@ -87,6 +88,7 @@ class Namer:
         self.rng = np.random.default_rng([seed, _NAME_STREAM])
         self._taken: dict[str, set[str]] = {}
         self._codes: set[str] = set()
+        self._words: list[str] = []  # new place words, drawn a batch at a time
 
     def first_free(self, kind: str, candidates: Iterable[str]) -> str:
         """The first of ``candidates`` no body of ``kind`` has yet, now taken.
@@ -107,7 +109,9 @@ class Namer:
 
     def word(self) -> str:
         """A new place word: 金碧苑, 湖城."""
-        return str(place_words(self.rng, 1)[0])
+        if not self._words:
+            self._words = place_words(self.rng, _WORD_BATCH).tolist()[::-1]
+        return str(self._words.pop())
 
     def distinct_words(self, kind: str, words: np.ndarray, templates: list[str]) -> np.ndarray:
         """``words`` with each repeat replaced by the first free of ``templates`` ({v} the word,
@@ -131,27 +135,29 @@ class Namer:
         """A unified social credit code for each body: its kind code (``11`` 机关, ``12`` 事业
         单位, ``51`` 社会团体, ``52`` 社会服务机构, ``91`` 企业 …), its district's division
         code (``divisions``), an organisation code and the check character; no two alike."""
-        count = len(kinds)
-        bodies = [self._body(k, d, p) for k, d, p in zip(
-            kinds, self.rng.integers(0, 10, (count, 8)).tolist(),
-            self.rng.integers(0, len(USCC_ALPHABET), (count, 6)).tolist())]
+        organisations = self._organisation_codes([k.startswith("9") for k in kinds])
         out = []
-        for kind, division, body in zip(kinds, divisions, bodies):
+        for kind, division, organisation in zip(kinds, divisions, organisations):
             while True:
-                first17 = kind + division + organisation_code(body)
+                first17 = kind + division + organisation
                 code = first17 + check_character(first17)
                 if code not in self._codes:
                     self._codes.add(code)
                     out.append(code)
                     break
-                body = self._body(kind, self.rng.integers(0, 10, 8).tolist(),
-                                  self.rng.integers(0, len(USCC_ALPHABET), 6).tolist())
+                organisation = self._organisation_codes([kind.startswith("9")])[0]
         return np.array(out, dtype=object)
 
-    @staticmethod
-    def _body(kind: str, digits: list[int], picks: list[int]) -> str:
-        """An organisation code's body: a firm registered since 2015 has MA and six characters,
-        an older body eight digits."""
-        if kind.startswith("9"):
-            return "MA" + "".join(USCC_ALPHABET[p] for p in picks)
-        return "".join(map(str, digits))
+    def _organisation_codes(self, firms: list[bool]) -> list[str]:
+        """Organisation codes: a firm's (registered since 2015) MA and six characters, another
+        body's eight digits, and the check character of :func:`organisation_code`."""
+        count = len(firms)
+        digits = self.rng.integers(0, 10, (count, 8))
+        picks = self.rng.integers(0, len(USCC_ALPHABET), (count, 8))
+        picks[:, :2] = [USCC_ALPHABET.index("M"), USCC_ALPHABET.index("A")]
+        chars = np.where(np.array(firms, dtype=bool)[:, None], picks, digits)
+        values = np.array([_CODE_VALUE[c] for c in USCC_ALPHABET])[chars]
+        check = 11 - (values @ np.array(_CODE_WEIGHTS)) % 11
+        alphabet = np.array(list(USCC_ALPHABET), dtype=object)
+        last = np.where(check == 10, "X", np.where(check == 11, "0", check.astype(str)))
+        return ["".join(row) + c for row, c in zip(alphabet[chars].tolist(), last.tolist())]
