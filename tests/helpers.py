@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pytest
+
+#: Debian's Chromium, as the browser tests launch it, cut off from everything but the page.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium (playwright's ``Browser``) for one test module; the test is skipped
+    where Debian's chromium is not installed."""
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def write_dataset_files(folder: Path, nodes: list[tuple], edges: list[tuple], *,

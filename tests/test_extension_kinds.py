@@ -123,10 +123,10 @@ def test_every_command_runs_on_the_new_kinds(tmp_path, dataset, cli):
 
     workbook_path = tmp_path / "template.xlsx"
     run("template", workbook_path)
-    rows = list(load_workbook(workbook_path)["kinds"].iter_rows(min_row=2, values_only=True))
-    assert ("node", "volunteer_team", "志愿服务队", "volunteer service team") in [r[:4] for r in rows]
-    edge_row = next(r for r in rows if r[:2] == ("edge", "volunteers_at"))
-    assert edge_row[2] == "志愿服务" and "volunteer_team → community_party" in edge_row[4]
+    rows = list(load_workbook(workbook_path)["类型"].iter_rows(min_row=2, values_only=True))
+    assert ("节点", "志愿服务队", "volunteer_team", "volunteer service team") in [r[:4] for r in rows]
+    edge_row = next(r for r in rows if r[0] == "关系" and r[2] == "volunteers_at")
+    assert edge_row[1] == "志愿服务" and "volunteer_team → community_party" in edge_row[4]
 
 
 def test_cypher_carries_the_new_labels_and_types(dataset):

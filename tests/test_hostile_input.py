@@ -428,7 +428,7 @@ names = st.lists(st.one_of(st.text(min_size=1, max_size=40), st.sampled_from(HOS
                  min_size=1, max_size=4)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=names)
 def test_any_unicode_name_round_trips_or_is_refused(tmp_path_factory, names):
     try:
@@ -589,7 +589,7 @@ def mutate(data: bytes, draw) -> bytes:
     return b"\n".join(lines)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_datasets_and_rules_end_cleanly(tmp_path_factory, cli, data):
     folder = tiny(tmp_path_factory.mktemp("fuzz"))

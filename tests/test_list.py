@@ -91,8 +91,8 @@ def small_city(tmp_path_factory):
     from jiceng.loaders.synthetic import write_generated
 
     folder = tmp_path_factory.mktemp("small-city")
-    graph, _ = write_generated(folder / "city.xlsx", seed=5, scale=0.1, excel=True)
-    write_generated(folder / "city", seed=5, scale=0.1)
+    graph, _ = write_generated(folder / "city.xlsx", seed=5, scale=0.03, excel=True)
+    write_generated(folder / "city", seed=5, scale=0.03)
     return folder, graph
 
 

@@ -117,25 +117,31 @@ def tiny_injection(tmp_path_factory) -> OrgGraph:
 
 
 @pytest.fixture(scope="module")
-def pushed_sample(sample):
+def city(small) -> OrgGraph:
+    """The city of the push and assembly tests: the small generated one below."""
+    return small[1]
+
+
+@pytest.fixture(scope="module")
+def pushed(city):
     fake = FakeNeo4j()
-    push_neo4j(sample, fake, batch_size=2000)
+    push_neo4j(city, fake, batch_size=2000)
     return fake
 
 
 # ---------------------------------------------------------------- push
-def test_push_sends_only_schema_labels_and_types(pushed_sample):
+def test_push_sends_only_schema_labels_and_types(pushed):
     used = set()
-    for cypher, _ in pushed_sample.sent:
+    for cypher, _ in pushed.sent:
         for names in LABEL_OR_TYPE.findall(cypher):
             used |= set(names.split("|"))
     assert used <= SCHEMA_NAMES
 
 
-def test_nodes_are_merged_under_the_label_of_their_kind(pushed_sample, sample):
-    kinds = dict(zip(sample.nodes["id"], sample.nodes["kind"].astype(str)))
-    assert all(label == neo4j_label(kinds[node_id]) for label, node_id in pushed_sample.nodes)
-    assert all(props["kind"] == kinds[node_id] for (_, node_id), props in pushed_sample.nodes.items())
+def test_nodes_are_merged_under_the_label_of_their_kind(pushed, city):
+    kinds = dict(zip(city.nodes["id"], city.nodes["kind"].astype(str)))
+    assert all(label == neo4j_label(kinds[node_id]) for label, node_id in pushed.nodes)
+    assert all(props["kind"] == kinds[node_id] for (_, node_id), props in pushed.nodes.items())
 
 
 def test_injection_name_travels_as_a_parameter_only(tiny_injection):
@@ -146,48 +152,48 @@ def test_injection_name_travels_as_a_parameter_only(tiny_injection):
     assert fake.nodes[("UnitParty", "UP1")]["name"] == INJECTION
 
 
-def test_constraints_come_first_one_per_label(pushed_sample, sample):
-    statements = [c for c, _ in pushed_sample.sent]
+def test_constraints_come_first_one_per_label(pushed, city):
+    statements = [c for c, _ in pushed.sent]
     constraints = [i for i, c in enumerate(statements) if c.startswith("CREATE CONSTRAINT")]
     assert constraints == list(range(len(constraints)))
     labels = {re.search(r"FOR \(n:(\w+)\)", statements[i])[1] for i in constraints}
-    assert labels == {neo4j_label(k) for k in set(sample.nodes["kind"].astype(str))}
+    assert labels == {neo4j_label(k) for k in set(city.nodes["kind"].astype(str))}
     assert all("IF NOT EXISTS" in statements[i] and "IS UNIQUE" in statements[i] for i in constraints)
 
 
-def test_batches_cover_every_row_once(sample):
+def test_batches_cover_every_row_once(city):
     fake = FakeNeo4j()
-    sent = push_neo4j(sample, fake, batch_size=1000)
+    sent = push_neo4j(city, fake, batch_size=1000)
     batches = [p["rows"] for _, p in fake.sent if "rows" in p]
     assert max(len(b) for b in batches) == 1000
-    assert sum(len(b) for b in batches) == sample.n_nodes + sample.n_edges
-    assert sent == {"nodes": sample.n_nodes, "edges": sample.n_edges}
-    assert len(fake.nodes) == sample.n_nodes and len(fake.rels) == sample.n_edges
+    assert sum(len(b) for b in batches) == city.n_nodes + city.n_edges
+    assert sent == {"nodes": city.n_nodes, "edges": city.n_edges}
+    assert len(fake.nodes) == city.n_nodes and len(fake.rels) == city.n_edges
 
 
-def test_absent_values_are_absent_properties(pushed_sample, sample):
-    for value in _values([p for _, p in pushed_sample.sent]):
+def test_absent_values_are_absent_properties(pushed, city):
+    for value in _values([p for _, p in pushed.sent]):
         assert value is not None and value is not pd.NA and value != ""
         assert not (isinstance(value, float) and math.isnan(value))
         assert isinstance(value, (str, int, float, bool))  # driver-native, no numpy scalars
-    nodes, _ = sample.to_tables()
+    nodes, _ = city.to_tables()
     present = nodes.notna().to_numpy()
     columns = nodes.columns.to_numpy()
-    stored = {node_id: set(props) for (_, node_id), props in pushed_sample.nodes.items()}
+    stored = {node_id: set(props) for (_, node_id), props in pushed.nodes.items()}
     for node_id, mask in zip(nodes["id"], present):
         assert stored[node_id] == set(columns[mask])
 
 
-def test_second_push_is_idempotent(sample):
+def test_second_push_is_idempotent(city):
     fake = FakeNeo4j()
-    push_neo4j(sample, fake)
+    push_neo4j(city, fake)
     first = (dict(fake.nodes), dict(fake.rels))
-    push_neo4j(sample, fake)
+    push_neo4j(city, fake)
     assert (fake.nodes, fake.rels) == first
     assert all(" CREATE " not in f" {c} " for c, _ in fake.sent if not c.startswith("CREATE CONSTRAINT"))
 
 
-def test_failed_batch_is_named(sample):
+def test_failed_batch_is_named(city):
     class Failing(FakeNeo4j):
         def run(self, cypher, params=None):
             if "rows" in (params or {}) and len(self.sent) > 30:
@@ -195,14 +201,14 @@ def test_failed_batch_is_named(sample):
             return super().run(cypher, params)
 
     with pytest.raises(BackendUnavailableError) as error:
-        push_neo4j(sample, Failing(), batch_size=500)
+        push_neo4j(city, Failing(), batch_size=500)
     message = str(error.value)
     assert re.search(r"push stopped at \w+ (nodes|edges).*rows \d+–\d+", message)
     assert "push again" in message
 
 
-def test_push_then_pull_gives_the_same_graph(pushed_sample, sample):
-    assert_same_graph(sample, pull_neo4j(pushed_sample))
+def test_push_then_pull_gives_the_same_graph(pushed, city):
+    assert_same_graph(city, pull_neo4j(pushed))
 
 
 # ---------------------------------------------------------------- query Cypher
@@ -296,22 +302,22 @@ def _same(ours, theirs, names) -> None:
     assert ours.to_json() == theirs.to_json()
 
 
-def test_audit_is_assembled_from_given_rows_as_in_process(pushed_sample, sample):
-    give_audit_rows(pushed_sample, sample, default_rules())
-    _same(audit(sample), audit(Neo4jSource(pushed_sample)),
+def test_audit_is_assembled_from_given_rows_as_in_process(pushed, city):
+    give_audit_rows(pushed, city, default_rules())
+    _same(audit(city), audit(Neo4jSource(pushed)),
           ("summary", "gaps", "by_street", "by_district", "ranking"))
 
 
-def test_isolation_is_assembled_from_given_rows_as_in_process(pushed_sample, sample):
-    give_isolation_rows(pushed_sample, sample)
-    _same(isolation(sample), isolation(Neo4jSource(pushed_sample)),
+def test_isolation_is_assembled_from_given_rows_as_in_process(pushed, city):
+    give_isolation_rows(pushed, city)
+    _same(isolation(city), isolation(Neo4jSource(pushed)),
           ("communities", "components", "by_street"))
 
 
 @pytest.mark.parametrize("hops", [1, 2, 3])
-def test_reach_is_assembled_from_given_rows_as_in_process(pushed_sample, sample, hops):
-    give_reach_rows(pushed_sample, sample, hops)
-    ours, theirs = reach(sample, hops=hops), reach(Neo4jSource(pushed_sample), hops=hops)
+def test_reach_is_assembled_from_given_rows_as_in_process(pushed, city, hops):
+    give_reach_rows(pushed, city, hops)
+    ours, theirs = reach(city, hops=hops), reach(Neo4jSource(pushed), hops=hops)
     _same(ours, theirs, ("units", "communities", "gini_by_street"))
     assert ours.gini == pytest.approx(theirs.gini)
 
@@ -336,28 +342,28 @@ def test_whatif_diff_reach_from_on_a_server_equal_in_process(server_given_rows, 
     assert [c for c, _ in server_given_rows.sent if c == NODES_QUERY] == pulls  # read once
 
 
-def test_queries_on_a_server_read_its_places_once(pushed_sample, sample):
-    source = Neo4jSource(pushed_sample)
-    give_audit_rows(pushed_sample, sample, default_rules())
-    give_isolation_rows(pushed_sample, sample)
-    before = len(pushed_sample.sent)
+def test_queries_on_a_server_read_its_places_once(pushed, city):
+    source = Neo4jSource(pushed)
+    give_audit_rows(pushed, city, default_rules())
+    give_isolation_rows(pushed, city)
+    before = len(pushed.sent)
     audit(source)
     isolation(source)
-    sent = [c for c, _ in pushed_sample.sent[before:]]
+    sent = [c for c, _ in pushed.sent[before:]]
     assert sent.count(NODES_QUERY) == 1 and sent.count(EDGES_QUERY) == 1
-    skeleton_types = [p["types"] for c, p in pushed_sample.sent[before:] if c == EDGES_QUERY][0]
+    skeleton_types = [p["types"] for c, p in pushed.sent[before:] if c == EDGES_QUERY][0]
     assert set(skeleton_types) < SCHEMA_NAMES and not set(skeleton_types) & {
         neo4j_type(k) for k in CO_BUILDING_KINDS}
     source.refresh()
     audit(source)
-    assert [c for c, _ in pushed_sample.sent[before:]].count(NODES_QUERY) == 2
+    assert [c for c, _ in pushed.sent[before:]].count(NODES_QUERY) == 2
 
 
-def test_unknown_id_from_server_is_an_error_not_a_wrong_answer(pushed_sample, sample):
+def test_unknown_id_from_server_is_an_error_not_a_wrong_answer(pushed, city):
     rule = default_rules()[0]
-    pushed_sample.give_rows(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
+    pushed.give_rows(*rule_statement(rule), pd.DataFrame({"id": ["NOPE"], "count": [1]}))
     with pytest.raises(BackendUnavailableError, match="NOPE"):
-        audit(Neo4jSource(pushed_sample), [rule])
+        audit(Neo4jSource(pushed), [rule])
 
 
 # ---------------------------------------------------------------- CLI

@@ -58,13 +58,13 @@ def test_installed_wheel_has_no_other_names(wheel, tmp_path):
     """In a fresh venv with only the wheel (no dependencies), ``jiceng`` is found and the
     old top-level names are not."""
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # this pip installs into it (--python)
     python = env_dir / "bin" / "python"
     # without PYTHONPATH: a source tree on it would make pip think jiceng is installed already
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
-                    "--disable-pip-version-check", str(wheel)], check=True, capture_output=True,
-                   env=clean)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                    "--no-index", "--quiet", "--disable-pip-version-check", str(wheel)],
+                   check=True, capture_output=True, env=clean)
     probe = ("import importlib.util as u; "
              "print([n for n in ('jiceng', 'queries', 'loaders', 'graphmodel') if u.find_spec(n)])")
     done = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True,

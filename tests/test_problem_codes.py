@@ -248,8 +248,12 @@ INPUTS: dict[ProblemCode, Callable] = {
         f"{i},{k},{n},{'-3' if i == 'C1' else ''}\n" for i, k, n in TINY_NODES)),
     ProblemCode.NUMBER_TOO_LARGE: _nodes("id,kind,name,households\n" + "".join(
         f"{i},{k},{n},{'9' * 20 if i == 'C1' else ''}\n" for i, k, n in TINY_NODES)),
+    ProblemCode.BAD_USCC: _nodes("id,kind,name,uscc\n" + "".join(
+        f"{i},{k},{n},{'91520102MA6DKQ1D9X' if i == 'U1' else ''}\n" for i, k, n in TINY_NODES)),
     ProblemCode.DUPLICATE_ID: _nodes(NODES + "D1,district_committee,又一个区委\n"),
     ProblemCode.UNKNOWN_ENDPOINT: _edges("D1,S9,leads\n"),
+    ProblemCode.AMBIGUOUS_ENDPOINT: lambda tmp_path, monkeypatch: _read(_csv(
+        tmp_path, NODES + "G2,grid,第一网格\n", "source,target,kind\n第一网格,C1,within\n")),
     ProblemCode.BAD_ENDPOINT: _edges("GB1,D1,pairs_with\n"),
     ProblemCode.ONE_PER_SOURCE: _edges("G1,C1,within\nG1,S1,within\n"),
     ProblemCode.CYCLE: _edges("D1,S1,leads\nS1,D1,leads\n"),

@@ -410,7 +410,7 @@ def test_long_ids_take_the_string_path(monkeypatch):
     assert calls and not problems and LONG_IDS[0] in {row[0] for row in tables[0]}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(corruption, min_size=1, max_size=4))
 def test_corrupted_datasets_get_the_same_answer_on_every_path(steps):
     check(*corrupted(steps))

@@ -2,7 +2,7 @@
 
 The public API in one import, for notebooks and scripts::
 
-    from jiceng import read_sample, audit, isolation, reach
+    from jiceng import read_sample, audit, isolation, reach, trend
 
 The layers are subpackages, each importing only those before it:
 ``jiceng.graphmodel`` (schema, graph, validation, errors) -> ``jiceng.loaders`` (datasets in and
@@ -34,10 +34,13 @@ __all__ = [
     # queries
     "audit", "AuditResult", "Rule", "load_rules", "default_rules", "isolation",
     "IsolationResult", "reach", "reach_from", "ReachResult", "whatif", "WhatIfResult", "diff",
-    "DiffResult", "plan", "PlanResult", "apply_plan",
+    "DiffResult", "plan", "PlanResult", "apply_plan", "merge", "MergeResult", "trend",
+    "TrendResult",
     # presentation
     "Report", "Section", "audit_report", "isolation_report", "reach_report", "whatif_report",
-    "diff_report", "plan_report", "list_report", "info_report", "overview_map", "street_map",
+    "diff_report", "plan_report", "list_report", "info_report", "merge_report", "trend_report",
+    "overview_map",
+    "street_map",
     "reach_map",
 ]
 
@@ -79,20 +82,24 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         info_report,
         isolation_report,
         list_report,
+        merge_report,
         overview_map,
         plan_report,
         reach_map,
         reach_report,
         street_map,
+        trend_report,
         whatif_report,
     )
     from jiceng.queries import (
         AuditResult,
         DiffResult,
         IsolationResult,
+        MergeResult,
         PlanResult,
         ReachResult,
         Rule,
+        TrendResult,
         WhatIfResult,
         apply_plan,
         audit,
@@ -100,9 +107,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         diff,
         isolation,
         load_rules,
+        merge,
         plan,
         reach,
         reach_from,
+        trend,
         whatif,
     )
     from jiceng.server import Neo4jSource

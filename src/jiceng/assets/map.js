@@ -140,6 +140,36 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter") { var found = search(); if (found.length) { select(found[0], true); } }
   });
+  // ---- the map as a PNG (what the canvas shows, on white); an image of it when printed
+  function snapshot() {
+    var canvas = document.querySelector("#network canvas");
+    var out = document.createElement("canvas");
+    out.width = canvas.width; out.height = canvas.height;
+    var context = out.getContext("2d");
+    context.fillStyle = "#ffffff"; context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(canvas, 0, 0);
+    return out.toDataURL("image/png");
+  }
+  var png = document.getElementById("png");
+  if (png) {
+    png.addEventListener("click", function () {
+      var a = document.createElement("a");
+      a.href = snapshot(); a.download = png.getAttribute("data-file") || "map.png";
+      document.body.appendChild(a); a.click(); document.body.removeChild(a);
+    });
+  }
+  function printImage() {
+    var img = document.getElementById("network-print");
+    if (!img) {
+      img = document.createElement("img"); img.id = "network-print"; img.alt = "";
+      var box = document.getElementById("network");
+      box.parentNode.insertBefore(img, box);
+    }
+    img.src = snapshot();
+  }
+  window.addEventListener("beforeprint", printImage);
+  window.jicengSnapshot = snapshot;
+  window.jicengPrintImage = printImage;
   window.jicengNetwork = network;
   window.jicengNodes = nodes;
   window.jicengEdges = edges;

@@ -39,11 +39,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "假设分析：若单位退出或关系断开，哪些社区失去资源、哪些规则新失守 (What if units withdraw)."),
     "diff": ("jiceng.cli.analysis:diff",
              "变化对比：两期数据之间增删的节点和关系、覆盖率的变化 (Compare two snapshots)."),
+    "trend": ("jiceng.cli.trend:trend",
+              "趋势：各街道得分、排名、等级和各规则覆盖率的逐期变化 (Scores, ranks and coverage over "
+              "time)."),
     "plan": ("jiceng.cli.plan:plan",
              "配置方案：提出补足缺口的结对共建与兼职委员，并证明最优 (Plan pairings and seats, "
              "optimally)."),
     "map": ("jiceng.cli.maps:map_command",
             "网络地图：画出可交互的网络图，单个 HTML 文件，离线可用 (Interactive network map)."),
+    "site": ("jiceng.cli.site:site",
+             "离线网站：全市、区县、街道逐级下钻的静态网页，可搜索、可打印 (Offline site to drill down)."),
     "list": ("jiceng.cli.listing:list_command",
              "列出区县、街道、社区或单位的编号和名称 (List districts, streets, communities or units)."),
     "info": ("jiceng.cli.data:info",
@@ -53,7 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("jiceng.cli.data:generate",
                  "生成模拟城市数据，按文章中的数字校准 (Generate a synthetic city)."),
     "template": ("jiceng.cli.template:template",
-                 "数据模板：写出一个 Excel 工作簿，填入本地数据 (Write an Excel template to fill in)."),
+                 "数据模板：写出一个中文的 Excel 工作簿，供街道填写报送 (Write an Excel workbook to fill "
+                 "in)."),
+    "merge": ("jiceng.cli.merge:merge",
+              "合并：把各街道报送的数据合并成全市数据集 (Merge the streets' files into the city)."),
     "neo4j": ("jiceng.cli.neo4j:neo4j_group",
               "Neo4j 图数据库：推送数据集、取回数据集 (Share a dataset through a Neo4j server)."),
 }

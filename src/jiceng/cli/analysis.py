@@ -14,7 +14,8 @@ from jiceng.cli.options import (
     output_options,
     place_options,
     progress,
-    shown,
+    snapshot_named,
+    snapshot_shown,
     source_options,
 )
 from jiceng.graphmodel.schema import kind_code
@@ -205,5 +206,8 @@ def diff(old: Path | str, new: Path | str, rules_file: Path | None, fmt: str, ou
     with progress("正在读取两期数据 reading both snapshots"):
         before, after = load_source(old), load_source(new)
     result = run_diff(before, after, rules=rules)
-    report = diff_report(result, what=f"{shown(old)} → {shown(new)}")
+    report = diff_report(result, what=f"{snapshot_named(old)} → {snapshot_named(new)}")
+    report.dataset = f"{snapshot_shown(old)} → {snapshot_shown(new)}"
     emit_report(report, fmt, output)
+
+

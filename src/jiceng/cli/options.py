@@ -31,6 +31,7 @@ from jiceng.present.model import Document
 from jiceng.present.report import FORMATS, emit
 from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.sources import Source
+from jiceng.queries.trend import snapshot_label
 from jiceng.server import Neo4jSource
 from jiceng.server.falkordb import is_falkordb_uri
 from jiceng.server.neo4j import is_server_uri, redact_uri, split_credentials
@@ -103,7 +104,7 @@ def output_options(function):
 
     Before the command runs, ``--output`` is checked by :func:`check_output` against
     every input of the run (the dataset, the bundled sample when none is given, the
-    rules file, both snapshots of ``diff``). A command that writes more than its report
+    rules file, both snapshots of ``diff``, every snapshot of ``trend``). A command that writes more than its report
     (``plan --apply``) takes ``force`` as a parameter and gets the flag too.
     """
     wants_force = "force" in inspect.signature(function).parameters
@@ -128,6 +129,8 @@ def output_options(function):
         if output is not None:
             inputs = [value for name, value in kwargs.items()
                       if isinstance(value, Path) and name not in ("output", "dataset")]
+            inputs += [path for value in kwargs.values() if isinstance(value, tuple)
+                       for path in value if isinstance(path, Path)]  # trend's SNAPSHOT...
             if "dataset" in kwargs:
                 inputs += input_paths(kwargs["dataset"], kwargs.get("neo4j_uri"))
             check_output(output, inputs, force=force)
@@ -251,6 +254,11 @@ class progress:
         if self.live:
             to_stderr(f"{self.what} …", nl=False)
         return self
+
+    def count(self, done: int, total: int) -> None:
+        """How far the step is (``12/86``), rewriting its line, when stderr is a terminal."""
+        if self.live:
+            to_stderr(f"\r{self.what} {done}/{total} …", nl=False)
 
     def __exit__(self, *exc):
         if self.live:
@@ -379,6 +387,29 @@ def shown(dataset: Path | str | None) -> str:
     """A dataset or server as people may see it (a password in a URI becomes ``***``; the
     bundled sample, None, is :data:`SAMPLE_SHOWN`, not its path inside the package)."""
     return SAMPLE_SHOWN if dataset is None else redact_uri(str(dataset))
+
+
+def snapshot_named(snapshot: Path | str) -> str:
+    """A snapshot as the title names it: its folder or file name (``2025Q1``), the bundled
+    sample as such, a server by its address without a password; never a whole path (a
+    sample's path inside site-packages)."""
+    if isinstance(snapshot, Path):
+        return _sample_shown(snapshot) or snapshot_label(snapshot)
+    return shown(snapshot)
+
+
+def snapshot_shown(snapshot: Path | str) -> str:
+    """A snapshot as the line under the title shows it: its path, the bundled sample by name."""
+    return (_sample_shown(snapshot) if isinstance(snapshot, Path) else None) or shown(snapshot)
+
+
+def _sample_shown(path: Path) -> str | None:
+    try:
+        if path.exists() and path.resolve() == sample_path().resolve():
+            return SAMPLE_SHOWN
+    except OSError:
+        pass
+    return None
 
 
 def connect_neo4j(uri: str | None) -> Neo4jSource:

@@ -24,6 +24,7 @@ __all__ = [
     "JicengError",
     "Problem",
     "ProblemCode",
+    "WarningCode",
     "InvalidInputError",
     "UnknownNodeError",
     "AmbiguousNodeError",
@@ -80,9 +81,11 @@ class ProblemCode(StrEnum):
     BAD_VALUE = "bad_value"
     BAD_NUMBER = "bad_number"
     NUMBER_TOO_LARGE = "number_too_large"
+    BAD_USCC = "bad_uscc"
     # the graph
     DUPLICATE_ID = "duplicate_id"
     UNKNOWN_ENDPOINT = "unknown_endpoint"
+    AMBIGUOUS_ENDPOINT = "ambiguous_endpoint"
     BAD_ENDPOINT = "bad_endpoint"
     ONE_PER_SOURCE = "one_per_source"
     CYCLE = "cycle"
@@ -90,6 +93,19 @@ class ProblemCode(StrEnum):
     WRONG_KIND = "wrong_kind"
     NOTHING_TO_DRAW = "nothing_to_draw"
     TOO_MANY_PAIRS = "too_many_pairs"
+
+
+class WarningCode(StrEnum):
+    """What looks wrong in a valid dataset: a :class:`Problem` with one of these codes is a
+    warning, said by ``jiceng validate`` (exit 0), never a reason to refuse the data
+    (docs/design.md §8 lists them).
+
+    >>> WarningCode("example_row") is WarningCode.EXAMPLE_ROW
+    True
+    """
+
+    EXAMPLE_ROW = "example_row"
+    DUPLICATE_NAME = "duplicate_name"
 
 
 class JicengError(Exception):
@@ -109,7 +125,8 @@ class Problem:
     first data row is row 2); ``None`` when the problem concerns the whole file.
     ``message`` is what is wrong, in Chinese, and ``message_en`` the same in English
     (empty for the few messages written in one language only). ``code``, a keyword
-    every maker gives, says what is wrong for programs (a :class:`ProblemCode`).
+    every maker gives, says what is wrong for programs (a :class:`ProblemCode`, or a
+    :class:`WarningCode` for a warning).
 
     Shown Chinese first, the English in parentheses after it:
 
@@ -125,10 +142,18 @@ class Problem:
     column: str | None
     message: str
     message_en: str = ""
-    code: ProblemCode = field(kw_only=True)
+    code: ProblemCode | WarningCode = field(kw_only=True)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "code", ProblemCode(self.code))  # a plain string is checked
+        if not isinstance(self.code, WarningCode):  # a plain string is checked
+            object.__setattr__(self, "code", ProblemCode(self.code))
+
+    def to_json(self) -> dict:
+        """``{"code", "file", "row", "column", "message"}`` for programs (the message in Chinese,
+        then the English in parentheses)."""
+        message = f"{self.message}（{self.message_en}）" if self.message_en else self.message
+        return {"code": str(self.code), "file": self.file, "row": self.row, "column": self.column,
+                "message": message}
 
     def __str__(self) -> str:
         zh, en = [], []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from jiceng.graphmodel.endpoints import placing_parents
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
@@ -86,6 +87,9 @@ class OrgGraph:
         self.name = name
         #: wholly empty rows the files had: no data, but ``validate`` says how many it skipped
         self.blank_rows = 0
+        #: the file the nodes were read from and each node's row in it as a spreadsheet shows it
+        #: (set by the loaders; None for a graph made otherwise), for warnings naming the row
+        self.node_rows: tuple[str, np.ndarray] | None = None
         self._adjacency: dict[tuple, csr_matrix] = {}
         self._kind_masks: dict[tuple, np.ndarray] = {}
 
@@ -249,15 +253,8 @@ class OrgGraph:
         a cadre to the street they serve on; a lawyer to the community they advise.
         Resolved by pointer jumping over all nodes at once, O(n + m).
         """
-        n = self.n_nodes
-        parent = np.full(n, -1, dtype=np.int64)
         src, dst, _ = self.edge_arrays
-        for kind, direction in reversed(PLACING_EDGES):
-            positions = self.edge_positions(kind)  # in file order
-            child, up = ((src[positions], dst[positions]) if direction == "out"
-                         else (dst[positions], src[positions]))
-            # first edge wins within a kind; earlier kinds in PLACING_EDGES overwrite later ones
-            parent[child[::-1]] = up[::-1]
+        parent = placing_parents(self.n_nodes, src, dst, self.edge_positions)
         return self._climb(parent, {"community": "community_party", "street": "street_committee",
                                     "district": "district_committee"})
 
@@ -359,11 +356,26 @@ class OrgGraph:
         drop_codes = np.array([self.code(i) for i in nodes], dtype=np.int64)
         keep_nodes = np.ones(self.n_nodes, dtype=bool)
         keep_nodes[drop_codes] = False
+        keep_edges = np.ones(self.n_edges, dtype=bool)
+        if edges is not None:
+            keep_edges[np.asarray(edges, dtype=np.int64)] = False
+        return self.subgraph(keep_nodes, keep_edges)
+
+    def subgraph(self, nodes: np.ndarray, edges: np.ndarray | None = None) -> OrgGraph:
+        """A copy with the nodes of the boolean mask ``nodes`` (in their order) and the edges of
+        the mask ``edges`` (every edge by default) among them. O(n + m).
+
+        >>> from jiceng.loaders import read_sample
+        >>> g = read_sample()
+        >>> g.subgraph(g.is_kind("street_committee", "district_committee")).n_edges > 0
+        True
+        """
+        keep_nodes = np.asarray(nodes, dtype=bool)
         src = self.edges["source"].to_numpy()
         dst = self.edges["target"].to_numpy()
         keep_edges = keep_nodes[src] & keep_nodes[dst]
         if edges is not None:
-            keep_edges[np.asarray(edges, dtype=np.int64)] = False
+            keep_edges &= np.asarray(edges, dtype=bool)
         recode = np.cumsum(keep_nodes) - 1
         new_nodes = self.nodes[keep_nodes].reset_index(drop=True)
         new_edges = self.edges[keep_edges].reset_index(drop=True)

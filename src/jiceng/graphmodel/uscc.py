@@ -4,8 +4,8 @@ Eighteen characters from 31 (the digits and the capitals without I, O, Z, S, V):
 registration authority (1), the kind of organisation (1), the administrative division (6
 digits), the organisation code (9) and a check character, computed from the first seventeen
 with the weights 3^i mod 31 (docs/design.md §3). The code is how one organisation is
-recognised across the files of several street offices (§8), so a mistyped one is refused
-rather than trusted.
+recognised across the files of several street offices (docs/design.md §8), so a mistyped
+one is refused rather than trusted.
 
 >>> check_character("91110000600037341")
 'L'

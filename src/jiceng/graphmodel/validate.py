@@ -25,7 +25,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiceng.graphmodel.errors import Problem, ProblemCode
+from jiceng.graphmodel.arrowtext import (
+    LONGEST_PACKED,
+    array_chunks,
+    has_nfkc_suspects,
+    needs_trim,
+    packed_words,
+    plain_digits,
+    string_buffers,
+)
+from jiceng.graphmodel.endpoints import (
+    NameLookup,
+    candidate_text,
+    climb_to,
+    close_names,
+    placing_parents,
+    resolve_names,
+)
+from jiceng.graphmodel.errors import MAX_CANDIDATES, Problem, ProblemCode
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
@@ -33,21 +50,24 @@ from jiceng.graphmodel.schema import (
     REQUIRED_EDGE_COLUMNS,
     REQUIRED_NODE_COLUMNS,
 )
+from jiceng.graphmodel.uscc import uscc_problem
 
 __all__ = ["normalize_text", "nfkc_columns", "check_tables", "checks", "Check", "CheckedTables",
-           "ROW",
+           "ROW", "USCC",
            "arrow_strings", "plain_digits"]
 
 #: Name of the column that carries each row's spreadsheet row number (a NUL in it: no heading
 #: a loader accepts can be called so, and a user's ``_row`` column stays an attribute).
 ROW = "\x00row"
+#: The attribute holding a unified social credit code (统一社会信用代码; docs/design.md §3.2).
+USCC = "uscc"
 
 
 def nfkc_columns() -> set[str]:
     """The columns whose text is NFKC-normalized: what is matched or read as a number (ids,
     kinds, numeric and enumerated attributes), where Excel's full-width ``"００７"`` means the
     id ``007``. Names and other attributes keep their characters: ``（南校区）`` stays."""
-    return {*REQUIRED_NODE_COLUMNS, *REQUIRED_EDGE_COLUMNS, *NUMERIC_ATTRIBUTES,
+    return {*REQUIRED_NODE_COLUMNS, *REQUIRED_EDGE_COLUMNS, *NUMERIC_ATTRIBUTES, USCC,
             *(attribute for kind in NODE_KINDS.values() for attribute in kind.enums)} - {"name"}
 
 
@@ -112,65 +132,18 @@ def _may_change_under_nfkc(values: pd.Series) -> pd.Series:
 
 
 # ------------------------------------------------------------------ fast path
-def _chunks(array: pa.ChunkedArray) -> list[pa.Array]:
-    return [chunk for chunk in array.chunks if len(chunk)]
-
-
-def _string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (n + 1) and the UTF-8 bytes of a large_string array chunk, without copies."""
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
-    data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
-            else np.zeros(0, dtype=np.uint8))
-    return offsets, data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]
-
-
-def _has_nfkc_suspects(data: np.ndarray, block: int = 1 << 18) -> bool:
-    """Whether UTF-8 bytes hold a character other than ASCII and U+4E00..U+9FFF, which NFKC
-    might change. Those start with a byte E5..E9, or E4 followed by B8..BF; read in blocks
-    that stay in cache."""
-    if not len(data) or data.max() < 0x80:
-        return False
-    for start in range(0, len(data), block):
-        part = data[start:start + block]
-        lead = part >= 0xC0
-        lead &= (part - np.uint8(0xE5)) > 4  # not E5..E9 (uint8 arithmetic wraps)
-        where = np.flatnonzero(lead)
-        if not len(where):
-            continue
-        if (part[where] != 0xE4).any():
-            return True
-        if (data[np.minimum(start + where + 1, len(data) - 1)] < 0xB8).any():
-            return True
-    return False
-
-
-_TRIMMED = np.zeros(256, dtype=bool)
-_TRIMMED[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # ASCII bytes a trim might remove
-
-
-def _needs_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
-    if not len(data) or data.min() > 32:
-        return False
-    lengths = offsets[1:] - offsets[:-1]
-    filled = np.flatnonzero(lengths)
-    first = data[offsets[filled] - offsets[0]]
-    last = data[offsets[filled + 1] - offsets[0] - 1]
-    return bool(_TRIMMED[first].any() or _TRIMMED[last].any())
-
-
 def _normalized_chunk(chunk: pa.Array, nfkc: bool) -> pa.Array | None:
     """Trim and empty -> null for one chunk; None when it is to be NFKC-normalized and NFKC
     might change a cell."""
     if chunk.null_count == len(chunk):
         return chunk
-    offsets, data = _string_buffers(chunk)
-    other = _has_nfkc_suspects(data)  # a character besides ASCII and common ideographs
+    offsets, data = string_buffers(chunk)
+    other = has_nfkc_suspects(data)  # a character besides ASCII and common ideographs
     if other and nfkc:
         return None
-    if other or _needs_trim(offsets, data):  # other: it may be a space _needs_trim can't see
+    if other or needs_trim(offsets, data):  # other: it may be a space needs_trim can't see
         chunk = pc.utf8_trim_whitespace(chunk)
-        offsets, data = _string_buffers(chunk)
+        offsets, data = string_buffers(chunk)
     if np.count_nonzero(offsets[1:] != offsets[:-1]) != len(chunk) - chunk.null_count:
         empty = pc.equal(pc.binary_length(chunk), 0)
         chunk = pc.if_else(empty, pa.scalar(None, pa.large_string()), chunk)
@@ -190,27 +163,12 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
         values = values.astype("str")
     array = arrow_strings(values)
     chunks = []
-    for chunk in _chunks(array):
+    for chunk in array_chunks(array):
         done = _normalized_chunk(chunk, nfkc)
         if done is None:
             return arrow_strings(normalize_text(pd.DataFrame({column: values}))[column])
         chunks.append(done)
     return pa.chunked_array(chunks, type=pa.large_string())
-
-
-def plain_digits(array: pa.ChunkedArray, *, empty: bool = True) -> bool:
-    """Whether every cell of a large_string column is at most 15 ASCII digits (missing cells
-    too; empty ones only with ``empty``), read off arrow's buffers without a regex."""
-    for chunk in _chunks(array):
-        offsets, data = _string_buffers(chunk)
-        lengths = offsets[1:] - offsets[:-1]
-        if len(lengths) and lengths.max() > 15:
-            return False
-        if not empty and np.count_nonzero(lengths) != len(chunk) - chunk.null_count:
-            return False  # an empty cell that is not missing, or bytes behind a missing one
-        if len(data) and (data.min() < 48 or data.max() > 57):
-            return False
-    return True
 
 
 def _whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
@@ -233,36 +191,7 @@ def _whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
     return pd.arrays.IntegerArray(values, missing)
 
 
-# _WORD_MASK[w][length]: the bits of word w that hold bytes of a string of that length
-_LONGEST_PACKED = 24
-_WORD_MASK = np.array(
-    [[(1 << (8 * min(max(length - 8 * w, 0), 8))) - 1 for length in range(_LONGEST_PACKED + 1)]
-     for w in range(_LONGEST_PACKED // 8)], dtype=np.uint64)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _packed_words(array: pa.ChunkedArray, words: int) -> list[np.ndarray] | None:
-    """Each string as ``words`` little-endian uint64 words, zero padded.
-
-    None when a string is longer than the words hold or holds a NUL byte (then padding
-    would be ambiguous). O(n) per word, no per-row Python.
-    """
-    out = [np.empty(len(array), dtype=np.uint64) for _ in range(words)]
-    at = 0
-    for chunk in _chunks(array):
-        offsets, data = _string_buffers(chunk)
-        lengths = offsets[1:] - offsets[:-1]
-        if lengths.max() > 8 * words or not data.all():
-            return None
-        padded = np.zeros(len(data) + 8 * words + 8, dtype=np.uint8)
-        padded[:len(data)] = data
-        view = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-        starts = offsets[:-1] - offsets[0]
-        for w in range(words):
-            np.bitwise_and(view[starts + 8 * w], _WORD_MASK[w][lengths],
-                           out=out[w][at:at + len(chunk)])
-        at += len(chunk)
-    return out
 
 
 def _hash_words(words: list[np.ndarray]) -> np.ndarray:
@@ -289,9 +218,9 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     if ids.null_count or any(r.null_count for r in references):
         return None
     longest = int(pc.max(pc.binary_length(ids)).as_py() or 0)
-    if longest > _LONGEST_PACKED:
+    if longest > LONGEST_PACKED:
         return None
-    node_words = _packed_words(ids, max(1, -(-longest // 8)))
+    node_words = packed_words(ids, max(1, -(-longest // 8)))
     if node_words is None:
         return None
     index = pd.Index(_hash_words(node_words))
@@ -299,7 +228,7 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
         return None
     out = []
     for reference in references:
-        words = _packed_words(reference, len(node_words))
+        words = packed_words(reference, len(node_words))
         if words is None:
             return None
         codes = index.get_indexer(_hash_words(words)).astype(np.int64)
@@ -406,6 +335,7 @@ class _Tables:
     target: np.ndarray
     first_row: np.ndarray | None  # per node, the first node with its id; None: ids all distinct
     cache: dict = field(default_factory=dict)  # what several checks share
+    names: NameLookup | None = None  # edge ends given by name; None: every end is an id or empty
 
     def values(self, table: str, column: str, positions: np.ndarray) -> list:
         """The normalized text of some cells (None where missing)."""
@@ -522,19 +452,103 @@ def _duplicate_ids() -> Check:
     return Check("duplicate-id", "nodes", "id", ProblemCode.DUPLICATE_ID, find, say)
 
 
+_SUGGESTED = 10  # unknown ends per column given "did you mean" (difflib reads every name)
+
+
+def _resolve_names(text: dict[str, dict[str, pa.ChunkedArray]], codes: list[np.ndarray]
+                   ) -> NameLookup | None:
+    """Edge ends that are a node's name rather than its id (docs/design.md §3.2), the names
+    normalized as the ends are."""
+    if not any((c < 0).any() for c in codes):
+        return None
+    names = normalize_text(pd.DataFrame({"id": pd.Series(pd.array(text["nodes"]["name"],
+                                                                  dtype=_STR))}))["id"]
+    return resolve_names(arrow_strings(names), {c: text["edges"][c] for c in ("source", "target")},
+                         dict(zip(("source", "target"), codes)))
+
+
+def _candidates(t: _Tables, nodes: list[int]) -> Message:
+    """The nodes a text may mean, each with its id and street, for a message."""
+    if "parents" not in t.cache:
+        known = (t.source >= 0) & (t.target >= 0)
+        t.cache["parents"] = placing_parents(
+            len(t.node_kind), t.source, t.target,
+            lambda kind: np.flatnonzero(known & (t.edge_kind == list(EDGE_KINDS).index(kind))))
+    shown = nodes[:MAX_CANDIDATES]
+    streets = climb_to(t.cache["parents"], t.node_kind, list(NODE_KINDS).index("street_committee"),
+                       shown)
+    named = t.values("nodes", "name", np.array([max(s, 0) for s in streets], dtype=np.int64))
+    return candidate_text(t.values("nodes", "name", np.array(shown)),
+                          t.values("nodes", "id", np.array(shown)),
+                          [n if s >= 0 else None for n, s in zip(named, streets)],
+                          more=len(nodes) - len(shown))
+
+
+def _uscc() -> Check:
+    """docs/design.md §3.2: a unified social credit code's check character is verified."""
+    def find(t: _Tables) -> np.ndarray:
+        text = t.text["nodes"][USCC]
+        at = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))  # only cells filled in
+        mask = np.zeros(len(text), dtype=bool)
+        mask[at] = [uscc_problem(v) is not None for v in text.take(pa.array(at)).to_pylist()]
+        return mask
+
+    def say(t: _Tables, at: np.ndarray) -> list[Message]:
+        return [(f"统一社会信用代码 {v!r} 有误：{uscc_problem(v)}",
+                 f"{v!r} is no unified social credit code (GB 32100-2015: 18 digits and capital "
+                 "letters but I, O, Z, S, V, the last a check character of the others)")
+                for v in t.values("nodes", USCC, at)]
+
+    return Check("uscc", "nodes", USCC, ProblemCode.BAD_USCC, find, say)
+
+
+def _ambiguous_at(t: _Tables, column: str) -> list[int]:  # ends naming several nodes
+    return [] if t.names is None else [p for c, p in t.names.ambiguous if c == column]
+
+
 def _unknown_node(column: str) -> Check:
     def find(t: _Tables) -> np.ndarray:
         codes = t.source if column == "source" else t.target
-        return (codes < 0) & t.text["edges"][column].is_valid().to_numpy(zero_copy_only=False)
+        mask = (codes < 0) & t.text["edges"][column].is_valid().to_numpy(zero_copy_only=False)
+        mask[_ambiguous_at(t, column)] = False  # said by the check of ambiguous names
+        return mask
 
     def say(t: _Tables, at: np.ndarray) -> list[Message]:
         nodes_file = t.files["nodes"]
-        return [(f"未知的节点 {v!r}，{nodes_file} 中没有这个编号",
-                 f"unknown node {v!r} (not in {nodes_file})")
-                for v in t.values("edges", column, at)]
+        out = []
+        for number, value in enumerate(t.values("edges", column, at)):
+            close = (close_names(t.names.names, value, loose=number < _SUGGESTED // 2)
+                     if t.names is not None and number < _SUGGESTED else [])
+            zh = en = ""
+            if close:
+                shown_zh, shown_en = _candidates(t, close)
+                zh, en = f"；是否为：{shown_zh}", f"; did you mean: {shown_en}"
+            out.append((f"未知的节点 {value!r}，{nodes_file} 中没有这个编号，也没有这个名称{zh}",
+                        f"unknown node {value!r} (not in {nodes_file}){en}"))
+        return out
 
     return Check(f"unknown-node:{column}", "edges", column, ProblemCode.UNKNOWN_ENDPOINT, find,
                  say)
+
+
+def _ambiguous_name(column: str) -> Check:
+    def find(t: _Tables) -> np.ndarray:
+        mask = np.zeros(len(t.edge_kind), dtype=bool)
+        mask[_ambiguous_at(t, column)] = True
+        return mask
+
+    def say(t: _Tables, at: np.ndarray) -> list[Message]:
+        assert t.names is not None
+        out = []
+        for position, value in zip(at, t.values("edges", column, at)):
+            nodes = t.names.ambiguous[(column, int(position))]
+            zh, en = _candidates(t, nodes)
+            out.append((f"名称 {value!r} 对应 {len(nodes)} 个节点，请改填其中一个的编号：{zh}",
+                        f"the name {value!r} names {len(nodes)} nodes; give the id of one: {en}"))
+        return out
+
+    return Check(f"ambiguous-name:{column}", "edges", column, ProblemCode.AMBIGUOUS_ENDPOINT,
+                 find, say)
 
 
 def _allowed_cubes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -677,7 +691,9 @@ def checks(node_columns: Iterable[str] = (), edge_columns: Iterable[str] = ()) -
         out += [_number(table, c, why) for c in NUMERIC_ATTRIBUTES if c in columns for why in _WHY]
     out += [_enum(kind.id, attribute) for kind in NODE_KINDS.values() for attribute in kind.enums
             if attribute in node_columns]
-    out += [_duplicate_ids(), _unknown_node("source"), _unknown_node("target")]
+    out += [_uscc()] if USCC in node_columns else []
+    out += [_duplicate_ids(), _unknown_node("source"), _unknown_node("target"),
+            _ambiguous_name("source"), _ambiguous_name("target")]
     out += [_endpoints(which) for which in range(3)]
     out += [_one_per_source(k.id) for k in EDGE_KINDS.values() if k.one_per_source]
     out += [_acyclic(k.id) for k in EDGE_KINDS.values() if k.acyclic]
@@ -755,10 +771,12 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
     codes = _packed_codes(ids, references)
     if codes is None:
         codes, first_row = _string_codes(ids, references)
+    lookup = _resolve_names(text, codes)
     tables = _Tables(files, text, numbers, {"nodes": _spreadsheet_rows(nodes),
                                             "edges": _spreadsheet_rows(edges)},
                      _kind_codes(text["nodes"]["kind"], NODE_KINDS),
-                     _kind_codes(text["edges"]["kind"], EDGE_KINDS), codes[0], codes[1], first_row)
+                     _kind_codes(text["edges"]["kind"], EDGE_KINDS), codes[0], codes[1], first_row,
+                     names=lookup)
     for check in checks(text["nodes"], text["edges"]):
         at = np.flatnonzero(check.find(tables))
         if len(at):

@@ -123,17 +123,18 @@ def read_csv_table(path: Path, display: str | None = None) -> pd.DataFrame:
 
 _PROBE = 1 << 16  # bytes read to detect an empty file and a BOM before parsing a large file
 
-#: Chinese headings a table may use for the columns of the schema (nodes and edges).
-HEADINGS = {"编号": "id", "类型": "kind", "名称": "name", "起点": "source", "终点": "target",
-            "关系": "kind", "关系类型": "kind", "户数": "households", "人口": "population",
-            "人数": "population", "党员数": "members"}
 #: The Chinese headings jiceng writes, per table, for a dataset kept in Chinese (each one the
-#: readers take back to its column through :data:`HEADINGS`).
+#: readers take back to its column through :data:`HEADINGS`; the template's too).
 CHINESE_HEADINGS = {
     "nodes": {"id": "编号", "kind": "类型", "name": "名称", "households": "户数",
-              "population": "人口", "members": "党员数"},
-    "edges": {"source": "起点", "target": "终点", "kind": "关系", "members": "党员数"},
+              "population": "人口", "members": "党员数", "workers": "社区工作者数",
+              "uscc": "统一社会信用代码", "type": "阵地类型", "title": "职务", "firm": "所在单位"},
+    "edges": {"source": "起点", "target": "终点", "kind": "关系", "members": "党员数",
+              "person": "人员", "role": "担任职务", "contents": "共建内容", "since": "开始时间"},
 }
+#: Chinese headings a table may use for the columns of the schema (nodes and edges).
+HEADINGS = {"关系类型": "kind", "人数": "population",
+            **{zh: code for table in CHINESE_HEADINGS.values() for code, zh in table.items()}}
 
 _NUMBER_TEXT = re.compile(r"[0-9]{1,15}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -235,8 +236,8 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
                 continue
         if unescape:
             values = _unescaped(values)
-        if name == "kind":
-            values = _kind_codes(values, edges=edges)
+        if name == "kind" or (not edges and any(name in k.enums for k in NODE_KINDS.values())):
+            values = _kind_codes(values, edges=edges, attribute=name)
         if name in NUMERIC_ATTRIBUTES:  # reported with validation's, in one pass
             deferred += _number_problems(values, rows, name, display)
         if empty_as_missing:
@@ -325,16 +326,22 @@ def _unescaped(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return text_column(texts)
 
 
-def _kind_codes(values: pa.ChunkedArray, *, edges: bool) -> pa.ChunkedArray:
-    """Chinese kind labels replaced by their codes (codes and unknown text left as they are)."""
-    codes = EDGE_KINDS if edges else NODE_KINDS
+def _kind_codes(values: pa.ChunkedArray, *, edges: bool, attribute: str = "kind"
+                ) -> pa.ChunkedArray:
+    """Chinese labels replaced by their codes (codes and unknown text left as they are): of the
+    kinds, or of an enumerated ``attribute`` of nodes (a station's 红色驿站 is ``red_station``)."""
+    labels = {zh: code for kind in NODE_KINDS.values()
+              for code, (zh, _) in kind.enums.get(attribute, {}).items()}
+    codes = list(EDGE_KINDS if edges else NODE_KINDS) if attribute == "kind" else list(
+        labels.values())
     known = pc.is_in(values, value_set=pa.array(list(codes), type=pa.large_string()))
     other = pc.and_(pc.is_valid(values), pc.invert(known))
     if not pc.any(other).as_py():
         return values
     texts = pc.unique(values.filter(other))
-    coded = [kind_code(unicodedata.normalize("NFKC", text).strip(), edges=edges) or text
-             for text in texts.to_pylist()]
+    plain = [unicodedata.normalize("NFKC", text).strip() for text in texts.to_pylist()]
+    coded = [(kind_code(p, edges=edges) if attribute == "kind" else labels.get(p)) or text
+             for p, text in zip(plain, texts.to_pylist())]
     replaced = pc.take(pa.array(coded, type=pa.large_string()), pc.index_in(values, value_set=texts))
     return pc.if_else(other, replaced, values)
 
@@ -600,6 +607,8 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
     if deferred:
         raise InvalidInputError(deferred)
     graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
+    if ROW in nodes.columns:
+        graph.node_rows = (nodes_file, nodes[ROW].to_numpy(dtype=np.int64))
     return graph
 
 

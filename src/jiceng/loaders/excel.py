@@ -25,6 +25,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
@@ -99,10 +100,30 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+_INLINE = f"{{{SHEET_MAIN_NS}}}is"
+_PLAIN = f"{{{SHEET_MAIN_NS}}}t"
+_RUNS = f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
+
+
 class _Parser(WorkSheetParser):
     """openpyxl's sheet parser, also telling a formula without a cached value from a blank."""
 
     def parse_cell(self, element):
+        if element.get("t") == "inlineStr" and not self.rich_text:
+            inline = element.find(_INLINE)
+            if inline is not None:  # the text openpyxl's Text.content gives, without its objects
+                plain = inline.find(_PLAIN)
+                value = ("" if plain is None else plain.text or "") + "".join(
+                    run.text or "" for run in inline.iterfind(_RUNS))
+                coordinate, style_id = element.get("r"), int(element.get("s", 0) or 0)
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                return {"row": row, "column": column, "value": value, "data_type": "s",
+                        "style_id": style_id}
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["data_type"] = "formula without value"

@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = ["Report", "Section", "audit_report", "isolation_report", "reach_report",
            "whatif_report", "diff_report", "plan_report", "list_report", "info_report",
-           "overview_map", "street_map", "reach_map"]
+           "merge_report", "trend_report", "overview_map", "street_map",
+           "reach_map"]
 
 #: The module that defines each name of ``__all__``.
 _MODULES = {"Report": "report", "Section": "model", "audit_report": "audit",
             "isolation_report": "isolation", "reach_report": "reach", "whatif_report": "whatif",
             "diff_report": "diff", "plan_report": "plan", "list_report": "listing",
-            "info_report": "info", "overview_map": "maps", "street_map": "maps",
+            "info_report": "info", "merge_report": "merge", "trend_report": "trend",
+            "overview_map": "maps",
+            "street_map": "maps",
             "reach_map": "maps"}
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
@@ -34,10 +37,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from jiceng.present.isolation import isolation_report
     from jiceng.present.listing import list_report
     from jiceng.present.maps import overview_map, reach_map, street_map
+    from jiceng.present.merge import merge_report
     from jiceng.present.model import Section
     from jiceng.present.plan import plan_report
     from jiceng.present.reach import reach_report
     from jiceng.present.report import Report
+    from jiceng.present.trend import trend_report
     from jiceng.present.whatif import whatif_report
 
 

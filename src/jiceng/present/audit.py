@@ -13,7 +13,7 @@ from jiceng.present.tiers import DEFAULT_TIERS, Tiers
 from jiceng.queries.coverage import AuditResult
 from jiceng.queries.rules import default_rules
 
-__all__ = ["audit_report", "below_threshold", "DEFAULT_RULES"]
+__all__ = ["audit_report", "below_threshold", "summary_section", "DEFAULT_RULES"]
 
 #: How the meta line names the rules when they are the article's default set.
 DEFAULT_RULES = "默认规则 default rules"
@@ -93,8 +93,7 @@ def _sections(result: AuditResult, titles: dict[str, str], by: str,
     ranking_screen = ["rank", "street_name", "district_name", "score", "tier", "worst_rule_title",
                       "worst_coverage", "rules_failing", "failing"]
     return [
-        Section("summary", "覆盖审计汇总 Coverage by rule", result.summary[_SUMMARY_COLUMNS],
-                sheet="汇总", screen_columns=["rule", "title_zh", "checked", "failing", "coverage"]),
+        summary_section(result),
         Section("ranking", "街道排行榜（按得分）Street ranking by score", streets, sheet="排行榜",
                 screen=by == "street", cap=1000,
                 screen_columns=ranking_screen),
@@ -112,6 +111,14 @@ def _sections(result: AuditResult, titles: dict[str, str], by: str,
                 _with_titles(result.gaps, titles, "rule"), sheet="问题清单", html=False,
                 cap=_GAPS_ON_SCREEN, screen_columns=_GAPS_SCREEN),
     ]
+
+
+def summary_section(result: AuditResult) -> Section:
+    """The audit's first section: each rule's checks, failures and coverage (a street's or
+    district's own when ``result`` is restricted to it, as the site's pages show it)."""
+    return Section("summary", "覆盖审计汇总 Coverage by rule", result.summary[_SUMMARY_COLUMNS],
+                   sheet="汇总", screen_columns=["rule", "title_zh", "checked", "failing",
+                                                 "coverage"])
 
 
 def _with_titles(frame: pd.DataFrame, titles: dict[str, str], column: str = "worst_rule"

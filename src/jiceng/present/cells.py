@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from jiceng.graphmodel.cells import terminal_text
-from jiceng.present.labels import heading, people_text
+from jiceng.present.labels import POINTS_COLUMNS, heading, people_text
 from jiceng.present.model import Document, Section
 
 __all__ = ["SCREEN_CELL", "XLSX_CELL", "visible", "is_missing", "is_numeric", "person_cell",
-           "people_frame", "full_list_note", "meta_line"]
+           "people_frame", "full_list_note", "meta_line", "change_sign"]
 
 SCREEN_CELL = 200  # characters of one cell shown on screen, Markdown and HTML
 XLSX_CELL = 32767  # Excel's limit on a cell's text
@@ -58,8 +58,10 @@ def person_cell(column: str, value, percent: bool, signed: bool = False) -> str:
     if is_missing(value):
         return "—" if percent else ""
     if percent and isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        text = f"{float(value) * 100:+.1f}%" if signed else f"{float(value):.1%}"
-        return "±0.0%" if signed and text in ("+0.0%", "-0.0%") else text
+        if not signed:
+            return f"{float(value):.1%}"
+        text = f"{float(value) * 100:+.1f}"  # a change of a percentage: percentage points
+        return f"{'±0.0' if text in ('+0.0', '-0.0') else text} 个百分点"
     if isinstance(value, (list, tuple, np.ndarray)):
         return visible("、".join(str(v) for v in value))
     if isinstance(value, (int, float, np.number)):
@@ -85,11 +87,21 @@ def people_frame(section: Section, columns: list[str] | None = None,
     for column in frame.columns:
         name = str(column)
         is_percent = name in percent
-        signed = is_percent and name == "delta"
+        signed = is_percent and name in POINTS_COLUMNS
         shown_as = "" if name in section.keep_codes else name
         out[heading(name)] = [person_cell(shown_as, v, is_percent, signed) for v in frame[column]]
         numeric.append(is_percent or is_numeric(frame[column]))
     return pd.DataFrame(out, columns=[heading(str(c)) for c in frame.columns]), numeric, left_off
+
+
+def change_sign(value) -> int:
+    """Which way a change goes (1 up, -1 down, 0 neither): a number's sign, or a rank change
+    written ``↑3`` / ``↓2``; what people see coloured green or red."""
+    if isinstance(value, str):
+        return 1 if value.startswith("↑") else -1 if value.startswith("↓") else 0
+    if is_missing(value) or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return 0
+    return 1 if value > 5e-4 else -1 if value < -5e-4 else 0
 
 
 def full_list_note(left_off: int) -> str:

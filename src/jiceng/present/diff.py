@@ -20,8 +20,8 @@ def diff_report(result: DiffResult, *, what: str = "", cap: int = 20) -> Report:
 
     >>> from jiceng import diff, read_sample
     >>> graph = read_sample()
-    >>> diff_report(diff(graph, graph), what="sample → sample").notes
-    ['无变化 no change']
+    >>> diff_report(diff(graph, graph), what="sample → sample").notes[0]
+    '无变化 no change'
     """
     change = ("before", "after", "delta")
     titles = dict(zip(result.coverage["rule"], result.coverage["title_zh"]))
@@ -36,8 +36,11 @@ def diff_report(result: DiffResult, *, what: str = "", cap: int = 20) -> Report:
         columns="_size").reset_index(drop=True)
     return Report(
         title=f"变化对比 Changes: {what}",
-        notes=[_counts(result)],
+        notes=[_counts(result), _POINTS_NOTE],
         sections=[
+            Section("streets", "街道得分与排名变化 Street score and rank", result.streets,
+                    people=_ranks_arrowed(result.streets),
+                    percent=("score_before", "score_after", "score_delta"), sheet="街道得分"),
             Section("coverage", "规则覆盖率变化 Coverage per rule", result.coverage,
                     percent=change, sheet="规则变化"),
             Section("by_street", "街道覆盖率变化（变化最大在前）Coverage moved by street", streets,
@@ -53,6 +56,18 @@ def diff_report(result: DiffResult, *, what: str = "", cap: int = 20) -> Report:
         ],
         data=lambda: result.to_json(frames=True),
     )
+
+
+_POINTS_NOTE = ("覆盖率与得分的变化以“个百分点”计，排名变化 ↑ 为上升、↓ 为下降（changes of a "
+                "percentage are in percentage points; rank changes: ↑ up, ↓ down）")
+
+
+def _ranks_arrowed(streets: pd.DataFrame) -> pd.DataFrame:
+    """The streets as people read them: a rank change as ↑3 / ↓2."""
+    from jiceng.present.trend import rank_change_text
+
+    return streets.assign(rank_change=[rank_change_text(None if pd.isna(v) else v)
+                                       for v in streets["rank_change"]])
 
 
 def _counts(result: DiffResult) -> str:

@@ -11,7 +11,7 @@ from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS
 from jiceng.present.tiers import tier_label
 
 __all__ = ["COLUMN_LABELS", "VALUE_LABELS", "STATUS_COLUMNS", "PERCENT_COLUMNS", "GRADED_COLUMNS",
-           "ID_COLUMNS", "SCORE_DEFINITION", "heading", "kind_label", "relabelled", "people_text"]
+           "POINTS_COLUMNS", "CHANGE_COLUMNS", "ID_COLUMNS", "SCORE_DEFINITION", "heading", "kind_label", "relabelled", "people_text"]
 
 #: What 得分 means, said wherever a score is shown (docs/design.md §4).
 SCORE_DEFINITION = ("得分 = 该街道（区县）内至少检查了一个对象的各条规则覆盖率的平均值，每条规则权重相同；"
@@ -113,6 +113,42 @@ COLUMN_LABELS: dict[str, str] = {
     "worst_rule_title": "最弱规则名称",
     "worst_coverage": "最弱规则覆盖率",
     "seq": "序号",
+    # jiceng merge
+    "a": "甲",
+    "a_name": "甲名称",
+    "b": "乙",
+    "b_name": "乙名称",
+    "why": "原因",
+    "why_zh": "原因说明",
+    "decision": "结论",
+    "file": "报送文件",
+    "added": "新增",
+    "changed": "修改",
+    "removed": "删除",
+    "nodes_added": "新增节点",
+    "nodes_changed": "修改节点",
+    "nodes_removed": "删除节点",
+    "edges_added": "新增关系",
+    "edges_removed": "删除关系",
+    "nodes": "节点数",
+    "attribute": "属性",
+    "values": "各文件的值",
+    "kept": "保留的值",
+    "by": "依据",
+    "by_zh": "合并依据",
+    "copies": "来源行（文件:编号）",
+    "table_zh": "表",
+    # jiceng trend, and the streets of jiceng diff
+    "snapshot": "期次",
+    "date": "日期",
+    "rank_change": "排名变化",
+    "rank_change_total": "排名变化（较首期）",
+    "score_delta": "得分变化",
+    "delta_total": "变化（较首期）",
+    "score_before": "之前得分",
+    "score_after": "之后得分",
+    "rank_before": "之前排名",
+    "rank_after": "之后排名",
 }
 
 #: Status values shown to people in Chinese (the codes stay in JSON and CSV).
@@ -128,6 +164,10 @@ STATUS_COLUMNS = ("status", "before_status", "after_status", "change", "scope")
 PERCENT_COLUMNS = ("coverage", "score", "worst_coverage", "share")
 #: Columns compared with the threshold (red in the ledger, coloured bars in HTML).
 GRADED_COLUMNS = ("coverage", "score", "worst_coverage")
+#: Changes of a percentage (differences of fractions): shown in 个百分点 (percentage points).
+POINTS_COLUMNS = ("delta", "score_delta", "delta_total")
+#: Changes people see coloured: up green, down red (a rank change counts places moved up).
+CHANGE_COLUMNS = (*POINTS_COLUMNS, "rank_change", "rank_change_total")
 #: Columns holding ids or codes: always text.
 ID_COLUMNS = ("id", "source", "target", "street", "district", "community", "unit", "rule",
               "worst_rule", "single_point")

@@ -7,6 +7,7 @@ answers; :class:`jiceng.present.report.Report` is the document that writes itsel
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class Document:
     main: str | None = None
     extra_html: str | Callable[[], str] = ""  # trusted HTML (built with escaping) after the sections
     tiers: Tiers | None = None
+    lead_html: str | Callable[[], str] = ""  # trusted HTML (built with escaping) before the
+    # sections: a report's charts
+    xlsx: Callable[[str | os.PathLike], None] | None = None  # a workbook of its own (charts)
 
     def json_data(self) -> dict:
         """``data`` for programs; given as a function, it is computed only when JSON is written."""
@@ -96,6 +100,10 @@ class Document:
     def html_extra(self) -> str:
         """``extra_html``; given as a function, it is built only when HTML is written."""
         return self.extra_html() if callable(self.extra_html) else self.extra_html
+
+    def html_lead(self) -> str:
+        """``lead_html``; given as a function, it is built only when HTML is written."""
+        return self.lead_html() if callable(self.lead_html) else self.lead_html
 
     def graded(self) -> bool:
         """Whether a section holds a column the threshold colours (coverage, score)."""

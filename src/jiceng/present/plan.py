@@ -8,7 +8,7 @@ from jiceng.present.model import Section
 from jiceng.present.report import Report
 from jiceng.queries.plan import PlanResult
 
-__all__ = ["plan_report"]
+__all__ = ["plan_report", "proposal_sections", "NEW_HOUSEHOLDS", "PLAN_TITLE"]
 
 _PROPOSAL_SCREEN = ["unit", "unit_name", "target", "target_name", "kind_zh", "need_zh",
                     "new_households", "scope_zh"]
@@ -19,6 +19,10 @@ NEW_HOUSEHOLDS = ("新增覆盖户数 (new_households)：这条拟建关系使�
                   "the communities the proposal newly brings within the unit's reach, k = 2; 0 "
                   "where the unit reaches them already, e.g. through a pairing with their street, "
                   "not a community without households)")
+
+
+#: The plan's title, wherever it is shown.
+PLAN_TITLE = "结对共建与兼职委员配置方案 Plan: pairings and part-time seats"
 
 
 def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
@@ -46,14 +50,11 @@ def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
              "(optimal: most needs met, then fewest cross-street proposals, then the load spread, "
              "then by id)"]
     return Report(
-        title="结对共建与兼职委员配置方案 Plan: pairings and part-time seats",
+        title=PLAN_TITLE,
         dataset=dataset,
         notes=notes,
         sections=[
-            Section("proposals", "拟建关系 Proposals", proposals, screen_columns=_PROPOSAL_SCREEN),
-            Section("unmet", "未能满足的需求 Unmet needs", unmet,
-                    screen_columns=["target", "target_name", "street_name", "need_zh", "missing",
-                                    "reason", "remedy_zh"]),
+            *proposal_sections(result),
             Section("totals", "方案前后对比 Before → after", counts,
                     screen_columns=["measure_zh", "before", "after"]),
             Section("coverage", "规则覆盖率前后对比 Rule coverage before → after", coverage,
@@ -65,6 +66,16 @@ def plan_report(result: PlanResult, *, dataset: str = "") -> Report:
         definitions=[NEW_HOUSEHOLDS],
         data=result.to_json,
     )
+
+
+def proposal_sections(result: PlanResult) -> list[Section]:
+    """The plan's first two sections: the proposals and the needs left unmet (what the site's
+    pages show of a plan restricted to their place)."""
+    return [Section("proposals", "拟建关系 Proposals", result.proposals,
+                    screen_columns=_PROPOSAL_SCREEN),
+            Section("unmet", "未能满足的需求 Unmet needs", result.unmet,
+                    screen_columns=["target", "target_name", "street_name", "need_zh", "missing",
+                                    "reason", "remedy_zh"])]
 
 
 def _by_street(result: PlanResult) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from jiceng.present.model import Section
 from jiceng.present.report import Report
 from jiceng.queries.reach import ReachResult
 
-__all__ = ["reach_report"]
+__all__ = ["reach_report", "units_section"]
 
 
 def reach_report(result: ReachResult, *, dataset: str = "", units: bool = False) -> Report:
@@ -51,11 +51,19 @@ def reach_report(result: ReachResult, *, dataset: str = "", units: bool = False)
             Section("communities", "社区资源流入（少的在前）Inflow per community, least first",
                     worst_first(result.communities, ["inflow"], [True]), screen=False,
                     sheet="社区资源流入"),
-            Section("units", "单位覆盖 Reach per unit", units_table, screen=units,
-                    html=units),
+            units_section(result, shown=units, table=units_table),
         ],
         data=result.to_json,
     )
+
+
+def units_section(result: ReachResult, *, shown: bool = True,
+                  table: pd.DataFrame | None = None) -> Section:
+    """Each unit's reach (communities, those it alone reaches, households): on screen and in
+    the briefing when ``shown`` (units asked for, a street's page of the site)."""
+    if table is None:
+        table = _exclusive_beside_communities(result.units)
+    return Section("units", "单位覆盖 Reach per unit", table, screen=shown, html=shown)
 
 
 def _exclusive_beside_communities(units: pd.DataFrame) -> pd.DataFrame:

@@ -84,6 +84,9 @@ def emit(report: Document, fmt: str, output: str | os.PathLike | None,
         if output is None:
             raise ArgumentError("--format xlsx 写入工作簿，请给出 --output FILE.xlsx"
                                 "（--format xlsx writes a workbook: give --output FILE.xlsx）")
+        if report.xlsx is not None:  # a report with a workbook of its own (charts)
+            report.xlsx(output)
+            return None
         from jiceng.present.formats.xlsx import write_xlsx  # openpyxl loads only here
 
         write_xlsx(report, output)

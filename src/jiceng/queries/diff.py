@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ from jiceng.queries.records import plain_records
 from jiceng.queries.rules import Rule, as_rules
 from jiceng.queries.sources import Source, as_graph
 
-__all__ = ["DiffResult", "diff"]
+__all__ = ["DiffResult", "diff", "match_streets"]
 
 
 @dataclass
@@ -39,6 +39,11 @@ class DiffResult:
     status : DataFrame
         Nodes whose result under a rule changed: ``rule, id, name, street, street_name,
         before, after`` with ``pass``/``fail``/``absent``.
+    streets : DataFrame
+        Every street of either snapshot, by its rank in ``new``: ``street, street_name,
+        district, district_name, score_before, score_after, score_delta, rank_before, rank_after,
+        rank_change`` (the score of docs/design.md §4.4; ``rank_change`` the places moved up,
+        ``rank_before - rank_after``; missing where the street is in one snapshot only).
     """
 
     nodes_added: pd.DataFrame
@@ -49,6 +54,7 @@ class DiffResult:
     coverage: pd.DataFrame
     by_street: pd.DataFrame
     status: pd.DataFrame
+    streets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def unchanged(self) -> bool:
@@ -70,6 +76,7 @@ class DiffResult:
             "coverage": records(self.coverage),
             "by_street": records(self.by_street),
             "status": records(self.status),
+            "streets": records(self.streets),
         }
 
 
@@ -117,6 +124,25 @@ def _named(edges: pd.DataFrame, graph: OrgGraph) -> pd.DataFrame:
     return out
 
 
+def match_streets(tables: Sequence[pd.DataFrame], *, key: str = "street",
+                  columns: Sequence[str] = ("street_name",)) -> pd.DataFrame:
+    """The streets of several snapshots (in date order) matched by id: one row per ``key``,
+    each of ``columns`` (its name, its district) as in the latest table that has the street.
+    A street renamed between snapshots is one street under its latest name (docs/design.md §4.6);
+    ``diff`` and ``trend`` both match streets so. Streets in the order they first appear.
+
+    >>> old = pd.DataFrame({"street": ["S1", "S2"], "street_name": ["甲街道", "乙街道"]})
+    >>> new = pd.DataFrame({"street": ["S1", "S3"], "street_name": ["甲新街道", "丙街道"]})
+    >>> match_streets([old, new]).values.tolist()
+    [['S1', '甲新街道'], ['S2', '乙街道'], ['S3', '丙街道']]
+    """
+    keep = [key, *columns]
+    stacked = pd.concat([t[keep].assign(_at=i) for i, t in enumerate(tables)], ignore_index=True)
+    first = stacked.drop_duplicates(key)[key]
+    latest = stacked.drop_duplicates(key, keep="last").set_index(key)
+    return latest.loc[first.to_numpy(), list(columns)].reset_index()
+
+
 def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> DiffResult:
     """What changed from ``old`` to ``new``: nodes, edges, and coverage per rule and street.
 
@@ -162,9 +188,10 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     streets = before.by_street[street_keys + ["street_name", "coverage"]].merge(
         after.by_street[street_keys + ["street_name", "coverage"]], on=street_keys, how="outer",
         suffixes=("_before", "_after"))
+    names = match_streets([before.by_street, after.by_street]).set_index("street")["street_name"]
     streets = pd.DataFrame({
         "rule": streets["rule"], "street": streets["street"],
-        "street_name": streets["street_name_after"].fillna(streets["street_name_before"]),
+        "street_name": streets["street"].map(names),
         "before": streets["coverage_before"], "after": streets["coverage_after"],
         "delta": streets["coverage_after"] - streets["coverage_before"]})
     moved = ~np.isclose(streets["before"].fillna(-1), streets["after"].fillna(-1))
@@ -173,7 +200,28 @@ def diff(old: Source, new: Source, *, rules: Sequence[Rule] | None = None) -> Di
     status = _status_changes(before, after, old_ids, new_ids)
     return DiffResult(nodes_added.reset_index(drop=True), nodes_removed.reset_index(drop=True),
                       changed, _named(edges_added, new), _named(edges_removed, old), coverage,
-                      streets, status)
+                      streets, status, _street_scores(before.ranking, after.ranking))
+
+
+def _street_scores(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Each street's score and rank before and after, the streets matched as
+    :func:`match_streets` matches them; by the rank after, then the rank before."""
+    before, after = before.drop_duplicates("street"), after.drop_duplicates("street")
+    streets = match_streets([before, after], columns=("street_name", "district", "district_name"))
+    both = streets.merge(before[["street", "score", "rank"]], on="street", how="left").merge(
+        after[["street", "score", "rank"]], on="street", how="left", suffixes=("_before", "_after"))
+    rank_before = both["rank_before"].astype("Int64")
+    rank_after = both["rank_after"].astype("Int64")
+    out = pd.DataFrame({
+        "street": both["street"], "street_name": both["street_name"],
+        "district": both["district"], "district_name": both["district_name"],
+        "score_before": both["score_before"].astype(float),
+        "score_after": both["score_after"].astype(float),
+        "score_delta": both["score_after"].astype(float) - both["score_before"].astype(float),
+        "rank_before": rank_before, "rank_after": rank_after,
+        "rank_change": rank_before - rank_after})
+    return out.sort_values(["rank_after", "rank_before", "street"], na_position="last",
+                           kind="stable").reset_index(drop=True)
 
 
 def _status_changes(before, after, old_ids: pd.Index, new_ids: pd.Index) -> pd.DataFrame:

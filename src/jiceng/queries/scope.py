@@ -35,8 +35,8 @@ from jiceng.queries.reach import ReachResult, gini, reach
 from jiceng.queries.rules import Rule, as_rules
 from jiceng.queries.sources import places_of
 
-__all__ = ["Place", "ScopedAudit", "resolve_place", "place_mask", "scope_audit",
-           "scope_isolation", "scope_reach", "scope_plan", "PLACE_KINDS"]
+__all__ = ["Place", "ScopedAudit", "StreetPart", "resolve_place", "place_mask", "scope_audit",
+           "scope_isolation", "scope_reach", "scope_plan", "street_part", "PLACE_KINDS"]
 
 #: The node kind standing for each level of place.
 PLACE_KINDS = {"street": "street_committee", "district": "district_committee"}
@@ -98,11 +98,12 @@ def _in_place(frame: pd.DataFrame, place: Place, column: str = "") -> pd.DataFra
     one (``street`` or ``district``, or ``<column>_street``...), else by its street."""
     own = f"{column}_{place.level}" if column else place.level
     street = f"{column}_street" if column else "street"
-    if own in frame.columns:
-        keep = frame[own].astype(str) == place.id
+    if own in frame.columns:  # numpy's text, not pandas': a site does this for every place
+        keep = np.asarray(frame[own], dtype=object).astype(str) == place.id
     else:
-        keep = frame[street].astype(str).isin(place.streets)
-    return frame[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+        keep = np.isin(np.asarray(frame[street], dtype=object).astype(str),
+                       sorted(place.streets))
+    return frame[keep].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------ audit
@@ -224,16 +225,19 @@ def scope_reach(result: ReachResult, place: Place) -> ReachResult:
 
 # ------------------------------------------------------------------------------------ plan
 def scope_plan(result: PlanResult, graph: OrgGraph, place: Place,
-               rules: Sequence[Rule] | str | os.PathLike | None = None) -> PlanResult:
+               rules: Sequence[Rule] | str | os.PathLike | None = None, *,
+               totals: bool = True) -> PlanResult:
     """``result`` (a plan made for the whole city) restricted to ``place``: the proposals whose
     target lies there, its needs and unmet needs, and the totals before → after counted over
     the place's nodes (isolated, fragile, deserts; each rule's coverage). ``rules`` are the
     plan's rules (default: the article's). Costs one isolation, reach and rule count on the
-    graph and on the planned graph, O(n + m)."""
+    graph and on the planned graph, O(n + m); without ``totals`` (the site's many pages show
+    only the proposals and unmet needs) the totals are left empty and it costs O(proposals)."""
     return replace(result, proposals=_in_place(result.proposals, place, "target"),
                    unmet=_in_place(result.unmet, place),
                    needs=_in_place(result.needs, place),
-                   totals=_place_totals(result, graph, place, as_rules(rules)))
+                   totals=_place_totals(result, graph, place, as_rules(rules)) if totals
+                   else result.totals.iloc[:0])
 
 
 def _place_totals(result: PlanResult, graph: OrgGraph, place: Place, rules: list[Rule]
@@ -257,3 +261,50 @@ def _place_totals(result: PlanResult, graph: OrgGraph, place: Place, rules: list
                 totals.at[row, at] = (float((np.asarray(found)[here] >= rule.min).mean())
                                       if here.any() else float("nan"))
     return totals
+
+
+# ----------------------------------------------------------------------- a street's own part
+@dataclass
+class StreetPart:
+    """A street's part of a city, as its office keeps it (docs/design.md §8).
+
+    Attributes
+    ----------
+    place : Place
+    graph : OrgGraph
+        The street committee, every node placed in the street, the nodes of other places tied
+        to them by an edge, and every edge touching the street (city ids, attributes, order).
+    elsewhere : DataFrame
+        The nodes of ``graph`` not placed in the street: ``id, street, street_name`` (the
+        place they belong to; ``""`` and 未归属 for a node of no street, such as the district
+        committee), in the order of ``graph``.
+    """
+
+    place: Place
+    graph: OrgGraph
+    elsewhere: pd.DataFrame
+
+
+def street_part(graph: OrgGraph, place: Place) -> StreetPart:
+    """The part of ``graph`` a street office keeps: see :class:`StreetPart`. O(n + m).
+
+    >>> from jiceng import read_sample
+    >>> graph = read_sample()
+    >>> part = street_part(graph, resolve_place(graph, street="太慈桥"))
+    >>> part.graph.count("street_committee"), part.elsewhere["id"].isin(part.graph.nodes["id"]).all()
+    (1, np.True_)
+    """
+    if place.level != "street":
+        raise ArgumentError("只能取一个街道的部分（a street's part only, not a district's）")
+    inside = place_mask(graph, place)
+    source, target, _ = graph.edge_arrays
+    touching = inside[source] | inside[target]
+    keep = inside.copy()
+    keep[source[touching]] = True
+    keep[target[touching]] = True
+    part = graph.subgraph(keep, touching)
+    others = np.flatnonzero(keep & ~inside)
+    elsewhere = pd.DataFrame({"id": graph.node_values("id", others).astype(str)})
+    elsewhere["street"], elsewhere["street_name"] = place_names(
+        graph, graph.places["street"].to_numpy()[others])
+    return StreetPart(place, part, elsewhere)

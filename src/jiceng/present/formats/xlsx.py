@@ -22,13 +22,25 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from jiceng.loaders.atomic import atomic_path
 from jiceng.loaders.excel import NEEDS_XML_ESCAPE, escape_xml_text
-from jiceng.present.cells import XLSX_CELL, is_missing, meta_line
-from jiceng.present.labels import GRADED_COLUMNS, heading, people_text, relabelled
+from jiceng.present.cells import XLSX_CELL, change_sign, is_missing, meta_line
+from jiceng.present.labels import (
+    CHANGE_COLUMNS,
+    GRADED_COLUMNS,
+    POINTS_COLUMNS,
+    heading,
+    people_text,
+    relabelled,
+)
 from jiceng.present.model import Document, Section
 from jiceng.present.tiers import TIERS
 from jiceng.queries.records import join_text, replaced
 
-__all__ = ["write_xlsx"]
+__all__ = ["write_xlsx", "POINTS_FORMAT", "CHANGE_FONTS"]
+
+#: A change of a percentage, stored in percentage points: +1.7 个百分点.
+POINTS_FORMAT = '+0.0" 个百分点";-0.0" 个百分点";"±0.0 个百分点"'
+#: A change that goes up (green) or down (red).
+CHANGE_FONTS = {1: Font(color="1B5E20", bold=True), -1: Font(color="B71C1C", bold=True)}
 
 _HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 _LOW_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -246,7 +258,7 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section
         sheet.column_dimensions[get_column_letter(j)].width = round(w, 1)
     header_row = _write_heading(sheet, report, section, columns)
     graded = {c for c in columns if c in GRADED_COLUMNS}
-    formats = {c: ("+0.0%;-0.0%;0.0%" if c == "delta" else "0.0%") for c in percent}
+    formats = {c: (POINTS_FORMAT if c in POINTS_COLUMNS else "0.0%") for c in percent}
     fast = None
     if len(frame) > _FAST_ROWS and not percent and not graded:
         styles = {}
@@ -270,7 +282,11 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section
                                   column in percent)
             if isinstance(value, str):
                 value = escape_xml_text(value)
-                if value.startswith("="):  # openpyxl would write it as a formula
+                if column in CHANGE_COLUMNS and change_sign(value):  # ↑3 green, ↓2 red
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.font = CHANGE_FONTS[change_sign(value)]
+                    row.append(cell)
+                elif value.startswith("="):  # openpyxl would write it as a formula
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"  # text, never a formula
                     row.append(cell)
@@ -279,9 +295,13 @@ def _write_ledger_sheet(workbook: Workbook, name: str, report: Document, section
             elif value is None:
                 row.append(None)
             elif column in formats or column in graded:
+                if column in POINTS_COLUMNS and column in formats:
+                    value = round(value * 100, 10)  # stored in percentage points
                 cell = WriteOnlyCell(sheet, value=value)
                 if column in formats:
                     cell.number_format = formats[column]
+                if column in CHANGE_COLUMNS and change_sign(value / 100):
+                    cell.font = CHANGE_FONTS[change_sign(value / 100)]
                 if column == "score" and tiered:
                     if tier is not None:
                         cell.fill, cell.font = tier

@@ -56,7 +56,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
                  isolation_result: IsolationResult | None = None,
                  reach_result: ReachResult | None = None, units: bool = False,
                  max_communities: int = MAX_OVERVIEW_COMMUNITIES, tiers: Tiers = DEFAULT_TIERS,
-                 street_links: Mapping[str, str] | None = None) -> NetworkMap:
+                 street_links: Mapping[str, str] | None = None,
+                 facts: Facts | None = None) -> NetworkMap:
     """全市一张图: districts → streets → communities, each community marked by its status.
 
     A community's shape says whether it is isolated (◆) or fragile (▲), a purple ring
@@ -68,7 +69,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     is clicked. Each street is a block: its problem communities
     first, named, then the others as small unnamed dots; blocks are grouped by district.
     With ``units`` the co-building units of each street and their ties are drawn too.
-    Beyond ``max_communities`` communities only the streets are drawn. A city (or
+    Beyond ``max_communities`` communities only the streets are drawn. ``facts`` (worked
+    out once for several maps of ``graph``) stand for the three results. A city (or
     district) without streets has nothing to draw: :class:`InvalidInputError`.
 
     >>> from jiceng.loaders import read_sample
@@ -77,7 +79,8 @@ def overview_map(graph: OrgGraph, *, district: str | None = None,
     True
     """
     chosen = _select(graph, district, units, max_communities)
-    facts = Facts(graph, audit_result, isolation_result, reach_result)
+    if facts is None:  # the maps of one site share theirs
+        facts = Facts(graph, audit_result, isolation_result, reach_result)
     street_of = graph.places["street"].to_numpy()
     by_street = _by_street(chosen.communities, street_of)
     units_by_street = _by_street(chosen.units, street_of)

@@ -28,7 +28,8 @@ from jiceng.queries.coverage import AuditResult
 from jiceng.queries.isolation import IsolationResult
 from jiceng.queries.reach import ReachResult
 
-__all__ = ["street_map", "street_file_name", "SIDE_KINDS", "STREET_EDGES_OFF"]
+__all__ = ["street_map", "street_file_name", "place_file_name", "SIDE_KINDS",
+           "STREET_EDGES_OFF"]
 
 #: the kinds that stand on the co-building side, right of the spine (named on the map)
 SIDE_KINDS = ("unit_party", "unit", "property_party", "property_company", "cadre")
@@ -52,7 +53,13 @@ def street_file_name(street_id: str) -> str:
     >>> street_file_name("S0001"), street_file_name("a/b")
     ('street-S0001.html', 'street-a_b.html')
     """
-    return "street-" + _UNSAFE.sub("_", street_id) + ".html"
+    return place_file_name("street", street_id)
+
+
+def place_file_name(level: str, place_id: str) -> str:
+    """The file of a place's page: ``<level>-<ID>.html`` (``district-D001.html``), a character
+    a file name may not hold becoming ``_``; :func:`street_file_name` for a street."""
+    return f"{level}-" + _UNSAFE.sub("_", place_id) + ".html"
 
 
 @dataclass
@@ -68,7 +75,7 @@ class _Layout:
 def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | None = None,
                isolation_result: IsolationResult | None = None,
                reach_result: ReachResult | None = None,
-               tiers: Tiers = DEFAULT_TIERS) -> NetworkMap:
+               tiers: Tiers = DEFAULT_TIERS, facts: Facts | None = None) -> NetworkMap:
     """Every node of one street: the four-level spine on the left, the co-building side right.
 
     The spine is one block per community (problem communities first): the community,
@@ -77,6 +84,7 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
     committees and stations it leads. Units (with units from other streets that tie
     into this one), property companies and cadres stand to the right, each unit at
     the height of the communities it ties. Nodes failing a rule have a red border.
+    ``facts`` (worked out once for several maps of ``graph``) stand for the three results.
 
     Examples
     --------
@@ -87,7 +95,8 @@ def street_map(graph: OrgGraph, street_id: str, *, audit_result: AuditResult | N
     True
     """
     street = graph.code(street_id, "street_committee")
-    facts = Facts(graph, audit_result, isolation_result, reach_result)
+    if facts is None:  # the maps of one site share theirs
+        facts = Facts(graph, audit_result, isolation_result, reach_result)
     canvas = Canvas(facts)
     shown, outsiders = _nodes_shown(graph, street)
     buildings_of, branch_of = _buildings(graph, shown, facts.kinds)
@@ -142,7 +151,8 @@ def _buildings(graph: OrgGraph, shown: np.ndarray, kinds: np.ndarray
     buildings_of = pd.DataFrame({"grid": dst[bld_within], "building": src[bld_within],
                                  "covered": covered[src[bld_within]]})
     branch_of: dict[int, int] = {}
-    for s, t in zip(src[covers].tolist(), dst[covers].tolist()):
+    near = covers[np.isin(src[covers], shown) | np.isin(dst[covers], grids)]  # not the city's
+    for s, t in zip(src[near].tolist(), dst[near].tolist()):
         if kinds[s] == "grid_branch":
             branch_of[t] = s
     return buildings_of, branch_of
@@ -208,6 +218,7 @@ def _place_side(facts: Facts, side: list[int], layout: _Layout) -> None:
     positions = layout.positions
     src, dst, _ = graph.edge_arrays
     co = np.concatenate([graph.edge_positions(k) for k in CO_BUILDING_KINDS])
+    co = co[np.isin(dst[co], np.fromiter(positions, dtype=np.int64, count=len(positions)))]
     target_y: dict[int, list[float]] = {}
     for s, t in zip(src[co].tolist(), dst[co].tolist()):
         if t in positions:
@@ -217,6 +228,7 @@ def _place_side(facts: Facts, side: list[int], layout: _Layout) -> None:
     covers = graph.edge_positions("covers")
     on_side = set(side)
     covered_unit: dict[int, int] = {}
+    covers = covers[np.isin(dst[covers], np.asarray(side, dtype=np.int64))]
     for s, t in zip(src[covers].tolist(), dst[covers].tolist()):
         if kinds[s] in ("unit_party", "property_party") and t in on_side:
             covered_unit[s] = t
@@ -303,14 +315,20 @@ def _draw_building_summaries(canvas: Canvas, buildings_of: pd.DataFrame, layout:
     """One node per grid for its buildings, marked when one lacks a Party group."""
     facts = canvas.facts
     ids, names = facts.ids, facts.names
-    for grid, group in buildings_of.groupby("grid"):
-        uncovered = group.loc[~group["covered"], "building"]
-        gx, gy = layout.grid_offset.get(int(grid), layout.positions.get(int(grid), (0.0, 0.0)))
+    grids = buildings_of["grid"].to_numpy()
+    order = np.argsort(grids, kind="stable")  # by grid, each grid's buildings as they came
+    grids, buildings = grids[order], buildings_of["building"].to_numpy()[order]
+    covered = buildings_of["covered"].to_numpy(dtype=bool)[order]
+    starts = np.flatnonzero(np.r_[True, grids[1:] != grids[:-1]]) if len(grids) else grids
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(grids)]):
+        grid, group = int(grids[start]), buildings[start:end]
+        uncovered = group[~covered[start:end]]
+        gx, gy = layout.grid_offset.get(grid, layout.positions.get(grid, (0.0, 0.0)))
         extra = [f"{len(group)} 栋楼 buildings in {ids[grid]} {names[grid]}"]
         styles = [canvas.kind_style("building")]
         if len(uncovered):
             extra += ["无党小组 without a Party group:"] + [f"  {ids[b]} {names[b]}"
-                                                       for b in uncovered.iloc[:20]]
+                                                       for b in uncovered[:20].tolist()]
             if len(uncovered) > 20:
                 extra.append(f"  … {len(uncovered) - 20} more")
             styles.append(_gap_style(canvas))

@@ -1,0 +1,105 @@
+"""Text columns read off arrow's buffers, without a copy and without per-row Python: the
+parts of validation's fast path (:mod:`jiceng.graphmodel.validate`) that look at UTF-8 bytes
+(whether a column needs trimming or NFKC, whether it is plain digits, ids packed into integers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["array_chunks", "string_buffers", "has_nfkc_suspects", "needs_trim", "plain_digits",
+           "packed_words", "LONGEST_PACKED", "TRIMMED", "WORD_MASK"]
+
+
+def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:
+    return [chunk for chunk in array.chunks if len(chunk)]
+
+
+def string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (n + 1) and the UTF-8 bytes of a large_string array chunk, without copies."""
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
+            else np.zeros(0, dtype=np.uint8))
+    return offsets, data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]
+
+
+def has_nfkc_suspects(data: np.ndarray, block: int = 1 << 18) -> bool:
+    """Whether UTF-8 bytes hold a character other than ASCII and U+4E00..U+9FFF, which NFKC
+    might change. Those start with a byte E5..E9, or E4 followed by B8..BF; read in blocks
+    that stay in cache."""
+    if not len(data) or data.max() < 0x80:
+        return False
+    for start in range(0, len(data), block):
+        part = data[start:start + block]
+        lead = part >= 0xC0
+        lead &= (part - np.uint8(0xE5)) > 4  # not E5..E9 (uint8 arithmetic wraps)
+        where = np.flatnonzero(lead)
+        if not len(where):
+            continue
+        if (part[where] != 0xE4).any():
+            return True
+        if (data[np.minimum(start + where + 1, len(data) - 1)] < 0xB8).any():
+            return True
+    return False
+
+
+TRIMMED = np.zeros(256, dtype=bool)
+TRIMMED[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # ASCII bytes a trim might remove
+
+
+def needs_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
+    if not len(data) or data.min() > 32:
+        return False
+    lengths = offsets[1:] - offsets[:-1]
+    filled = np.flatnonzero(lengths)
+    first = data[offsets[filled] - offsets[0]]
+    last = data[offsets[filled + 1] - offsets[0] - 1]
+    return bool(TRIMMED[first].any() or TRIMMED[last].any())
+
+
+def plain_digits(array: pa.ChunkedArray, *, empty: bool = True) -> bool:
+    """Whether every cell of a large_string column is at most 15 ASCII digits (missing cells
+    too; empty ones only with ``empty``), read off arrow's buffers without a regex."""
+    for chunk in array_chunks(array):
+        offsets, data = string_buffers(chunk)
+        lengths = offsets[1:] - offsets[:-1]
+        if len(lengths) and lengths.max() > 15:
+            return False
+        if not empty and np.count_nonzero(lengths) != len(chunk) - chunk.null_count:
+            return False  # an empty cell that is not missing, or bytes behind a missing one
+        if len(data) and (data.min() < 48 or data.max() > 57):
+            return False
+    return True
+
+
+# WORD_MASK[w][length]: the bits of word w that hold bytes of a string of that length
+LONGEST_PACKED = 24
+WORD_MASK = np.array(
+    [[(1 << (8 * min(max(length - 8 * w, 0), 8))) - 1 for length in range(LONGEST_PACKED + 1)]
+     for w in range(LONGEST_PACKED // 8)], dtype=np.uint64)
+
+
+def packed_words(array: pa.ChunkedArray, words: int) -> list[np.ndarray] | None:
+    """Each string as ``words`` little-endian uint64 words, zero padded.
+
+    None when a string is longer than the words hold or holds a NUL byte (then padding
+    would be ambiguous). O(n) per word, no per-row Python.
+    """
+    out = [np.empty(len(array), dtype=np.uint64) for _ in range(words)]
+    at = 0
+    for chunk in array_chunks(array):
+        offsets, data = string_buffers(chunk)
+        lengths = offsets[1:] - offsets[:-1]
+        if lengths.max() > 8 * words or not data.all():
+            return None
+        padded = np.zeros(len(data) + 8 * words + 8, dtype=np.uint8)
+        padded[:len(data)] = data
+        view = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+        starts = offsets[:-1] - offsets[0]
+        for w in range(words):
+            np.bitwise_and(view[starts + 8 * w], WORD_MASK[w][lengths],
+                           out=out[w][at:at + len(chunk)])
+        at += len(chunk)
+    return out
