@@ -29,11 +29,11 @@ def whatif_report(result: WhatIfResult, *, graph: OrgGraph, dataset: str = "",
     >>> from jiceng import read_sample, whatif
     >>> graph = read_sample()
     >>> whatif_report(whatif(graph, remove=["UP00553"]), graph=graph, remove=["UP00553"]).title
-    '假设分析 What if: 兴关路农村商业银行支行党委 UP00553'
+    '假设分析 What if: 兴关路街道社区卫生服务中心党委 UP00553'
     >>> report = whatif_report(whatif(graph, withdraw=["UP00553"]), graph=graph,
     ...                        withdraw=["UP00553"])
     >>> report.title, report.sections[0].key
-    ('假设分析 What if: 兴关路农村商业银行支行党委 UP00553 撤出共建（withdraws）', 'lost_reach')
+    ('假设分析 What if: 兴关路街道社区卫生服务中心党委 UP00553 撤出共建（withdraws）', 'lost_reach')
     """
     lost_reach = result.lost_reach.copy()
     lost_reach.insert(6, "change", [f"{b} → {a}" for b, a in zip(lost_reach["inflow_before"],

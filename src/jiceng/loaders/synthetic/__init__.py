@@ -35,6 +35,7 @@ from jiceng.loaders.synthetic import places
 from jiceng.loaders.synthetic.co_building import units_and_ties
 from jiceng.loaders.synthetic.draw import Tables
 from jiceng.loaders.synthetic.figures import GUIYANG_TOTALS
+from jiceng.loaders.synthetic.names import Namer
 
 __all__ = ["PRESETS", "generate", "write_generated", "GUIYANG_TOTALS", "TRUTH_FILE"]
 
@@ -72,28 +73,30 @@ def generate(preset: str = "guiyang", *, seed: int = 1, scale: float = 1.0
     if not scale > 0:
         raise ValueError("scale must be greater than 0")
     rng = np.random.default_rng(seed)
+    namer = Namer(seed)  # names and codes: a stream of their own, so they move no id or edge
     t = Tables()
     truth: dict = {"preset": preset, "seed": seed, "scale": scale, "hops": 2}
     gaps: dict[str, list[str]] = {}  # the steps plant their gaps here, by rule id
 
     # The steps draw from one generator in turn: their order makes the dataset, keep it.
-    spine = places.draw_spine(rng, t, scale)
+    spine = places.draw_spine(rng, namer, t, scale)
     housing = places.draw_housing(rng, spine)
     places.streets_and_communities(rng, t, spine, housing, scale)
     branches = places.grids(rng, t, spine, housing, gaps)
     places.buildings(rng, t, housing, branches, gaps)
-    places.liaison_cadres(rng, t, spine, housing, gaps)
-    places.legal_advisers(rng, t, spine, gaps)
+    places.liaison_cadres(rng, namer, t, spine, housing, gaps)
+    places.legal_advisers(rng, namer, t, spine, gaps)
     no_dual_entry = places.residents_committees(rng, t, spine)
-    companies, companies_no_dual_entry = places.property_companies(rng, t, spine, housing, scale)
-    places.property_parties(rng, t, companies, scale, gaps)
+    companies, company_names, companies_no_dual_entry = places.property_companies(
+        rng, namer, t, spine, housing, scale)
+    places.property_parties(rng, t, companies, company_names, scale, gaps)
     owners, owner_words, owners_no_dual_entry = places.owners_committees(
-        rng, t, spine, housing, scale)
+        rng, namer, t, spine, housing, scale)
     gaps["dual-entry"] = sorted(no_dual_entry + companies_no_dual_entry + owners_no_dual_entry)
     places.owners_parties(rng, t, owners, owner_words, scale, gaps)
-    places.social_orgs(rng, t, spine, scale)
-    places.service_stations(rng, t, spine, housing, scale, gaps)
-    cob = units_and_ties(rng, t, spine, scale)
+    places.social_orgs(rng, namer, t, spine, scale)
+    places.service_stations(rng, namer, t, spine, housing, scale, gaps)
+    cob = units_and_ties(rng, namer, t, spine, scale)
     gaps.update(cob.pop("gaps"))
     truth.update(cob)
     truth["gaps"] = {rule: sorted(ids) for rule, ids in gaps.items()}

@@ -26,9 +26,10 @@ from jiceng.loaders.synthetic.figures import (
     GUIYANG_TOTALS,
     PAIRING_CONTENTS,
     PART_TIME_ROLES,
+    UNIT_KINDS,
     UNIT_ORGS,
-    UNIT_TYPES,
 )
+from jiceng.loaders.synthetic.names import Namer, expand
 from jiceng.loaders.synthetic.places import Spine
 
 __all__ = ["units_and_ties"]
@@ -88,12 +89,13 @@ class _Ties:
     single_points: dict[str, list[str]] = field(default_factory=dict)  # unit -> communities
 
 
-def units_and_ties(rng: np.random.Generator, t: Tables, spine: Spine, scale: float) -> dict:
+def units_and_ties(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                   scale: float) -> dict:
     """Units, their Party organizations and every co-building tie, with planted weaknesses."""
     comm_per_street = np.bincount(spine.comm_street, minlength=spine.n_streets)
     streets = _street_statuses(rng, comm_per_street)
     status, deserts = _community_statuses(rng, spine, streets.neglected, scale)
-    units = _units(rng, t, spine, comm_per_street, scale)
+    units = _units(rng, namer, t, spine, comm_per_street, scale)
     need, street_need = _part_time_needs(rng, status, streets.part_time_ok, comm_per_street, scale)
     plan = _Plan(spine, status, deserts, streets, units, need, street_need,
                  _pairable_by_district(spine, status))
@@ -140,14 +142,15 @@ def _community_statuses(rng: np.random.Generator, spine: Spine, neglected: np.nd
     return status, deserts
 
 
-def _units(rng: np.random.Generator, t: Tables, spine: Spine, comm_per_street: np.ndarray,
-           scale: float) -> _Units:
+def _units(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+           comm_per_street: np.ndarray, scale: float) -> _Units:
     """The units, each within its street or a community of it, and their Party organizations.
 
     A street has at least two units per community plus one, the rest by its size; a few
-    units have no Party organization.
+    units have no Party organization. Each unit has a name of its own in the city and a
+    unified social credit code.
     """
-    n_streets, street_short = spine.n_streets, spine.street_short
+    n_streets = spine.n_streets
     n_up = scaled(GUIYANG_TOTALS["unit_party"], scale)
     weights = comm_per_street.astype(float)
     floor = 2 * comm_per_street + 1
@@ -161,14 +164,19 @@ def _units(rng: np.random.Generator, t: Tables, spine: Spine, comm_per_street: n
     unit_ids = serial_ids("U", n_up + n_units_plain, 5)
     plain_street = rng.choice(n_streets, size=n_units_plain)
     all_unit_street = np.concatenate([unit_street, plain_street])
-    types = rng.integers(0, len(UNIT_TYPES), len(unit_ids))
-    unit_names = np.array([f"{street_short[s]}{UNIT_TYPES[k].format(n=i % 30 + 1)}"
-                           for i, (s, k) in enumerate(zip(all_unit_street, types))], dtype=object)
-    t.node("unit", unit_ids, unit_names)
+    # The units' kinds were drawn here from the structure's stream before they named units of
+    # their own; that draw stays, so every later draw (and so the structure) is unchanged.
+    rng.integers(0, 20, len(unit_ids))
+    types = namer.unit_kinds(len(unit_ids))
     # a unit is within its street, or within a community of it
     in_comm = rng.random(len(unit_ids)) < 0.7
     starts = np.cumsum(comm_per_street) - comm_per_street
     comm_pick = random_member(rng, starts, comm_per_street, all_unit_street)
+    unit_names = _unit_names(namer, spine, types, all_unit_street, np.where(
+        in_comm, comm_pick, random_member(namer.rng, starts, comm_per_street, all_unit_street)))
+    district = spine.street_district[all_unit_street]
+    t.node("unit", unit_ids, unit_names, uscc=namer.codes(
+        [UNIT_KINDS[k][1] for k in types], spine.district_division[district]))
     where = np.where(in_comm, spine.comm_ids[comm_pick], spine.street_ids[all_unit_street])
     t.edge("within", unit_ids, where)
     org = rng.integers(0, len(UNIT_ORGS), n_up)
@@ -177,6 +185,16 @@ def _units(rng: np.random.Generator, t: Tables, spine: Spine, comm_per_street: n
     t.edge("covers", up_ids, unit_ids[:n_up])
     return _Units(party_ids=up_ids, per_street=units_per_street,
                   start=np.cumsum(units_per_street) - units_per_street, plain=unit_ids[n_up:])
+
+
+def _unit_names(namer: Namer, spine: Spine, types: np.ndarray, street: np.ndarray,
+                community: np.ndarray) -> np.ndarray:
+    """Each unit's name, the first free of its kind's (a street-level unit is named after a
+    community of its street where its kind names one)."""
+    district = spine.district_names[spine.street_district[street]]
+    return np.array([namer.first_free("unit", expand(UNIT_KINDS[k][0], {
+        "s": spine.street_short[s], "c": spine.comm_word[c], "d": d}, namer.word))
+        for k, s, c, d in zip(types, street, community, district)], dtype=object)
 
 
 def _part_time_needs(rng: np.random.Generator, status: np.ndarray, street_ok: np.ndarray,

@@ -9,8 +9,8 @@ seed gives.
 from __future__ import annotations
 
 __all__ = ["GUIYANG_TOTALS", "DISTRICTS", "PLACE_FIRST", "PLACE_LAST", "SURNAMES", "GIVEN_NAMES",
-           "UNIT_TYPES", "UNIT_ORGS", "PART_TIME_ROLES", "DUAL_ROLES", "PAIRING_CONTENTS",
-           "CADRE_TITLES"]
+           "DIVISION_CODES", "UNIT_KINDS", "SOCIAL_ORG_KINDS", "UNIT_ORGS", "PART_TIME_ROLES",
+           "DUAL_ROLES", "PAIRING_CONTENTS", "CADRE_TITLES"]
 
 #: The article's figures for Guiyang (scale 1).
 GUIYANG_TOTALS = {
@@ -51,11 +51,53 @@ PLACE_LAST = list("苑城庭湾府景苑岭坡湖园源坊居港苑桥塘坪")
 # A person is a surname and one or two given characters.
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林龙潘杜")
 GIVEN_NAMES = list("建国华明丽敏伟芳军勇静强磊洋艳杰娟涛斌超霞平刚桂兰")
-# A unit is its street and a type ({n}: a number); its Party organization adds one of these.
-UNIT_TYPES = ["人民医院", "第{n}中学", "税务局", "供电局", "自来水公司", "农村商业银行支行",
-              "邮政分公司", "市场监督管理局", "交警大队", "消防救援站", "烟草专卖局",
-              "职业技术学院", "科技有限公司", "建设集团有限公司", "社区卫生服务中心",
-              "第{n}小学", "移动分公司", "公安分局", "人力资源和社会保障局", "检察院"]
+# Each district's division code (GB/T 2260; Gui'an's that of its registrations, 520900).
+DIVISION_CODES = {"云岩区": "520103", "南明区": "520102", "观山湖区": "520115", "白云区": "520113",
+                  "花溪区": "520111", "乌当区": "520112", "清镇市": "520181", "修文县": "520123",
+                  "息烽县": "520122", "开阳县": "520121", "贵安新区": "520900"}
+# A unit's kind: the names it may take, the first one free in the city winning ({s} its street,
+# {c} its community, {d} its district, {w} a new place word, {n} an ordinal: see
+# jiceng.loaders.synthetic.names.expand), and the first two characters of its unified social
+# credit code (11 机关, 12 事业单位, 91 企业), and how common it is (firms and schools more than
+# fire stations). A district has one tax bureau; its other units of that kind are the bureau's
+# offices in streets and communities.
+UNIT_KINDS = [
+    (("{s}医院", "{c}医院", "{d}第{n}人民医院"), "12", 4),
+    (("{d}第{n}中学",), "12", 5),
+    (("{d}税务局", "{d}税务局{s}税务所", "{d}税务局{c}税务所", "{d}税务局第{n}税务所"), "11", 2),
+    (("{d}供电局", "{d}供电局{s}供电所", "{d}供电局{c}供电所", "{d}供电局第{n}供电所"), "91", 2),
+    (("{d}自来水公司", "{d}自来水公司{s}营业所", "{d}自来水公司{c}营业所",
+      "{d}自来水公司第{n}营业所"), "91", 2),
+    (("贵阳农村商业银行{s}支行", "贵阳农村商业银行{c}支行", "贵阳农村商业银行{s}第{n}支行"), "91", 8),
+    (("{d}邮政分公司", "{d}邮政分公司{s}支局", "{d}邮政分公司{c}支局", "{d}邮政分公司第{n}支局"),
+     "91", 3),
+    (("{d}市场监督管理局", "{d}市场监督管理局{s}市场监管所", "{d}市场监督管理局{c}市场监管所",
+      "{d}市场监督管理局第{n}市场监管所"), "11", 2),
+    (("{d}交警大队", "{d}交警大队{s}中队", "{d}交警大队{c}中队", "{d}交警大队第{n}中队"), "11", 2),
+    (("{s}消防救援站", "{c}消防救援站", "{s}第{n}消防救援站"), "11", 2),
+    (("{d}烟草专卖局", "{d}烟草专卖局{s}专卖管理所", "{d}烟草专卖局{c}专卖管理所",
+      "{d}烟草专卖局第{n}专卖管理所"), "11", 1),
+    (("贵阳{s}职业技术学院", "贵州{w}职业技术学院", "贵阳{s}第{n}职业技术学校"), "12", 2),
+    (("贵州{w}科技有限公司", "贵州{c}科技有限公司{s}第{n}分公司"), "91", 20),
+    (("贵州{w}建设集团有限公司", "贵州{c}建设集团有限公司{s}第{n}分公司"), "91", 10),
+    (("{s}街道社区卫生服务中心", "{s}街道{c}社区卫生服务站", "{s}街道第{n}社区卫生服务站"), "12", 6),
+    (("{s}小学", "{c}小学", "{d}第{n}小学"), "12", 8),
+    (("中国移动{d}分公司", "中国移动{d}分公司{s}营业部", "中国移动{d}分公司{c}营业部",
+      "中国移动{d}分公司第{n}营业部"), "91", 4),
+    (("{d}公安分局", "{d}公安分局{s}派出所", "{d}公安分局{c}派出所", "{d}公安分局第{n}派出所"), "11", 4),
+    (("{d}人力资源和社会保障局", "{s}街道就业和社会保障服务中心", "{s}街道{c}社区就业服务站",
+      "{s}街道第{n}就业服务站"), "11", 2),
+    (("{d}人民检察院", "{d}人民检察院{s}检察室", "{d}人民检察院{c}检察室", "{d}人民检察院第{n}检察室"),
+     "11", 1),
+]
+# A social organization's kind, its names (as a unit's) and its code's first two characters
+# (51 社会团体, 52 社会服务机构). The order is the kinds' codes in the generator's draws.
+SOCIAL_ORG_KINDS = [
+    (("{c}社区社会工作服务中心", "{c}社区{w}社会工作服务中心", "{c}社区第{n}社会工作服务中心"), "52"),
+    (("{c}社区志愿者协会", "{w}小区志愿者协会", "{c}社区第{n}志愿者协会"), "51"),
+    (("{c}社区邻里互助会", "{w}小区邻里互助会", "{c}社区第{n}邻里互助会"), "51"),
+    (("{c}社区老年协会", "{w}小区老年协会", "{c}社区第{n}老年协会"), "51"),
+]
 UNIT_ORGS = ["党委", "党总支", "党支部"]
 PART_TIME_ROLES = ["兼职委员"]
 DUAL_ROLES = {

@@ -25,7 +25,15 @@ from jiceng.loaders.synthetic.draw import (
     scaled,
     serial_ids,
 )
-from jiceng.loaders.synthetic.figures import CADRE_TITLES, DISTRICTS, DUAL_ROLES, GUIYANG_TOTALS
+from jiceng.loaders.synthetic.figures import (
+    CADRE_TITLES,
+    DISTRICTS,
+    DIVISION_CODES,
+    DUAL_ROLES,
+    GUIYANG_TOTALS,
+    SOCIAL_ORG_KINDS,
+)
+from jiceng.loaders.synthetic.names import Namer, expand
 
 __all__ = ["Spine", "Housing", "draw_spine", "draw_housing", "streets_and_communities", "grids",
            "buildings", "liaison_cadres", "legal_advisers", "residents_committees",
@@ -38,6 +46,8 @@ class Spine:
     """Districts, streets and communities: what everything else is placed in."""
 
     district_ids: np.ndarray
+    district_names: np.ndarray  # 云岩区, as its bodies are named
+    district_division: np.ndarray  # its division code, as its bodies' codes begin
     street_ids: np.ndarray
     street_short: np.ndarray  # a street's name without 街道, as its bodies are named
     street_district: np.ndarray  # the row of each street's district
@@ -70,10 +80,11 @@ class Housing:
         return self.comm_households / self.comm_households.sum()
 
 
-def draw_spine(rng: np.random.Generator, t: Tables, scale: float) -> Spine:
+def draw_spine(rng: np.random.Generator, namer: Namer, t: Tables, scale: float) -> Spine:
     """The city and its districts (as nodes), its streets and the communities of each street.
 
-    Streets and communities become nodes once their households are counted.
+    Streets and communities become nodes once their households are counted. No two communities
+    of the city share a word (金碧苑), so neither do their grids and buildings.
     """
     n_cities = scaled(1, scale)
     n_districts = max(n_cities, scaled(len(DISTRICTS), scale))
@@ -99,10 +110,13 @@ def draw_spine(rng: np.random.Generator, t: Tables, scale: float) -> Spine:
     street_weight = urban * rng.gamma(4.0, 0.25, n_streets)
     comm_per_street = apportion(n_comm, street_weight)
     comm_street = np.repeat(np.arange(n_streets), comm_per_street)
-    comm_word = place_words(rng, n_comm)
+    comm_word = namer.distinct_words("community", place_words(rng, n_comm), [
+        "{v}", "{w}", "{v}东", "{v}西", "{v}南", "{v}北", "{v}{n}"])
     comm_names = np.array([f"{s}街道{w}社区" for s, w in zip(street_short[comm_street], comm_word)],
                           dtype=object)
-    return Spine(district_ids=district_ids, street_ids=serial_ids("S", n_streets),
+    return Spine(district_ids=district_ids, district_names=district_names,
+                 district_division=np.array([DIVISION_CODES[b[0]] for b in base], dtype=object),
+                 street_ids=serial_ids("S", n_streets),
                  street_short=street_short, street_district=street_district,
                  comm_ids=serial_ids("C", n_comm, 5), comm_street=comm_street,
                  comm_word=comm_word, comm_names=comm_names, n_streets=n_streets, n_comm=n_comm)
@@ -205,16 +219,19 @@ def buildings(rng: np.random.Generator, t: Tables, housing: Housing,
     t.edge("leads", branch_ids[leader[led]], groups.ids[led])
 
 
-def liaison_cadres(rng: np.random.Generator, t: Tables, spine: Spine, housing: Housing,
-                   gaps: dict[str, list[str]]) -> None:
-    """The street cadres, and the one or two of them in liaison with each grid."""
+def liaison_cadres(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                   housing: Housing, gaps: dict[str, list[str]]) -> None:
+    """The street cadres, no two of a district of one name, and the one or two of them in
+    liaison with each grid."""
     n_streets, grid_ids = spine.n_streets, housing.grid_ids
     cadres_per_street = 4 + rng.poisson(2.0, n_streets)
     n_cadres = int(cadres_per_street.sum())
     cadre_street = np.repeat(np.arange(n_streets), cadres_per_street)
     cadre_ids = serial_ids("K", n_cadres, 5)
     cadre_rank = rank_within(cadres_per_street)
-    t.node("cadre", cadre_ids, people(rng, n_cadres),
+    names = namer.distinct_people("cadre", people(rng, n_cadres),
+                                  spine.street_district[cadre_street])
+    t.node("cadre", cadre_ids, names,
            title=[CADRE_TITLES[min(r, len(CADRE_TITLES) - 1)] for r in cadre_rank])
     t.edge("member_of", cadre_ids, spine.street_ids[cadre_street])
     grid_rows = np.arange(len(grid_ids))
@@ -230,13 +247,16 @@ def liaison_cadres(rng: np.random.Generator, t: Tables, spine: Spine, housing: H
     t.edge("liaison", cadre_ids[pick2], grid_ids[second])
 
 
-def legal_advisers(rng: np.random.Generator, t: Tables, spine: Spine,
+def legal_advisers(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
                    gaps: dict[str, list[str]]) -> None:
-    """The legal advisers: one for a community, or one for neighbours in a street."""
+    """The legal advisers, no two of a district of one name: one for a community, or one for
+    neighbours in a street."""
     lawyers = cover_in_runs(rng, spine.comm_street, 0.02, 0.45, "L", 5)
     gaps["legal-adviser"] = spine.comm_ids[lawyers.missing].tolist()
     n_lawyers = len(lawyers.ids)
-    t.node("lawyer", lawyers.ids, [f"{p}律师" for p in people(rng, n_lawyers)],
+    district = spine.street_district[spine.comm_street[lawyers.covered[lawyers.first]]]
+    names = namer.distinct_people("lawyer", people(rng, n_lawyers), district)
+    t.node("lawyer", lawyers.ids, [f"{p}律师" for p in names],
            firm=[f"贵州{w}律师事务所" for w in place_words(rng, n_lawyers)])
     t.edge("advises", lawyers.ids[lawyers.of], spine.comm_ids[lawyers.covered])
 
@@ -266,23 +286,33 @@ def residents_committees(rng: np.random.Generator, t: Tables, spine: Spine) -> l
                          np.ones(spine.n_comm, dtype=bool), 0.03)
 
 
-def property_companies(rng: np.random.Generator, t: Tables, spine: Spine, housing: Housing,
-                       scale: float) -> tuple[np.ndarray, list[str]]:
+def property_companies(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                       housing: Housing, scale: float
+                       ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Property companies where the households are, most led by their community; returns their
-    ids and those without a dual entry."""
+    ids, their names and those without a dual entry. A firm's name met again is its branch
+    (分公司)."""
     n_pc = scaled(GUIYANG_TOTALS["property_company"], scale)
     pc_comm = np.sort(rng.choice(spine.n_comm, size=n_pc, p=housing.community_weight))
     pc_ids = serial_ids("PC", n_pc, 5)
-    t.node("property_company", pc_ids, [f"贵州{w}物业管理有限公司" for w in place_words(rng, n_pc)])
+    firm = "贵州{v}物业管理有限公司"
+    names = np.array([namer.first_free("property_company", expand(
+        [firm, firm + "{s}分公司", firm + "{c}分公司", firm + "第{n}分公司"],
+        {"v": w, "s": spine.street_short[spine.comm_street[c]], "c": spine.comm_word[c]}, namer.word))
+        for w, c in zip(place_words(rng, n_pc), pc_comm)], dtype=object)
+    t.node("property_company", pc_ids, names, uscc=namer.codes(
+        ["91"] * n_pc, spine.district_division[spine.street_district[spine.comm_street[pc_comm]]]))
     t.edge("within", pc_ids, spine.comm_ids[pc_comm])
     t.edge("manages", pc_ids, spine.comm_ids[pc_comm])
     pc_led = rng.random(n_pc) < 0.85
-    return pc_ids, _dual_entries(rng, t, spine, "property_company", pc_ids, pc_comm, pc_led, 0.08)
+    return pc_ids, names, _dual_entries(rng, t, spine, "property_company", pc_ids, pc_comm, pc_led,
+                                        0.08)
 
 
-def property_parties(rng: np.random.Generator, t: Tables, pc_ids: np.ndarray, scale: float,
-                     gaps: dict[str, list[str]]) -> None:
-    """The property companies' Party organizations, joint ones covering several companies."""
+def property_parties(rng: np.random.Generator, t: Tables, pc_ids: np.ndarray,
+                     pc_names: np.ndarray, scale: float, gaps: dict[str, list[str]]) -> None:
+    """The property companies' Party organizations, joint ones covering several companies,
+    each named after its first company."""
     n_pc = len(pc_ids)
     n_pp = scaled(GUIYANG_TOTALS["property_party"], scale)
     pc_uncovered = random_subset(rng, np.arange(n_pc), 0.06)
@@ -292,20 +322,22 @@ def property_parties(rng: np.random.Generator, t: Tables, pc_ids: np.ndarray, sc
     pp_sizes = apportion(len(pc_covered), rng.gamma(1.0, 1.0, n_pp) + 0.3)
     pp_of = np.repeat(np.arange(n_pp), pp_sizes)
     pp_ids = serial_ids("PP", n_pp, 5)
-    t.node("property_party", pp_ids, [f"{'物业联合' if s > 1 else ''}党支部（{i}）"
-                                       for i, s in zip(pp_ids, pp_sizes)],
+    first = pc_names[pc_covered[np.cumsum(pp_sizes) - pp_sizes]]
+    short = [f.replace("贵州", "", 1).replace("物业管理有限公司", "物业") for f in first]
+    t.node("property_party", pp_ids, [f"{b}等{s}家企业联合党支部" if s > 1 else f"{f}党支部"
+                                       for f, b, s in zip(first, short, pp_sizes)],
            members=rng.integers(3, 30, n_pp))
     t.edge("covers", pp_ids[pp_of], pc_ids[pc_covered])
 
 
-def owners_committees(rng: np.random.Generator, t: Tables, spine: Spine, housing: Housing,
-                      scale: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def owners_committees(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                      housing: Housing, scale: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Owners' committees where the households are, most led by their community; returns their
     ids, their estates' names and those without a dual entry."""
     n_oc = scaled(0.25 * GUIYANG_TOTALS["community_party"], scale)
     oc_comm = np.sort(rng.choice(spine.n_comm, size=n_oc, p=housing.community_weight))
     oc_ids = serial_ids("OC", n_oc, 5)
-    oc_words = place_words(rng, n_oc)
+    oc_words = namer.distinct_words("estate", place_words(rng, n_oc), ["{v}", "{v}{n}期"])
     t.node("owners_committee", oc_ids, [f"{w}小区业主委员会" for w in oc_words])
     t.edge("within", oc_ids, spine.comm_ids[oc_comm])
     oc_led = rng.random(n_oc) < 0.9
@@ -329,20 +361,25 @@ def owners_parties(rng: np.random.Generator, t: Tables, oc_ids: np.ndarray,
     gaps["owners-party"] = oc_ids[np.setdiff1d(np.arange(n_oc), oc_covered)].tolist()
 
 
-def social_orgs(rng: np.random.Generator, t: Tables, spine: Spine, scale: float) -> None:
+def social_orgs(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                scale: float) -> None:
     """Social organizations, each in and led by a community."""
     n_so = scaled(0.5 * GUIYANG_TOTALS["community_party"], scale)
     so_comm = np.sort(rng.choice(spine.n_comm, size=n_so))
     so_ids = serial_ids("SO", n_so, 5)
-    kinds = np.array(["社会工作服务中心", "志愿者协会", "邻里互助会", "老年协会"], dtype=object)
-    t.node("social_org", so_ids, [f"{w}{k}" for w, k in zip(
-        spine.comm_word[so_comm], kinds[rng.integers(0, len(kinds), n_so)])])
+    kinds = rng.integers(0, len(SOCIAL_ORG_KINDS), n_so)
+    names = [namer.first_free("social_org", expand(
+        SOCIAL_ORG_KINDS[k][0], {"c": spine.comm_word[c]}, namer.word))
+        for c, k in zip(so_comm, kinds)]
+    t.node("social_org", so_ids, names, uscc=namer.codes(
+        [SOCIAL_ORG_KINDS[k][1] for k in kinds],
+        spine.district_division[spine.street_district[spine.comm_street[so_comm]]]))
     t.edge("within", so_ids, spine.comm_ids[so_comm])
     t.edge("leads", spine.comm_ids[so_comm], so_ids)
 
 
-def service_stations(rng: np.random.Generator, t: Tables, spine: Spine, housing: Housing,
-                     scale: float, gaps: dict[str, list[str]]) -> None:
+def service_stations(rng: np.random.Generator, namer: Namer, t: Tables, spine: Spine,
+                     housing: Housing, scale: float, gaps: dict[str, list[str]]) -> None:
     """Service centres of communities and streets, red stations and driver homes."""
     comm_ids, street_ids, street_short = spine.comm_ids, spine.street_ids, spine.street_short
     street_households = housing.street_households
@@ -368,7 +405,10 @@ def service_stations(rng: np.random.Generator, t: Tables, spine: Spine, housing:
                                           for i, s in enumerate(red_street)], red_served, red_where))
     n_driver = scaled(GUIYANG_TOTALS["driver_home"], scale)
     driver_street = np.sort(rng.choice(spine.n_streets, size=n_driver))
-    station_parts.append(("driver_home", [f"{street_short[s]}司机之家" for s in driver_street],
+    driver_names = [namer.first_free("driver_home", expand(
+        ["{s}司机之家", "{s}第{n}司机之家"], {"s": street_short[s]}, namer.word))
+        for s in driver_street]
+    station_parts.append(("driver_home", driver_names,
                           street_ids[driver_street], street_ids[driver_street]))
     n_stations = sum(len(p[1]) for p in station_parts)
     station_ids = serial_ids("ST", n_stations, 5)
