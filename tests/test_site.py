@@ -1,5 +1,5 @@
-"""``jiceng site``: the offline site of docs/design.md §9, built once on a small generated city
-with hostile names, checked on disk and in one headless Chromium session."""
+"""``jiceng site``: the offline site of docs/design.md §9, built once on the bundled sample with
+two hostile names planted, checked on disk and in one headless Chromium session."""
 
 from __future__ import annotations
 
@@ -19,15 +19,13 @@ FORMULA = '=HYPERLINK("http://example.com/x","点我")'
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
-    """A generated city of two districts and eleven streets, one community named as an HTML
-    payload and one unit as a spreadsheet formula: (dataset folder, graph, community id of the
-    payload, its street id, the formula unit's id)."""
+    """The bundled sample (11 districts, 74 streets), one community renamed as an HTML payload
+    and one unit as a spreadsheet formula: (dataset folder, graph, community id of the payload,
+    its street id, the formula unit's id)."""
     from jiceng.graphmodel import OrgGraph
-    from jiceng.loaders import write_dataset
-    from jiceng.loaders.synthetic import generate
+    from jiceng.loaders import read_sample, write_dataset
 
-    graph, _ = generate(seed=5, scale=0.15)
-    nodes, edges = graph.to_tables()
+    nodes, edges = read_sample().to_tables()
     nodes = nodes.astype(str).where(nodes.notna())
     community = nodes.loc[nodes["kind"] == "community_party", "id"].iloc[3]
     unit = nodes.loc[nodes["kind"] == "unit_party", "id"].iloc[0]
