@@ -1,7 +1,8 @@
 """The benchmark script runs from a clean cache and the engine answers as the networkx reference.
 
-Scale 1 here, so that every step's agreement is checked in each run of the suite; the README's
-figures at scales 10 and 100 are made by hand with the same script (benchmarks/README.md).
+Scale 0.3 here, so that every step's agreement is checked in each run of the suite at a cost the
+suite can bear; the README's figures at scales 1, 10 and 100 are made by hand with the same
+script (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["load", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
 
 
-def test_benchmark_at_scale_1_runs_and_every_answer_is_identical(tmp_path):
+def test_benchmark_runs_and_every_answer_is_identical(tmp_path):
     results = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "1",
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "0.3",
          "--cache", str(tmp_path / "cache"), "--json", str(results)],
         capture_output=True, text=True, encoding="utf-8", timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -27,10 +28,10 @@ def test_benchmark_at_scale_1_runs_and_every_answer_is_identical(tmp_path):
     report = json.loads(results.read_text(encoding="utf-8"))
     assert report["machine"]["cpus"] >= 1
     rows = {(row["scale"], row["step"]): row for row in report["rows"]}
-    assert sorted(rows) == sorted((scale, step) for scale in (1.0,) for step in STEPS)
+    assert sorted(rows) == sorted((scale, step) for scale in (0.3,) for step in STEPS)
     for (scale, step), row in rows.items():
         for side in ("engine", "reference"):
             assert "error" not in row[side], (scale, step, side, row[side])
             assert row[side]["time_s"] > 0 and row[side]["peak_mb"] > 0, (scale, step, side)
         assert row["answers"] == "identical", (scale, step)
-    assert rows[(1.0, "cli")]["engine"]["startup_s"] > 0
+    assert rows[(0.3, "cli")]["engine"]["startup_s"] > 0

@@ -291,8 +291,8 @@ def street_part(graph: OrgGraph, place: Place) -> StreetPart:
     >>> from jiceng import read_sample
     >>> graph = read_sample()
     >>> part = street_part(graph, resolve_place(graph, street="太慈桥"))
-    >>> part.graph.count("street_committee"), part.elsewhere["id"].isin(part.graph.nodes["id"]).all()
-    (1, np.True_)
+    >>> part.graph.count("street_committee"), bool(part.elsewhere["id"].isin(part.graph.nodes["id"]).all())
+    (1, True)
     """
     if place.level != "street":
         raise ArgumentError("只能取一个街道的部分（a street's part only, not a district's）")
