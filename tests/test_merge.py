@@ -261,18 +261,17 @@ def test_python_api_matches_the_json(merged):
     assert set(result.submissions.columns) >= {"file", "street", "added", "changed", "removed"}
 
 
-def test_a_street_sends_its_template_back_untouched_and_nothing_changes(offices, cli, tmp_path):
-    street = offices["streets"][2]
-    name = str(offices["city"].nodes["name"].iat[offices["city"].code(street)])
-    sent = tmp_path / f"{street}.xlsx"
-    made = cli("template", "--from", offices["base"], "--street", name, sent)
+def test_a_street_sends_its_template_back_untouched_and_nothing_changes(cli, tmp_path):
+    """``template --from sample --street 太慈桥``, sent back as it is, changes nothing."""
+    sent = tmp_path / "太慈桥.xlsx"
+    made = cli("template", "--from", "sample", "--street", "太慈桥", sent)
     assert made.exit_code == 0, made.stderr
-    result = cli("merge", "--base", offices["base"], sent, "--output", tmp_path / "new",
+    result = cli("merge", "--base", "sample", sent, "--output", tmp_path / "new",
                  "--format", "json")
     assert result.exit_code == 0, result.stderr
     (counted,) = json.loads(result.stdout)["submissions"]
-    assert (counted["street"], counted["added"], counted["changed"], counted["removed"]) == (
-        street, 0, 0, 0)
+    assert (counted["street_name"], counted["added"], counted["changed"], counted["removed"]) == (
+        "太慈桥街道党工委", 0, 0, 0)
     assert json.loads(result.stdout)["changes"] == []
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import check_output, emit_report, progress, say
+from jiceng.cli.options import (
+    check_output,
+    dataset_named,
+    emit_report,
+    progress,
+    say,
+    snapshot_shown,
+)
 from jiceng.loaders import write_dataset
 from jiceng.loaders.dataset import EXCEL_SUFFIXES
 from jiceng.loaders.disk import dataset_language
@@ -19,8 +26,9 @@ __all__ = ["merge"]
 
 @click.command()
 @click.option("--base", required=True, type=click.Path(path_type=Path), metavar="CITY",
-              help="全市数据集（文件夹或 .xlsx），各街道的报送替换其中本街道的部分（the city's "
-                   "dataset; each submission replaces its street's part）。")
+              help="全市数据集（文件夹或 .xlsx；sample 为内置示例城市），各街道的报送替换其中本街道的部分"
+                   "（the city's dataset, sample: the bundled one; each submission replaces its "
+                   "street's part）。")
 @click.argument("submissions", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output", "-o", "new", required=True, type=click.Path(path_type=Path),
               metavar="NEW", help="写出合并后的数据集：文件夹或 .xlsx，完整写出或不写（the merged "
@@ -62,6 +70,7 @@ def merge(base: Path, submissions: tuple[Path, ...], new: Path, decisions: Path 
       jiceng merge --base city/ 太慈桥.xlsx --output city-new/ --decisions 合并.xlsx --force
       jiceng audit city-new/ --street 太慈桥 --format xlsx --output 太慈桥-审计.xlsx
     """
+    base = dataset_named(base)
     inputs = [base, *submissions, decisions]
     check_output(new, inputs, force=force, folder=new.suffix.lower() not in EXCEL_SUFFIXES)
     if report is not None:
@@ -75,7 +84,7 @@ def merge(base: Path, submissions: tuple[Path, ...], new: Path, decisions: Path 
         write_dataset(result.graph, new, chinese=dataset_language(base))
     say(f"已写出 wrote {new}：节点 {result.graph.n_nodes:,} nodes，关系 {result.graph.n_edges:,} "
         f"edges")
-    merged = merge_report(result, dataset=str(base))
+    merged = merge_report(result, dataset=snapshot_shown(base))
     if report is not None:
         merged.write(report)
         say(f"已写入 wrote {report}")

@@ -389,6 +389,12 @@ def shown(dataset: Path | str | None) -> str:
     return SAMPLE_SHOWN if dataset is None else redact_uri(str(dataset))
 
 
+def dataset_named(path: Path) -> Path:
+    """A dataset named on the command line: ``sample``, where no file or folder of that name
+    exists, is the bundled sample (``template --from sample``, ``merge --base sample``)."""
+    return sample_path() if str(path) == "sample" and not path.exists() else path
+
+
 def snapshot_named(snapshot: Path | str) -> str:
     """A snapshot as the title names it: its folder or file name (``2025Q1``), the bundled
     sample as such, a server by its address without a password; never a whole path (a

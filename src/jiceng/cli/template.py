@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jiceng.cli.options import check_output, load_graph, say, shown
+from jiceng.cli.options import check_output, dataset_named, load_graph, say, shown
 from jiceng.loaders.template import EXAMPLE_EDGES, EXAMPLE_NODES, SHEETS, write_template
 from jiceng.queries.scope import resolve_place, street_part
 
@@ -49,11 +49,8 @@ def template(out: Path, city: Path | None, street: str | None, force: bool) -> N
     if out.exists() and not out.is_dir() and not force:
         raise click.BadParameter(f"{out} 已存在，加 --force 覆盖（exists; use --force to replace "
                                  "it）", param_hint="OUT")
-    if city is not None and str(city) == "sample" and not city.exists():
-        city = None  # the bundled sample, as a command without DATASET reads it
-        check_output(out, force=force)
-    else:
-        check_output(out, [city], force=force)
+    city = dataset_named(city) if city is not None else None
+    check_output(out, [city], force=force)
     if street is None:
         write_template(out)
         say(f"已写入 wrote {out}：工作表 说明、{SHEETS['nodes']}、{SHEETS['edges']}、"
