@@ -82,6 +82,7 @@ def test_xlsx_ledger_has_summary_ranking_roll_ups_and_gaps(cli, tmp_path, sample
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == ["汇总", "排行榜", "分区县", "分街道", "分区县分规则", "问题清单"]
     rows = list(book["问题清单"].iter_rows(values_only=True))
+    book.close()
     at = next(i for i, r in enumerate(rows) if r and r[0] == "序号 (seq)")
     header = rows[at]
     assert "街道名称 (street_name)" in header and "区县名称 (district_name)" in header

@@ -418,7 +418,9 @@ def test_apply_to_xlsx_and_report_sheets(cli, tmp_path):
     assert run.exit_code == 0, run.stderr
     from openpyxl import load_workbook
 
-    sheets = load_workbook(tmp_path / "plan.xlsx", read_only=True).sheetnames
+    book = load_workbook(tmp_path / "plan.xlsx", read_only=True)
+    sheets = book.sheetnames
+    book.close()
     assert sheets[:3] == ["拟建关系", "未能满足的需求", "方案前后对比"]
     planned = read_dataset(tmp_path / "planned.xlsx")
     assert int((planned.edges["status"] == "proposed").sum()) > 0

@@ -115,8 +115,9 @@ def test_audit_without_a_place_shows_the_head_of_the_gap_list(cli, sample):
 def test_ledger_gap_rows_name_their_community(cli, sample, tmp_path):
     out = tmp_path / "ledger.xlsx"
     assert cli("audit", "--format", "xlsx", "--output", out).exit_code == 0
-    sheet = load_workbook(out, read_only=True)["问题清单"]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = load_workbook(out, read_only=True)
+    rows = [list(r) for r in book["问题清单"].iter_rows(values_only=True)]
+    book.close()
     header_at = next(i for i, r in enumerate(rows) if r and "编号 (id)" in r)
     header = rows[header_at]
     body = [dict(zip(header, r)) for r in rows[header_at + 1:] if any(r)]
@@ -139,6 +140,7 @@ def test_audit_street_ledger_and_briefing_carry_the_place(cli, tmp_path):
     book = load_workbook(ledger, read_only=True)
     assert {"本地问题", "社区一览", "问题清单"} <= set(book.sheetnames)
     listed = [r for r in book["社区一览"].iter_rows(values_only=True) if r and r[0]]
+    book.close()
     assert any("C00313" in r for r in listed)
     text = page.read_text(encoding="utf-8")
     assert "太慈桥街道党工委" in text and "Gaps by node" in text and "兼职委员 0/3" in text

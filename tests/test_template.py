@@ -228,7 +228,9 @@ def test_cli_writes_and_refuses_to_overwrite(cli, tmp_path):
     first = cli("template", out)
     assert first.exit_code == 0, first.stderr
     assert str(out) in first.stderr and first.stdout == ""
-    assert load_workbook(out, read_only=True).sheetnames == ["说明", "节点", "关系", "类型"]
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["说明", "节点", "关系", "类型"]
+    book.close()
     before = out.read_bytes()
 
     second = cli("template", out)
