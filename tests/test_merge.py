@@ -117,8 +117,8 @@ def _communities(graph: OrgGraph, ids) -> set[str]:
 
 @pytest.fixture(scope="module")
 def merged(offices, tmp_path_factory):
-    """The offices' files merged by the command (JSON on stdout, the report as xlsx) and by
-    the Python API."""
+    """The offices' files merged by the command (JSON on stdout; the files read one after the
+    other) and by the Python API (the files read in two processes)."""
     from click.testing import CliRunner
 
     from jiceng import merge
@@ -131,7 +131,7 @@ def merged(offices, tmp_path_factory):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return {"json": json.loads(result.stdout), "graph": read_dataset(folder / "new"),
-            "api": merge(str(offices["base"]), files)}
+            "api": merge(str(offices["base"]), files, processes=2)}
 
 
 def test_offices_files_merge_back_into_the_city(offices, merged):

@@ -1,3 +1,4 @@
 from jiceng.cli import main
 
-main()
+if __name__ == "__main__":  # not again in the processes a command starts (spawn)
+    main()

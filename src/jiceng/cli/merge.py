@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -79,7 +80,9 @@ def merge(base: Path, submissions: tuple[Path, ...], new: Path, decisions: Path 
         raise click.BadParameter(f"{report.name} 的后缀不是报告格式（not a report's suffix: one of "
                                  f"{', '.join(SUFFIXES)}）", param_hint="--report")
     with progress("正在合并 merging"):
-        result = run_merge(base, list(submissions), decisions=decisions)
+        # the files are read on every core when there are enough of them to pay for the start
+        processes = min(os.cpu_count() or 1, len(submissions) + 1) if len(submissions) >= 4 else 1
+        result = run_merge(base, list(submissions), decisions=decisions, processes=processes)
     with progress(f"正在写出 writing {new}"):
         write_dataset(result.graph, new, chinese=dataset_language(base))
     say(f"已写出 wrote {new}：节点 {result.graph.n_nodes:,} nodes，关系 {result.graph.n_edges:,} "

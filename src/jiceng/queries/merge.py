@@ -118,11 +118,21 @@ def _read(dataset: str | os.PathLike | OrgGraph) -> tuple[str, OrgGraph | list[P
 
 
 def read_all(base: str | os.PathLike | OrgGraph,
-             submissions: Sequence[str | os.PathLike | OrgGraph]
+             submissions: Sequence[str | os.PathLike | OrgGraph], processes: int = 1
              ) -> tuple[tuple[str, OrgGraph], list[tuple[str, OrgGraph]]]:
-    """The base and every submission, read and validated; every problem of every file at once
-    (:class:`InvalidInputError`)."""
-    read = [_read(source) for source in [base, *submissions]]
+    """The base and every submission, read and validated (in ``processes`` processes when
+    more than one); every problem of every file at once (:class:`InvalidInputError`)."""
+    datasets = [base, *submissions]
+    if processes > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: no copy of a parent's threads; the caller's main module must be guarded
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) \
+                as pool:
+            read = list(pool.map(_read, datasets))
+    else:
+        read = [_read(dataset) for dataset in datasets]
     problems = [p for _, got in read if isinstance(got, list) for p in got]
     if problems:
         raise InvalidInputError(problems)
@@ -132,7 +142,8 @@ def read_all(base: str | os.PathLike | OrgGraph,
 
 def merge(base: str | os.PathLike | OrgGraph,
           submissions: Sequence[str | os.PathLike | OrgGraph], *,
-          decisions: str | os.PathLike | pd.DataFrame | None = None) -> MergeResult:
+          decisions: str | os.PathLike | pd.DataFrame | None = None,
+          processes: int = 1) -> MergeResult:
     """Assemble the city: ``base`` with each submission replacing its street's part.
 
     Parameters
@@ -143,6 +154,10 @@ def merge(base: str | os.PathLike | OrgGraph,
     decisions : path or DataFrame, optional
         Settled review pairs (columns 甲, 乙, 结论 = 同一 | 不同; see
         :func:`jiceng.loaders.decisions.read_decisions`), or a frame ``a, b, decision``.
+    processes : int
+        Read the files in this many processes (the command line uses every core for four
+        files or more). A script asking for more than one must start its work under
+        ``if __name__ == "__main__":``, as Python's process pools require.
 
     Raises
     ------
@@ -155,7 +170,7 @@ def merge(base: str | os.PathLike | OrgGraph,
     O(n + m) over all files, with hash joins; the review compares each new organisation with
     those of its kind.
     """
-    (base_label, city), read = read_all(base, submissions)
+    (base_label, city), read = read_all(base, submissions, processes)
     if decisions is not None and not isinstance(decisions, pd.DataFrame):
         from jiceng.loaders.decisions import read_decisions
 
