@@ -93,3 +93,12 @@ def test_group_help_lists_every_command_without_importing_pandas():
     text = "\n".join(listing)
     for name, (_, summary) in COMMANDS.items():
         assert re.search(rf"^  {name} +{re.escape(summary[:12])}", text, re.M), name
+
+
+@pytest.mark.parametrize(("args", "missing"), [(["diff"], "'OLD'"),
+                                               (["merge", "x.xlsx", "--output", "new"], "'--base'")])
+def test_a_missing_argument_is_named(cli, args, missing):
+    result = cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"错误 error: 缺少参数 {missing}（missing {missing}）", result.stderr

@@ -167,7 +167,8 @@ def _show_usage_error(error: click.ClickException) -> None:
         hint = error.param_hint or (error.param.get_error_hint(context) if error.param else "")
         if isinstance(hint, (list, tuple)):
             hint = " / ".join(hint)
-        message = f"参数 {hint} 无效（invalid value for {hint}）：{error.message}"
+        message = (f"缺少参数 {hint}（missing {hint}）" if isinstance(error, click.MissingParameter)
+                   else f"参数 {hint} 无效（invalid value for {hint}）：{error.message}")
     to_stderr(f"错误 error: {message}")
 
 
