@@ -24,7 +24,7 @@ def sample_path() -> Path:
 
 @lru_cache(maxsize=1)
 def read_sample() -> OrgGraph:
-    """The bundled sample dataset, read once per process.
+    """The bundled sample dataset, read from its files (each call gives a graph of its own).
 
     >>> read_sample().count("street_committee")
     74
