@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then check and test. This is the README's test command
 # and exactly what CI runs (.ci/run):
-#   1. Debian's chromium and CJK fonts (maps, screenshots); Neo4j's Cypher front end (npm);
+#   1. Debian's chromium and CJK fonts (maps, screenshots); Neo4j's Cypher front end (npm,
+#      in the background);
 #   2. a venv of its own (build/test-venv) unless one is active, filled by uv (build/tools),
 #      holding the package with the newest dependencies pyproject allows and the judging tools
 #      pinned in scripts/test-requirements.txt;
-#   3. mypy on the whole jiceng package;
+#   3. mypy on the whole jiceng package, while the venv of step 5 fills in the background;
 #   4. the suite on both cores (pytest-xdist), slow tests included;
 #   5. the tests of what computes with pandas, numpy and pyarrow again, in a venv holding the
 #      lowest versions pyproject declares (scripts/constraints-lowest.txt), so that those floors
@@ -14,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # an install left running when a step fails
 
 # Debian's Chromium (map tests) and CJK fonts (Chinese labels in screenshots)
 missing=()
@@ -28,9 +30,12 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Neo4j's Cypher front end on node, for tests/test_cypher_lint.py (pinned by its package-lock)
+# Neo4j's Cypher front end on node, for tests/test_cypher_lint.py (pinned by its package-lock),
+# installed while the venvs fill (waited for before the suite)
+npm_pid=""
 if command -v npm >/dev/null 2>&1; then
-    npm ci --prefix tests/cypher --no-audit --no-fund --silent
+    npm ci --prefix tests/cypher --no-audit --no-fund --silent &
+    npm_pid=$!
 fi
 
 # uv installs the same packages as pip from the same index, resolving and unpacking in parallel:
@@ -69,17 +74,31 @@ fi
 # --upgrade: a venv kept from an earlier run moves to the newest versions as a fresh one has them
 install "$python" --upgrade
 
+# The lowest versions' venv fills while mypy runs (mostly waiting on the network and the disk)
+lowest=build/lowest-venv
+lowest_pid=""
+if [ -z "${JICENG_SKIP_LOWEST:-}" ]; then
+    [ -x "$lowest/bin/python" ] || python3 -m venv "$lowest"
+    install "$lowest/bin/python" -c scripts/constraints-lowest.txt >build/lowest-install.log 2>&1 &
+    lowest_pid=$!
+fi
+
 echo "== mypy" >&2
 "$python" -m mypy
 
+if [ -n "$npm_pid" ]; then
+    wait "$npm_pid"
+fi
 echo "== tests (newest versions)" >&2
 run_pytest "$python" "$@"
 
-if [ -z "${JICENG_SKIP_LOWEST:-}" ]; then
+if [ -n "$lowest_pid" ]; then
     echo "== tests (lowest declared pandas, numpy, pyarrow)" >&2
-    lowest=build/lowest-venv
-    [ -x "$lowest/bin/python" ] || python3 -m venv "$lowest"
-    install "$lowest/bin/python" -c scripts/constraints-lowest.txt
+    if ! wait "$lowest_pid"; then
+        cat build/lowest-install.log >&2
+        echo "installing the lowest versions failed" >&2
+        exit 1
+    fi
     "$lowest/bin/python" - <<'PY'
 import importlib.metadata as m
 pins = dict(line.split("==") for line in open("scripts/constraints-lowest.txt")

@@ -185,6 +185,8 @@ def _for_people(sheet: Worksheet, wrapped: str = "") -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if not wrapped:
+        return  # (a data sheet: thousands of preformatted rows, none wrapped)
     for row in sheet.iter_rows(min_row=2):
         lines = 1
         for cell in row:
