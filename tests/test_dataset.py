@@ -14,7 +14,7 @@ from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph
 from jiceng.graphmodel.cells import unescape_formula
-from jiceng.loaders import read_dataset, write_dataset
+from jiceng.loaders import read_dataset, read_sample, write_dataset
 from jiceng.loaders.excel import read_excel, write_excel
 from jiceng.loaders.synthetic import generate
 
@@ -126,6 +126,14 @@ def test_generated_city_round_trips_through_csv_and_excel(tmp_path):
 @pytest.mark.slow
 def test_sample_round_trips_through_csv_and_excel(tmp_path, sample):
     _round_trips_through_csv_and_excel(sample, tmp_path)
+
+
+def test_each_read_of_the_sample_is_a_graph_of_its_own():
+    """A notebook that edits the sample it read does not edit the next one read."""
+    first = read_sample()
+    name = first.nodes["name"].iat[0]
+    first.nodes.loc[first.nodes.index[0], "name"] = "改过的名称"
+    assert read_sample().nodes["name"].iat[0] == name
 
 
 def test_networkx_view_has_one_node_per_node_and_one_edge_per_edge(sample):

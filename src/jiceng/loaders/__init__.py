@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,6 @@ def sample_path() -> Path:
     return Path(str(files("jiceng.loaders") / "sample"))
 
 
-@lru_cache(maxsize=1)
 def read_sample() -> OrgGraph:
     """The bundled sample dataset, read from its files (each call gives a graph of its own).
 
