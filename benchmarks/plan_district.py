@@ -55,7 +55,7 @@ def district(communities: int, units: int, streets: int) -> OrgGraph:
         home = by_street[street]
         if u % 3 == 0 and home:
             edges.append((unit, home[(u // len(served)) % len(home)], "pairs_with"))
-    for i, (community, street) in enumerate(community_ids):
+    for i, (community, _street) in enumerate(community_ids):
         if i % 2:
             edges.append((f"UP{(i * 7) % units:05d}", community, "part_time"))
     return OrgGraph.from_tables(pd.DataFrame(nodes, columns=["id", "kind", "name"]),

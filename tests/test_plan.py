@@ -452,9 +452,9 @@ def test_help_is_chinese_first_with_an_example(cli):
     (["--capacity", "-1"], "capacity (--capacity)：应为 0 到 1000 的整数"),
     (["--part-time-capacity", "-3"], "part_time_capacity (--part-time-capacity)"),
 ])
-def test_bad_arguments_exit_2(jiceng_process, args, message):
-    run = jiceng_process("plan", *args)
-    assert run.returncode == 2
+def test_bad_arguments_exit_2(cli, args, message):
+    run = cli("plan", *args)
+    assert run.exit_code == 2
     assert message in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == ""
 
@@ -469,11 +469,11 @@ def test_bad_arguments_exit_2(jiceng_process, args, message):
     ("units.csv", "id,pair_capacity\nC00001,1\n", "units.csv 第 2 行 id 列（row 2, column id）：'C00001' 不是单位党组织"),
     ("units.yaml", "- id: UP00001\n  colour: red\n", "第 1 行 colour 列（row 1, column colour）：未知字段"),
 ])
-def test_bad_units_file_exits_2(jiceng_process, tmp_path, name, text, message):
+def test_bad_units_file_exits_2(cli, tmp_path, name, text, message):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    run = jiceng_process("plan", "--units", path)
-    assert run.returncode == 2, run.stderr
+    run = cli("plan", "--units", path)
+    assert run.exit_code == 2, run.stderr
     assert message in run.stderr and "Traceback" not in run.stderr
 
 

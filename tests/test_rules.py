@@ -120,10 +120,10 @@ def test_dropping_an_unknown_rule(tmp_path):
         load_rules(path)
 
 
-def test_bad_rules_through_the_cli_exit_2(tmp_path, jiceng_process):
+def test_bad_rules_through_the_cli_exit_2(tmp_path, cli):
     path = write(tmp_path, "rules:\n  - {id: r, title_zh: 规, title_en: R, each: grid, count: {edge: pairs}}\n")
-    done = jiceng_process("audit", "--rules", path, "--format", "json")
-    assert done.returncode == 2 and done.stdout == ""
+    done = cli("audit", "--rules", path, "--format", "json")
+    assert done.exit_code == 2 and done.stdout == ""
     assert done.stderr.strip() == (f"错误 error: {path} 规则 'r' 字段 count.edge：未知或缺少关系类型 "
                                    "'pairs'（rule 'r', field 'count.edge': unknown or missing "
                                    "edge kind 'pairs'）")

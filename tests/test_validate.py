@@ -162,11 +162,11 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert {p.file.rsplit("/", 1)[-1] for p in problems} == {"nodes.csv", "edges.csv"}
 
 
-def test_validate_command_lists_problems_and_exits_2(tmp_path, jiceng_process):
+def test_validate_command_lists_problems_and_exits_2(tmp_path, cli):
     nodes = TINY_NODES + [("G1", "grid", "重复")]
     folder = write_dataset_files(tmp_path / "d", nodes, TINY_EDGES + [("UP1", "C9", "pairs_with")])
-    done = jiceng_process("validate", folder)
-    assert done.returncode == 2
+    done = cli("validate", folder)
+    assert done.exit_code == 2
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert (f"{folder / 'nodes.csv'} 第 9 行 id 列：重复的节点编号 'G1'，首次出现在第 5 行"
             "（row 9, column id: duplicate node id 'G1' (first on row 5)）") in done.stderr
