@@ -115,6 +115,7 @@ PY
         src/jiceng/graphmodel src/jiceng/loaders src/jiceng/queries \
         tests/test_schema.py tests/test_validate.py tests/test_dataset.py \
         tests/test_synthetic.py tests/test_coverage.py tests/test_isolation.py \
-        tests/test_reach.py tests/test_plan.py tests/test_rules.py tests/test_sources.py "$@"
+        tests/test_reach.py tests/test_plan.py tests/test_rules.py tests/test_sources.py \
+        tests/test_cache.py "$@"
 fi
 echo "scripts/test.sh: done in $((SECONDS - started)) s" >&2

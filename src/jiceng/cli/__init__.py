@@ -62,6 +62,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "in)."),
     "merge": ("jiceng.cli.merge:merge",
               "合并：把各街道报送的数据合并成全市数据集 (Merge the streets' files into the city)."),
+    "cache": ("jiceng.cli.cache:cache_group",
+              "缓存：读过的数据集的校验结果，下次读取更快；查看位置、清除 (The cache of datasets read)."),
     "neo4j": ("jiceng.cli.neo4j:neo4j_group",
               "Neo4j 图数据库：推送数据集、取回数据集 (Share a dataset through a Neo4j server)."),
 }
@@ -227,9 +229,12 @@ def _available(target: str) -> bool:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
                                               "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="出错时显示调用栈（show the traceback on errors）。")
+@click.option("--no-cache", is_flag=True,
+              help="这一次不用缓存，重新读取并校验数据文件（read and validate the files this once, "
+                   "not the cache）。")
 @click.version_option(package_name="jiceng", help="显示版本并退出（show the version and exit）。")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, no_cache: bool) -> None:
     """基层 (jiceng)：找出城市党建引领基层治理网络的薄弱之处 (where a city's Party-building-led
     grassroots network is thin).
 
@@ -244,6 +249,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if no_cache:  # through the environment, so that merge's worker processes see it too
+        before = os.environ.get(NO_CACHE_ENV)
+        os.environ[NO_CACHE_ENV] = "1"
+        ctx.call_on_close(lambda: _restore(NO_CACHE_ENV, before))
+
+
+#: jiceng.loaders.cache.NO_CACHE_ENV, named here so that ``--help`` imports no pandas.
+NO_CACHE_ENV = "JICENG_NO_CACHE"
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:

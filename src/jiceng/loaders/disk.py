@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, ProblemCode
+from jiceng.loaders.cache import SAMPLE_FOLDER, cached, shipped
+from jiceng.loaders.cache import enabled as cache_enabled
 from jiceng.loaders.dataset import (
     EDGES_FILE,
     EXCEL_SUFFIXES,
@@ -27,8 +29,13 @@ SUPPORTED = ("数据集是一个包含 nodes.csv 和 edges.csv 的文件夹，�
              "(a dataset is a folder holding nodes.csv and edges.csv, or an .xlsx workbook)")
 
 
-def read_dataset(path: str | os.PathLike) -> OrgGraph:
+def read_dataset(path: str | os.PathLike, *, cache: bool | None = None) -> OrgGraph:
     """Read and validate a dataset: a folder of CSV files or an Excel workbook.
+
+    A dataset read and validated once is read again from its cache in the user's cache folder
+    until one of its files changes (:mod:`jiceng.loaders.cache`). ``cache=False`` reads the
+    files whatever the cache holds, and writes none; the default, None, follows
+    ``JICENG_NO_CACHE`` (the CLI's ``--no-cache``).
 
     Raises
     ------
@@ -48,12 +55,20 @@ def read_dataset(path: str | os.PathLike) -> OrgGraph:
                                          code=ProblemCode.NOT_A_DATASET)])
     path = Path(path)
     suffix = path.suffix.lower()
+    use_cache = cache_enabled() if cache is None else cache
     if suffix in EXCEL_SUFFIXES:
         from jiceng.loaders.excel import read_excel
 
-        return read_excel(path).build_indexes()
+        if not use_cache:
+            return read_excel(path).build_indexes()
+        return cached(path, [path], lambda: read_excel(path), name=path.stem).build_indexes()
     if path.is_dir():
-        return read_folder(path).build_indexes()  # once the raw tables are freed
+        if not use_cache:
+            return read_folder(path).build_indexes()  # once the raw tables are freed
+        files = [path / NODES_FILE, path / EDGES_FILE]
+        if path.resolve() == SAMPLE_FOLDER:
+            return shipped(path, files, lambda: read_folder(path), name=path.name).build_indexes()
+        return cached(path, files, lambda: read_folder(path), name=path.name).build_indexes()
     if not path.exists():
         raise InvalidInputError([problem(str(path), None, None,
                                          f"找不到这个数据集 (no such dataset); {SUPPORTED}",
