@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["load", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
+STEPS = ["load", "cached", "audit", "isolation", "reach2", "reach3", "plan", "cli"]
 
 
 def test_benchmark_runs_and_every_answer_is_identical(tmp_path):
