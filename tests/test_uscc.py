@@ -3,12 +3,15 @@ refused with its file, row and column, every one of them at once; a right one is
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from tests.helpers import TINY_EDGES, TINY_NODES, write_dataset_files
 
 from jiceng.graphmodel import InvalidInputError, ProblemCode
-from jiceng.graphmodel.uscc import USCC_ALPHABET, check_character
+from jiceng.graphmodel.uscc import USCC_ALPHABET, check_character, uscc_invalid, uscc_problem
 from jiceng.loaders import read_dataset
 
 
@@ -87,3 +90,19 @@ def test_cli_refuses_a_wrong_check_character_naming_the_cell(cli, tmp_path):
     fixed = cli("validate", path)
     assert fixed.exit_code == 0, fixed.stderr
     assert read_dataset(path).nodes.set_index("id").at["U1", "uscc"] == GOOD
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet=USCC_ALPHABET + "IOZSVaé９", min_size=16, max_size=19),
+    st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).map(_code),
+    st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).map(lambda c: _wrong(_code(c)))),
+    max_size=30))
+def test_a_column_is_judged_as_each_code_alone(codes):
+    """The column check (numpy over arrow's bytes) says what the check of one code says."""
+    array = pa.array(codes, type=pa.string())
+    expected = [uscc_problem(c) is not None for c in codes]
+    assert uscc_invalid(array).tolist() == expected
+    assert uscc_invalid(pa.chunked_array([array[:3], array[3:]], type=pa.string())).tolist() \
+        == expected
+    assert uscc_invalid(array[1:]).tolist() == expected[1:]  # a slice: offsets not at 0

@@ -50,7 +50,7 @@ from jiceng.graphmodel.schema import (
     REQUIRED_EDGE_COLUMNS,
     REQUIRED_NODE_COLUMNS,
 )
-from jiceng.graphmodel.uscc import uscc_problem
+from jiceng.graphmodel.uscc import uscc_invalid, uscc_problem
 
 __all__ = ["normalize_text", "nfkc_columns", "check_tables", "checks", "Check", "CheckedTables",
            "ROW", "USCC",
@@ -490,7 +490,7 @@ def _uscc() -> Check:
         text = t.text["nodes"][USCC]
         at = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))  # only cells filled in
         mask = np.zeros(len(text), dtype=bool)
-        mask[at] = [uscc_problem(v) is not None for v in text.take(pa.array(at)).to_pylist()]
+        mask[at] = uscc_invalid(text.take(pa.array(at)))
         return mask
 
     def say(t: _Tables, at: np.ndarray) -> list[Message]:
