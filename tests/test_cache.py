@@ -221,10 +221,11 @@ def test_cache_false_and_no_cache_read_the_files(folder, reads, cli):
 
 def test_cache_clear_removes_the_files_and_path_names_the_folder(folder, cache_dir, cli):
     read_dataset(folder)
+    (cache_dir / "mine.json").write_text("{}")  # a file of the user's where the cache is
     assert cli("cache", "path").stdout.strip() == str(cache_dir)
     result = cli("cache", "clear")
     assert result.exit_code == 0 and "已删除 3 个缓存文件" in result.stderr
-    assert list(cache_dir.iterdir()) == []
+    assert [p.name for p in cache_dir.iterdir()] == ["mine.json"]
 
 
 def test_the_shipped_sample_cache_is_the_sample(reads):

@@ -29,6 +29,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -76,12 +77,17 @@ def cache_folder() -> Path:
     return Path(base) / "jiceng"
 
 
+#: The names of the files a cache is made of (and of their temporaries): nothing else in the
+#: cache folder is jiceng's to remove (``JICENG_CACHE_DIR`` may name a folder of the user's).
+_CACHE_FILE = re.compile(r"[0-9a-f]{32}\.(nodes\.arrow|edges\.arrow|json)(\.[0-9a-f]{8}\.part)?")
+
+
 def clear_cache(folder: Path | None = None) -> int:
     """Remove every cache file jiceng wrote; returns how many files were removed."""
     folder = cache_folder() if folder is None else folder
     removed = 0
-    for path in folder.glob("*") if folder.is_dir() else ():
-        if path.is_file() and (path.suffix in (".arrow", ".json") or ".part" in path.name):
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if _CACHE_FILE.fullmatch(path.name) and path.is_file():
             path.unlink(missing_ok=True)
             removed += 1
     return removed
