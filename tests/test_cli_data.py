@@ -23,6 +23,17 @@ def test_validate_sample(cli):
     assert result.exit_code == 0 and "valid" in result.stdout
 
 
+def test_the_word_sample_names_the_bundled_sample_unless_a_folder_has_that_name(
+        cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate", "sample").stdout == cli("validate").stdout
+    assert cli("audit", "sample", "--format", "json").stdout == \
+        cli("audit", "--format", "json").stdout
+    (tmp_path / "sample").mkdir()  # a folder of the user's called sample is that folder
+    result = cli("validate", "sample")
+    assert result.exit_code == 2 and "sample" in result.stderr and "内置样例" not in result.stderr
+
+
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_every_command_has_help_with_an_example(cli, name):
     result = cli(name, "--help")

@@ -17,6 +17,7 @@ from jiceng.cli.options import (
     refuse_address,
     say,
     shown,
+    unless_sample,
 )
 from jiceng.graphmodel import InvalidInputError
 from jiceng.loaders import read_dataset, sample_path
@@ -128,6 +129,7 @@ def validate(dataset: Path | None) -> None:
       jiceng validate mydata/
       jiceng validate ledger.xlsx
     """
+    dataset = unless_sample(dataset)
     path = dataset if dataset is not None else sample_path()
     seen = shown(dataset)  # never a password written into the argument, nor the sample's path
     try:

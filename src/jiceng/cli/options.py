@@ -267,12 +267,14 @@ class progress:
 
 
 def load_graph(dataset: Path | None) -> OrgGraph:
-    """Read and validate DATASET, or the bundled sample when it is None.
+    """Read and validate DATASET, or the bundled sample when it is None (or ``sample`` where no
+    file or folder of that name exists).
 
     Every message about DATASET shows it as :func:`shown` does (a password written into it
     becomes ``***``); a DATASET that does not exist and reads as a server address
     (``http://u:PW@h``, ``bolt:/u:PW@h``) is refused as one.
     """
+    dataset = unless_sample(dataset)
     path = dataset if dataset is not None else sample_path()
     text, seen = str(path), shown(dataset)
     refuse_address(dataset)
@@ -393,6 +395,14 @@ def dataset_named(path: Path) -> Path:
     """A dataset named on the command line: ``sample``, where no file or folder of that name
     exists, is the bundled sample (``template --from sample``, ``merge --base sample``)."""
     return sample_path() if str(path) == "sample" and not path.exists() else path
+
+
+def unless_sample(dataset: Path | None) -> Path | None:
+    """DATASET as commands take it: None (the bundled sample) for none given, and for
+    ``sample`` where no file or folder of that name exists (:func:`dataset_named`)."""
+    if dataset is not None and dataset_named(dataset) != dataset:
+        return None
+    return dataset
 
 
 def snapshot_named(snapshot: Path | str) -> str:
