@@ -30,7 +30,7 @@ def info_report(graph: OrgGraph) -> Report:
     })
     nodes, edges = frame[frame["table"] == "node"], frame[frame["table"] == "edge"]
     return Report(
-        title=f"数据集概况 Dataset summary: {graph.name}",
+        title="数据集概况 Dataset summary",  # the dataset is named beside it
         dataset=graph.name,
         sections=[Section("nodes", "节点 Nodes", nodes.drop(columns="table"), keep_codes=("kind",)),
                   Section("edges", "关系 Edges", edges.drop(columns="table"), keep_codes=("kind",))],
