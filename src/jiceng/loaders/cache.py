@@ -41,6 +41,7 @@ import pyarrow as pa
 
 from jiceng.graphmodel import OrgGraph
 from jiceng.graphmodel.graph import edge_kind_dtype, node_kind_dtype
+from jiceng.loaders.dataset import text_array
 
 __all__ = ["cache_folder", "cached", "shipped", "clear_cache", "write_cache", "load_cache",
            "write_shipped", "enabled", "NO_CACHE_ENV", "SAMPLE_FOLDER"]
@@ -60,7 +61,6 @@ _ROW = "__row__"  # the nodes' spreadsheet rows (OrgGraph.node_rows), stored bes
 #: OrgGraph.places (each node's community, street, district), stored beside the nodes too:
 #: at 100× Guiyang it takes a second to compute and 50 ms to load.
 _PLACES = ("community", "street", "district")
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what the readers give for text
 
 
 def enabled() -> bool:
@@ -160,7 +160,7 @@ def _arrow_table(frame: pd.DataFrame, token: str, extra: dict) -> pa.Table:
         if isinstance(values.dtype, pd.CategoricalDtype):
             columns[name] = pa.array(values.cat.codes.to_numpy())
         else:
-            columns[name] = pa.array(values.array) if values.dtype == _STR else pa.array(values)
+            columns[name] = pa.array(values)  # text: the column's own arrow strings
     meta = {"token": token, "dtypes": dtypes, **extra}
     return pa.table(columns).replace_schema_metadata({"jiceng": json.dumps(meta)})
 
@@ -173,7 +173,7 @@ def _frame(table: pa.Table, kind_dtype: pd.CategoricalDtype) -> tuple[pd.DataFra
         if dtype == "category":
             columns[name] = pd.Categorical.from_codes(values.to_numpy(), dtype=kind_dtype)
         elif dtype == "str":  # the mapped file's strings themselves, not a copy
-            columns[name] = pd.arrays.ArrowStringArray(values, dtype=_STR)  # type: ignore[call-arg]
+            columns[name] = text_array(values)
         else:
             wanted = pd.api.types.pandas_dtype(dtype)
             if isinstance(wanted, pd.api.extensions.ExtensionDtype):

@@ -31,7 +31,8 @@ from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_R
 
 __all__ = ["read_folder", "write_folder", "read_csv_table", "detect_encoding", "check_writable",
            "problem", "column_letter", "column_name", "check_header", "finish_table",
-           "text_column", "build_graph", "NODES_FILE", "EDGES_FILE", "EXCEL_SUFFIXES", "HEADINGS",
+           "text_column", "text_array", "build_graph", "NODES_FILE", "EDGES_FILE",
+           "EXCEL_SUFFIXES", "HEADINGS",
            "CHINESE_HEADINGS", "in_chinese", "header_language", "folder_language"]
 
 NODES_FILE = "nodes.csv"
@@ -246,7 +247,7 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
                 values = pc.if_else(empty, pa.scalar(None, pa.large_string()), values)
         else:
             values = pc.fill_null(values, "")
-        table[name] = pd.Series(_strings(values), copy=False)
+        table[name] = pd.Series(text_array(values), copy=False)
     # a row with cells but no id is left to validation, which reports it with every other problem
     if problems:
         raise InvalidInputError(problems)
@@ -352,7 +353,7 @@ def _number_problems(values: pa.ChunkedArray, rows: np.ndarray, name: str, displ
     never rounded) and ``inf``, ``nan``, ``1e30`` (not numbers a count can be)."""
     if plain_digits(values):  # at most 15 plain digits (or empty): nothing to say
         return []
-    given = pd.Series(_strings(values)).dropna()
+    given = pd.Series(text_array(values)).dropna()
     text = given.str.strip()
     plain = text.str.fullmatch(_NUMBER_TEXT.pattern)
     suspect = text[~plain & (text != "")]
@@ -564,7 +565,8 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
                         empty_as_missing=empty_as_missing, edges=edges)
 
 
-def _strings(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+def text_array(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """Arrow strings as the readers' text column (dtype ``str``), without a copy."""
     return pd.arrays.ArrowStringArray(column, dtype=_STR)  # type: ignore[call-arg]
 
 
