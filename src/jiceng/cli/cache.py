@@ -14,9 +14,9 @@ __all__ = ["cache_group"]
 def cache_group() -> None:
     """缓存：读过的数据集的校验结果，下次读取更快；查看位置、清除 (The cache of datasets read).
 
-    jiceng 第一次读取并校验一个数据集后，把结果存为缓存（Arrow 文件，放在用户缓存文件夹
-    里，不写进数据集文件夹）；数据文件有任何改动，就重新读取。`jiceng --no-cache 命令 …`
-    这一次不用缓存；环境变量 JICENG_CACHE_DIR 指定缓存文件夹。
+    jiceng 第一次读取并校验一个数据集后，把结果存为缓存（Arrow 文件，放在用户缓存文件夹里，
+    不写进数据集文件夹）；数据文件有任何改动，就重新读取。
+    `jiceng --no-cache 命令 …` 这一次不用缓存；环境变量 JICENG_CACHE_DIR 指定缓存文件夹。
 
     A dataset read and validated once is kept as Arrow files in the user's cache folder (never
     in the dataset's folder) and loaded from there until one of its files changes.
