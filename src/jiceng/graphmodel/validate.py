@@ -210,10 +210,10 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     """Codes (row positions in ``ids``) of every reference (-1 where unknown), by packed integers.
 
     The usual case: ids of up to 24 bytes, all present and distinct. Each is packed into
-    integers and hashed; references are looked up in one integer hash table and every hit
-    is checked word by word. None when that cannot answer (a long id, a missing cell, a
-    repeated id or two ids with one hash, a hash hit on another string): then
-    :func:`_string_codes` answers, with the same result.
+    integers and hashed; the hashes are checked distinct by sorting them, every reference is
+    looked up in one arrow hash table of them, and every hit is checked word by word. None
+    when that cannot answer (a long id, a missing cell, a repeated id or two ids with one hash, a hash
+    hit on another string): then :func:`_string_codes` answers, with the same result.
     """
     if ids.null_count or any(r.null_count for r in references):
         return None
@@ -223,17 +223,25 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     node_words = packed_words(ids, max(1, -(-longest // 8)))
     if node_words is None:
         return None
-    index = pd.Index(_hash_words(node_words))
-    if not index.is_unique:
+    keys = _hash_words(node_words)
+    ordered = np.sort(keys)
+    if (ordered[1:] == ordered[:-1]).any():
         return None
+    del ordered
+    reference_words = [packed_words(r, len(node_words)) for r in references]
+    if any(words is None for words in reference_words):
+        return None
+    found = pc.index_in(pa.chunked_array([_hash_words(words) for words in reference_words]),
+                        value_set=pa.array(keys))  # arrow's table is built once for all
+    all_codes = pc.fill_null(found, -1).to_numpy().astype(np.int64)
     out = []
-    for reference in references:
-        words = packed_words(reference, len(node_words))
-        if words is None:
-            return None
-        codes = index.get_indexer(_hash_words(words)).astype(np.int64)
+    at = 0
+    for words in reference_words:
+        codes = all_codes[at:at + len(words[0])]
+        at += len(codes)
         hit = codes >= 0
-        if not all(np.array_equal(node[codes[hit]], word[hit]) for node, word in zip(node_words, words)):
+        if not all(np.array_equal(node[codes[hit]], word[hit])
+                   for node, word in zip(node_words, words)):
             return None
         out.append(codes)
     return out

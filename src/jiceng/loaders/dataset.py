@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
+from jiceng.graphmodel.arrowtext import array_chunks, string_buffers
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
@@ -301,8 +302,14 @@ def _without_blank_rows(kept: dict[str, pa.ChunkedArray], rows: np.ndarray
 
 
 def _longest_bytes(values: pa.ChunkedArray) -> int:
-    """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets."""
-    return int(pc.max(pc.binary_length(values)).as_py() or 0)
+    """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets chunk by
+    chunk (no array of every length)."""
+    longest = 0
+    for chunk in array_chunks(values):
+        offsets, _ = string_buffers(chunk)
+        if offsets[-1] - offsets[0] > longest:
+            longest = max(longest, int(np.diff(offsets).max()))
+    return longest
 
 
 def _present(values: pa.ChunkedArray) -> np.ndarray:
@@ -552,9 +559,10 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
                                                   skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False,
                                               ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
+            convert_options=pa_csv.ConvertOptions(  # empty cells missing from the start, no copy
                 column_types={n: pa.large_string() for n in internal},
-                strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False))
+                strings_can_be_null=empty_as_missing, quoted_strings_can_be_null=empty_as_missing,
+                null_values=[""] if empty_as_missing else []))
     except (pa.ArrowException, OSError):
         return None
     if arrow.column_names != internal or any(t != pa.large_string() for t in arrow.schema.types):
