@@ -35,3 +35,26 @@ def test_benchmark_runs_and_every_answer_is_identical(tmp_path):
             assert row[side]["time_s"] > 0 and row[side]["peak_mb"] > 0, (scale, step, side)
         assert row["answers"] == "identical", (scale, step)
     assert rows[(0.3, "cli")]["engine"]["startup_s"] > 0
+
+
+def test_the_peer_benchmark_loads_alike_and_names_what_it_could_not_run(tmp_path):
+    results = tmp_path / "peers.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "peers.py"), "--scale", "0.3", "--runs", "1",
+         "--cache", str(tmp_path / "cache"), "--json", str(results)],
+        capture_output=True, text=True, encoding="utf-8", timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "answers (node and edge counts): identical" in done.stdout
+
+    (row,) = json.loads(results.read_text(encoding="utf-8"))["rows"]
+    assert row["load_average_before"] is not None
+    sides = row["sides"]
+    assert list(sides) == ["jiceng first", "jiceng cached", "duckdb", "igraph"]
+    for side in ("jiceng first", "jiceng cached"):
+        assert sides[side]["time_s"] > 0 and sides[side]["peak_mb"] > 0, sides[side]
+    assert sides["jiceng cached"]["nodes"] == sides["jiceng first"]["nodes"] > 0
+    for side in ("duckdb", "igraph"):  # figures where installed, and said where not
+        result = sides[side]
+        assert ("error" in result and "not installed" in result["error"]) or (
+            result["nodes"] == sides["jiceng first"]["nodes"]
+            and result["edges"] == sides["jiceng first"]["edges"]), result

@@ -1,0 +1,215 @@
+"""Loading a dataset: jiceng's first and cached read beside DuckDB and igraph, in one run.
+
+    pip install -r benchmarks/requirements-peers.txt   # duckdb, igraph (not jiceng's own)
+    python benchmarks/peers.py --scale 10 100
+
+For each scale the synthetic Guiyang city (``run.py``'s, kept in ``--cache``) is loaded by
+each side in a fresh process, which reports its wall time, its peak memory (``ru_maxrss``) and
+how many nodes and edges it holds (the answers, to be identical):
+
+    jiceng first    read_dataset(cache=False): parse, validate, code the ids, index
+    jiceng cached   read_dataset from the cache an untimed first read left (docs/design.md §3.4)
+    duckdb          CREATE TABLE ... AS SELECT * FROM read_csv(...) of both files, in memory,
+                    every thread (no validation, no coding)
+    igraph          both files read by pyarrow as text, then igraph.Graph.DataFrame with the
+                    node table as vertices (igraph names each vertex by its id and matches the
+                    edges' ends to them; the nodes' own name column kept as ``label``)
+
+The sides take turns ``--runs`` times and each figure is the median; the load average before
+and after is recorded with the figures, since a busy machine slows every side. A side whose
+package is not installed is reported as such, never left out silently. Results go to ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from run import (  # noqa: E402 - beside this script
+    CACHE_ENV,
+    ROOT,
+    child_env,
+    compile_package,
+    ensure_dataset,
+    machine,
+    peak_mb,
+    say,
+    write_json,
+)
+
+SIDES = ("jiceng first", "jiceng cached", "duckdb", "igraph")
+
+
+def load(side: str, dataset: Path) -> dict:
+    """Load ``dataset`` as ``side`` does, in this process -> time, peak memory, counts."""
+    nodes_csv, edges_csv = dataset / "nodes.csv", dataset / "edges.csv"
+    if side.startswith("jiceng"):
+        from jiceng.loaders import read_dataset
+
+        start = time.perf_counter()
+        graph = read_dataset(dataset, cache=side == "jiceng cached")
+        seconds = time.perf_counter() - start
+        counts = [graph.n_nodes, graph.n_edges]
+    elif side == "duckdb":
+        import duckdb
+
+        start = time.perf_counter()
+        connection = duckdb.connect()
+        for table, path in (("nodes", nodes_csv), ("edges", edges_csv)):
+            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?)", [str(path)])
+        seconds = time.perf_counter() - start
+        counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("nodes", "edges")]
+    elif side == "igraph":
+        import igraph
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+
+        def read(path: Path):
+            names = pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(skip_rows_after_names=0))
+            text = {name: pa.string() for name in names.column_names}
+            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(
+                column_types=text)).to_pandas()
+
+        start = time.perf_counter()
+        nodes = read(nodes_csv).rename(columns={"name": "label"})  # igraph's own: the id
+        edges = read(edges_csv)
+        graph = igraph.Graph.DataFrame(edges, directed=True, vertices=nodes, use_vids=False)
+        seconds = time.perf_counter() - start
+        counts = [graph.vcount(), graph.ecount()]
+    else:
+        raise ValueError(side)
+    return {"time_s": seconds, "peak_mb": peak_mb(), "nodes": counts[0], "edges": counts[1]}
+
+
+def installed(side: str) -> bool:
+    module = {"duckdb": "duckdb", "igraph": "igraph"}.get(side)
+    if module is None:
+        return True
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                          env=child_env()).returncode == 0
+
+
+def run_side(side: str, dataset: Path, workdir: Path) -> dict:
+    out = workdir / "side.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--_side", side,
+               "--_dataset", str(dataset), "--_out", str(out)]
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True)
+    if done.returncode != 0 or not out.is_file():
+        return {"error": (done.stderr or "")[-2000:] or f"exit code {done.returncode}"}
+    result = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return result
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def measure(dataset: Path, runs: int, workdir: Path) -> dict[str, dict]:
+    """Each installed side ``runs`` times, taking turns -> side -> median figures."""
+    present = [side for side in SIDES if installed(side)]
+    found: dict[str, list[dict]] = {side: [] for side in present}
+    say("  an untimed first read fills the cache …")
+    run_side("jiceng cached", dataset, workdir)  # writes the cache; warms the file cache too
+    for attempt in range(runs):
+        for side in present:
+            result = run_side(side, dataset, workdir)
+            found[side].append(result)
+            shown = result.get("error", "").splitlines()[-1:] or [
+                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB"]
+            say(f"  run {attempt + 1}: {side:<14} {shown[0]}")
+    out = {}
+    for side in SIDES:
+        results = found.get(side)
+        if results is None:
+            out[side] = {"error": "not installed (pip install -r benchmarks/requirements-peers.txt)"}
+        elif any("error" in r for r in results):
+            out[side] = next(r for r in results if "error" in r)
+        else:
+            out[side] = {"time_s": round(statistics.median(r["time_s"] for r in results), 3),
+                         "peak_mb": round(statistics.median(r["peak_mb"] for r in results)),
+                         "times_s": [round(r["time_s"], 3) for r in results],
+                         "nodes": results[0]["nodes"], "edges": results[0]["edges"]}
+    return out
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["scale | side          | time s (median) | runs                 | peak MB | nodes, edges",
+             "------+---------------+-----------------+----------------------+---------+-------------"]
+    for row in rows:
+        for side, result in row["sides"].items():
+            if "error" in result:
+                figures = f"{'—':<15} | {'—':<20} | {'—':<7} | {result['error'].splitlines()[-1]}"
+            else:
+                runs = ", ".join(f"{t:.2f}" for t in result["times_s"])
+                figures = (f"{result['time_s']:<15.2f} | {runs:<20} | {result['peak_mb']:<7} | "
+                           f"{result['nodes']:,}, {result['edges']:,}")
+            lines.append(f"{row['scale']:<5g} | {side:<13} | {figures}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, nargs="+", default=[10.0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per side (default 3)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "cache",
+                        help="where generated datasets are kept (default: benchmarks/cache)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--_side", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--_dataset", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--_out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._side:
+        result = load(args._side, args._dataset)
+        args._out.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+    if not 1 <= args.runs <= 20:
+        parser.error("--runs takes 1 to 20")
+    compile_package()
+    report = {"machine": machine(), "started": _dt.datetime.now().isoformat(timespec="seconds"),
+              "rows": []}
+    with tempfile.TemporaryDirectory(prefix="jiceng-peers-") as workdir:
+        for scale in args.scale:
+            dataset, _ = ensure_dataset(args.cache, args.seed, scale)
+            caches = args.cache / "jiceng-cache"
+            shutil.rmtree(caches, ignore_errors=True)
+            CACHE_ENV["JICENG_CACHE_DIR"] = str(caches)
+            say(f"scale {scale:g}: {dataset}")
+            before = load_average()
+            sides = measure(dataset, args.runs, Path(workdir))
+            report["rows"].append({"scale": scale, "load_average_before": before,
+                                   "load_average_after": load_average(), "sides": sides})
+    print(table(report["rows"]))
+    for row in report["rows"]:
+        print(f"scale {row['scale']:g}: load average before {row['load_average_before']}, "
+              f"after {row['load_average_after']}")
+    if args.json:
+        write_json(args.json, report)
+    failed = [f"{side} at scale {r['scale']:g}" for r in report["rows"]
+              for side, s in r["sides"].items()
+              if "error" in s and not s["error"].startswith("not installed")]
+    if failed:
+        print("failed: " + ", ".join(failed))
+        return 1
+    counts = {(r["scale"], s["nodes"], s["edges"]) for r in report["rows"]
+              for s in r["sides"].values() if "error" not in s}
+    same = len(counts) == len(report["rows"])
+    print("answers (node and edge counts): " + ("identical" if same else "DIFFERENT"))
+    return 0 if same else 1
+
+if __name__ == "__main__":
+    sys.exit(main())
