@@ -228,21 +228,22 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     if (ordered[1:] == ordered[:-1]).any():
         return None
     del ordered
-    reference_words = [packed_words(r, len(node_words)) for r in references]
-    if any(words is None for words in reference_words):
+    words = [packed_words(r, len(node_words)) for r in references]
+    if any(w is None for w in words):
         return None
-    found = pc.index_in(pa.chunked_array([_hash_words(words) for words in reference_words]),
-                        value_set=pa.array(keys))  # arrow's table is built once for all
-    all_codes = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+    hashes = pa.chunked_array([_hash_words(w) for w in words])
+    found = pc.index_in(hashes, value_set=pa.array(keys))  # arrow's table, built once for all
+    del hashes, keys  # the read's largest moment: each temporary freed as soon as it is done
     out = []
     at = 0
-    for words in reference_words:
-        codes = all_codes[at:at + len(words[0])]
-        at += len(codes)
+    for i, reference in enumerate(references):
+        codes = pc.fill_null(found.slice(at, len(reference)), -1).to_numpy().astype(np.int64)
+        at += len(reference)
         hit = codes >= 0
         if not all(np.array_equal(node[codes[hit]], word[hit])
-                   for node, word in zip(node_words, words)):
+                   for node, word in zip(node_words, words[i])):
             return None
+        words[i] = []
         out.append(codes)
     return out
 
