@@ -237,12 +237,14 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     out = []
     at = 0
     for i, reference in enumerate(references):
-        codes = pc.fill_null(found.slice(at, len(reference)), -1).to_numpy().astype(np.int64)
+        codes = found.slice(at, len(reference))
         at += len(reference)
-        hit = codes >= 0
-        if not all(np.array_equal(node[codes[hit]], word[hit])
-                   for node, word in zip(node_words, words[i])):
-            return None
+        codes = (pc.fill_null(codes, -1) if codes.null_count else codes).to_numpy().astype(np.int64)
+        miss = codes < 0
+        for node, word in zip(node_words, words[i]):  # a miss takes the last id: masked
+            same = node.take(codes) == word
+            if not (same.all() or (same | miss).all()):
+                return None
         words[i] = []
         out.append(codes)
     return out
