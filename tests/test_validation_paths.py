@@ -318,10 +318,10 @@ PATHS = {
     "no packed ids": {"_packed_codes": lambda ids, references: None},
     "hash collision": {"_hash_words": _colliding_hash(validate._hash_words)},
     "no arrow normalization": {"_normalized_chunk": lambda chunk, nfkc: None},
-    "no digit-only numbers": {"_whole_numbers": lambda array: None},
+    "no digit-only numbers": {"whole_numbers": lambda array: None},
     "every slow part": {"_packed_codes": lambda ids, references: None,
                         "_normalized_chunk": lambda chunk, nfkc: None,
-                        "_whole_numbers": lambda array: None},
+                        "whole_numbers": lambda array: None},
 }
 
 

@@ -33,6 +33,7 @@ from jiceng.graphmodel.arrowtext import (
     packed_words,
     plain_digits,
     string_buffers,
+    whole_numbers,
 )
 from jiceng.graphmodel.endpoints import (
     NameLookup,
@@ -171,26 +172,6 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, type=pa.large_string())
 
 
-def _whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
-    """The column as Int64 when every present cell is 1 to 15 plain digits; None otherwise.
-
-    Fifteen digits are exact in float64 too, so both paths read the same number.
-    """
-    if not plain_digits(array, empty=False):
-        return None
-    numbers = pc.cast(array, pa.int64())
-    values = np.empty(len(array), dtype=np.int64)
-    missing = np.zeros(len(array), dtype=bool)
-    at = 0
-    for chunk in numbers.chunks:  # values under missing cells are left as they are
-        values[at:at + len(chunk)] = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
-            chunk.offset:chunk.offset + len(chunk)]
-        if chunk.null_count:
-            missing[at:at + len(chunk)] = chunk.is_null().to_numpy(zero_copy_only=False)
-        at += len(chunk)
-    return pd.arrays.IntegerArray(values, missing)
-
-
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -212,8 +193,9 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     The usual case: ids of up to 24 bytes, all present and distinct. Each is packed into
     integers and hashed; the hashes are checked distinct by sorting them, every reference is
     looked up in one arrow hash table of them, and every hit is checked word by word. None
-    when that cannot answer (a long id, a missing cell, a repeated id or two ids with one hash, a hash
-    hit on another string): then :func:`_string_codes` answers, with the same result.
+    when that cannot answer (a long id, a missing cell, a repeated id or two ids with one
+    hash, a hash hit on another string): then :func:`_string_codes` answers, with the same
+    result.
     """
     if ids.null_count or any(r.null_count for r in references):
         return None
@@ -228,9 +210,11 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     if (ordered[1:] == ordered[:-1]).any():
         return None
     del ordered
-    words = [packed_words(r, len(node_words)) for r in references]
-    if any(w is None for w in words):
+    packed = [packed_words(r, len(node_words)) for r in references]
+    words = [w for w in packed if w is not None]
+    if len(words) < len(packed):
         return None
+    del packed
     hashes = pa.chunked_array([_hash_words(w) for w in words])
     found = pc.index_in(hashes, value_set=pa.array(keys))  # arrow's table, built once for all
     del hashes, keys  # the read's largest moment: each temporary freed as soon as it is done
@@ -312,7 +296,7 @@ class _Numbers:
 def _read_numbers(array: pa.ChunkedArray) -> _Numbers:
     """Whole numbers >= 0: plain digits in arrow directly, anything else through pandas."""
     n = len(array)
-    fast = _whole_numbers(array)
+    fast = whole_numbers(array)
     if fast is not None:
         no = np.zeros(n, dtype=bool)
         return _Numbers(fast, no, no, no)

@@ -15,7 +15,6 @@ import os
 import re
 import threading
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
 from jiceng.loaders.atomic import atomic_paths
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
 
-__all__ = ["read_folder", "write_folder", "read_csv_table", "detect_encoding", "check_writable",
+__all__ = ["read_table_file", "write_folder", "read_csv_table", "detect_encoding", "check_writable",
            "problem", "column_letter", "column_name", "check_header", "finish_table",
            "text_column", "text_array", "build_graph", "NODES_FILE", "EDGES_FILE",
            "EXCEL_SUFFIXES", "HEADINGS",
@@ -584,30 +583,10 @@ def text_array(column: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.ArrowStringArray(column, dtype=_STR)  # type: ignore[call-arg]
 
 
-def read_folder(folder: Path) -> OrgGraph:
-    """The dataset of a folder's two CSV files, read side by side: one file's checks (one core)
-    run while the other is parsed (arrow's threads), and every problem of both is reported."""
-    pool = ThreadPoolExecutor(2, thread_name_prefix="jiceng-read")
-    try:
-        reads = [pool.submit(_read_table, folder / filename, filename == EDGES_FILE)
-                 for filename in (NODES_FILE, EDGES_FILE)]
-        done = [read.result() for read in reads]  # nodes' problems first, then edges'
-    finally:  # an interrupt does not wait for the other file's parse
-        pool.shutdown(wait=False, cancel_futures=True)
-    pa.default_memory_pool().release_unused()  # the parsers' freed blocks, back to the system
-    problems = [p for table in done if isinstance(table, list) for p in table]
-    if problems:
-        raise InvalidInputError(problems)
-    tables = dict(zip((NODES_FILE, EDGES_FILE), done))
-    return build_graph(tables[NODES_FILE], tables[EDGES_FILE], name=folder.name,
-                       nodes_file=str(folder / NODES_FILE), edges_file=str(folder / EDGES_FILE))
-
-
-def _read_table(path: Path, edges: bool) -> pd.DataFrame | list[Problem]:
-    try:
-        return _read_csv(path, str(path), empty_as_missing=True, edges=edges)
-    except InvalidInputError as error:
-        return error.problems
+def read_table_file(path: Path, *, edges: bool) -> pd.DataFrame:
+    """One of a dataset folder's CSV files (``nodes.csv``, or ``edges.csv`` with ``edges``) as
+    the raw table :func:`build_graph` takes, empty cells missing."""
+    return _read_csv(path, str(path), empty_as_missing=True, edges=edges)
 
 
 def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_file: str,
@@ -788,7 +767,7 @@ def header_language(header: list[str], first_row: list[str]) -> tuple[bool, bool
 
 def folder_language(folder: Path) -> tuple[bool, bool]:
     """:func:`header_language` of a folder's ``nodes.csv`` (its first 64 KiB: a header and a
-    row); a folder read already (:func:`read_folder`) is meant."""
+    row); a folder read already (:func:`jiceng.loaders.disk.read_folder`) is meant."""
     with open(folder / NODES_FILE, "rb") as stream:
         head = stream.read(_PROBE)
     if len(head) == _PROBE and b"\n" in head:  # whole lines: no character cut in two
