@@ -11,6 +11,10 @@ how many nodes and edges it holds (the answers, to be identical):
     jiceng cached   read_dataset from the cache an untimed first read left (docs/design.md §3.4)
     duckdb          CREATE TABLE ... AS SELECT * FROM read_csv(...) of both files, in memory,
                     every thread (no validation, no coding)
+    duckdb coded    what a graph needs of the same files, in DuckDB: both read as text (ids
+                    such as 007 stay text, as jiceng reads them), each node numbered by its
+                    row, and each edge's two ends coded as those numbers (-1 where unknown)
+                    by two joins (no validation)
     igraph          both files read by pyarrow as text, then igraph.Graph.DataFrame with the
                     node table as vertices (igraph names each vertex by its id and matches the
                     edges' ends to them; the nodes' own name column kept as ``label``)
@@ -46,7 +50,7 @@ from run import (  # noqa: E402 - beside this script
     write_json,
 )
 
-SIDES = ("jiceng first", "jiceng cached", "duckdb", "igraph")
+SIDES = ("jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph")
 
 
 def load(side: str, dataset: Path) -> dict:
@@ -69,6 +73,22 @@ def load(side: str, dataset: Path) -> dict:
         seconds = time.perf_counter() - start
         counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("nodes", "edges")]
+    elif side == "duckdb coded":
+        import duckdb
+
+        start = time.perf_counter()
+        connection = duckdb.connect()
+        connection.execute("CREATE TABLE nodes AS SELECT row_number() OVER () - 1 AS position, * "
+                           "FROM read_csv(?, all_varchar = true)", [str(nodes_csv)])
+        connection.execute("CREATE TABLE edges AS SELECT * FROM read_csv(?, all_varchar = true)",
+                           [str(edges_csv)])
+        connection.execute(
+            "CREATE TABLE ends AS SELECT coalesce(s.position, -1) AS source, "
+            "coalesce(t.position, -1) AS target FROM edges e "
+            "LEFT JOIN nodes s ON e.source = s.id LEFT JOIN nodes t ON e.target = t.id")
+        seconds = time.perf_counter() - start
+        counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("nodes", "ends")]
     elif side == "igraph":
         import igraph
         import pyarrow as pa
@@ -92,7 +112,7 @@ def load(side: str, dataset: Path) -> dict:
 
 
 def installed(side: str) -> bool:
-    module = {"duckdb": "duckdb", "igraph": "igraph"}.get(side)
+    module = {"duckdb": "duckdb", "duckdb coded": "duckdb", "igraph": "igraph"}.get(side)
     if module is None:
         return True
     return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
@@ -118,9 +138,9 @@ def load_average() -> list[float] | None:
         return None
 
 
-def measure(dataset: Path, runs: int, workdir: Path) -> dict[str, dict]:
+def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[str, dict]:
     """Each installed side ``runs`` times, taking turns -> side -> median figures."""
-    present = [side for side in SIDES if installed(side)]
+    present = [side for side in sides if installed(side)]
     found: dict[str, list[dict]] = {side: [] for side in present}
     say("  an untimed first read fills the cache …")
     run_side("jiceng cached", dataset, workdir)  # writes the cache; warms the file cache too
@@ -132,7 +152,7 @@ def measure(dataset: Path, runs: int, workdir: Path) -> dict[str, dict]:
                 f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB"]
             say(f"  run {attempt + 1}: {side:<14} {shown[0]}")
     out = {}
-    for side in SIDES:
+    for side in sides:
         results = found.get(side)
         if results is None:
             out[side] = {"error": "not installed (pip install -r benchmarks/requirements-peers.txt)"}
@@ -169,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "cache",
                         help="where generated datasets are kept (default: benchmarks/cache)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--sides", nargs="+", choices=SIDES, default=list(SIDES), metavar="SIDE",
+                        help=f"sides to run (default: all of {', '.join(SIDES)}; quote the "
+                             "names with a space)")
     parser.add_argument("--_side", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--_dataset", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_out", type=Path, help=argparse.SUPPRESS)
@@ -190,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             CACHE_ENV["JICENG_CACHE_DIR"] = str(caches)
             say(f"scale {scale:g}: {dataset}")
             before = load_average()
-            sides = measure(dataset, args.runs, Path(workdir))
+            sides = measure(dataset, args.runs, Path(workdir), args.sides)
             report["rows"].append({"scale": scale, "load_average_before": before,
                                    "load_average_after": load_average(), "sides": sides})
     print(table(report["rows"]))
