@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import importlib.util
 import json
 import os
 import shutil
@@ -115,8 +116,7 @@ def installed(side: str) -> bool:
     module = {"duckdb": "duckdb", "duckdb coded": "duckdb", "igraph": "igraph"}.get(side)
     if module is None:
         return True
-    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
-                          env=child_env()).returncode == 0
+    return importlib.util.find_spec(module) is not None
 
 
 def run_side(side: str, dataset: Path, workdir: Path) -> dict:

@@ -40,7 +40,7 @@ def test_benchmark_runs_and_every_answer_is_identical(tmp_path):
 def test_the_peer_benchmark_loads_alike_and_names_what_it_could_not_run(tmp_path):
     results = tmp_path / "peers.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "peers.py"), "--scale", "0.3", "--runs", "1",
+        [sys.executable, str(ROOT / "benchmarks" / "peers.py"), "--scale", "0.1", "--runs", "1",
          "--cache", str(tmp_path / "cache"), "--json", str(results)],
         capture_output=True, text=True, encoding="utf-8", timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
