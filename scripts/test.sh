@@ -51,7 +51,8 @@ install() {  # python, then uv's extra arguments: the package, its test extras, 
     local python=$1
     shift
     # --compile-bytecode: compiled once here, on both cores, rather than by every test process
-    # (where PYTHONDONTWRITEBYTECODE is set, as on CI machines, nothing compiled is ever kept)
+    # (where PYTHONDONTWRITEBYTECODE is set, as on the machines this project is tested on, they
+    # keep nothing they compile)
     "$tools/bin/uv" pip install --quiet --compile-bytecode --python "$python" "$@" \
         -e ".[test]" -r scripts/test-requirements.txt
 }
