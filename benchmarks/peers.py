@@ -96,8 +96,8 @@ def load(side: str, dataset: Path) -> dict:
         import pyarrow.csv as pa_csv
 
         def read(path: Path):
-            names = pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(skip_rows_after_names=0))
-            text = {name: pa.string() for name in names.column_names}
+            with pa_csv.open_csv(path) as head:  # the header, from the first block only
+                text = {name: pa.string() for name in head.schema.names}
             return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(
                 column_types=text)).to_pandas()
 
