@@ -2,7 +2,7 @@
 from the sample's files: run it whenever they change (tests/test_cache.py compares them)."""
 
 from jiceng.loaders.cache import SAMPLE_FOLDER, write_shipped
-from jiceng.loaders.dataset import read_folder
+from jiceng.loaders.disk import read_folder
 
 if __name__ == "__main__":
     write_shipped(read_folder(SAMPLE_FOLDER))
