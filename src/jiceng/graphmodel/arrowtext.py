@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["array_chunks", "string_buffers", "has_nfkc_suspects", "needs_trim", "plain_digits",
-           "packed_words", "whole_numbers", "LONGEST_PACKED", "TRIMMED", "WORD_MASK"]
+           "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED", "TRIMMED", "WORD_MASK"]
 
 
 def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:
@@ -60,6 +60,17 @@ def needs_trim(offsets: np.ndarray, data: np.ndarray) -> bool:
     first = data[offsets[filled] - offsets[0]]
     last = data[offsets[filled + 1] - offsets[0] - 1]
     return bool(TRIMMED[first].any() or TRIMMED[last].any())
+
+
+def longest_bytes(values: pa.ChunkedArray) -> int:
+    """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets chunk by
+    chunk (no array of every length)."""
+    longest = 0
+    for chunk in array_chunks(values):
+        offsets, _ = string_buffers(chunk)
+        if offsets[-1] - offsets[0] > longest:
+            longest = max(longest, int(np.diff(offsets).max()))
+    return longest
 
 
 def plain_digits(array: pa.ChunkedArray, *, empty: bool = True) -> bool:

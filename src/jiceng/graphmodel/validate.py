@@ -29,6 +29,7 @@ from jiceng.graphmodel.arrowtext import (
     LONGEST_PACKED,
     array_chunks,
     has_nfkc_suspects,
+    longest_bytes,
     needs_trim,
     packed_words,
     plain_digits,
@@ -199,7 +200,7 @@ def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
     """
     if ids.null_count or any(r.null_count for r in references):
         return None
-    longest = int(pc.max(pc.binary_length(ids)).as_py() or 0)
+    longest = longest_bytes(ids)
     if longest > LONGEST_PACKED:
         return None
     node_words = packed_words(ids, max(1, -(-longest // 8)))

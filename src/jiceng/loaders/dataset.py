@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
-from jiceng.graphmodel.arrowtext import array_chunks, string_buffers
+from jiceng.graphmodel.arrowtext import longest_bytes
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
@@ -227,7 +227,7 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     deferred: list[Problem] = []
     table = {}
     for name, values in kept.items():
-        if _longest_bytes(values) > MAX_CELL_CHARS:  # characters ≤ bytes: counted only then
+        if longest_bytes(values) > MAX_CELL_CHARS:  # characters ≤ bytes: counted only then
             lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
             long = np.flatnonzero(lengths > MAX_CELL_CHARS)
             problems += [problem(display, int(rows[i]), name,
@@ -300,17 +300,6 @@ def _without_blank_rows(kept: dict[str, pa.ChunkedArray], rows: np.ndarray
         kept = {name: values.filter(filled) for name, values in kept.items()}
         rows = rows[filled]
     return kept, rows, blank
-
-
-def _longest_bytes(values: pa.ChunkedArray) -> int:
-    """The longest cell's length in UTF-8 bytes (0 for none), read off arrow's offsets chunk by
-    chunk (no array of every length)."""
-    longest = 0
-    for chunk in array_chunks(values):
-        offsets, _ = string_buffers(chunk)
-        if offsets[-1] - offsets[0] > longest:
-            longest = max(longest, int(np.diff(offsets).max()))
-    return longest
 
 
 def _present(values: pa.ChunkedArray) -> np.ndarray:
