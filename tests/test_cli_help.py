@@ -102,3 +102,25 @@ def test_a_missing_argument_is_named(cli, args, missing):
     assert result.exit_code == 2 and result.stdout == ""
     last = result.stderr.strip().splitlines()[-1]
     assert last == f"错误 error: 缺少参数 {missing}（missing {missing}）", result.stderr
+
+
+def test_the_console_script_runs_a_command_with_the_collector_on_and_its_imports_frozen(tmp_path):
+    """``main`` holds the garbage collector while the command is imported (start-up), then
+    freezes what the imports made and collects again before the command runs."""
+    import subprocess
+    import sys
+
+    (tmp_path / "probe_command.py").write_text(
+        "import gc, click\n"
+        "import pandas  # a command's imports, made while the collector waits\n"
+        "@click.command()\n"
+        "def probe():\n"
+        "    click.echo(f'{gc.isenabled()} {gc.get_freeze_count() > 50_000}')\n",
+        encoding="utf-8")
+    script = ("import sys, jiceng.cli as c\n"
+              "c.COMMANDS['probe'] = ('probe_command:probe', 'probe')\n"
+              "sys.argv = ['jiceng', 'probe']\n"
+              "c.main()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, check=True)
+    assert done.stdout.split() == ["True", "True"]

@@ -9,6 +9,7 @@ unexpected 3 with one line, an interrupt 130.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import os
@@ -87,6 +88,7 @@ class LazyGroup(click.Group):
         module, attribute = COMMANDS[name][0].split(":")
         command = getattr(importlib.import_module(module), attribute)
         _bilingual_help_option(command)
+        _settle_imports()
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -272,13 +274,34 @@ def _interrupt(signum: int, frame: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
+#: Whether :func:`main` holds the cyclic garbage collector until the command is imported.
+_HELD = {"gc": False}
+
+
+def _settle_imports() -> None:
+    """Once the console script's command is imported: the collector again, over what comes next.
+
+    Importing pandas, numpy, arrow, rich and the command makes over 100,000 objects that live
+    as long as the process. Collected as they come, they are walked again and again, and every
+    later full collection walks them all once more: about 0.1 s of a sample audit. Frozen
+    (:func:`gc.freeze`), they are never walked; the command's own garbage is collected as usual.
+    """
+    if _HELD["gc"]:
+        _HELD["gc"] = False
+        gc.freeze()
+        gc.enable()
+
+
 def main() -> NoReturn:
     """The console script: run the command, then leave at once.
 
     Everything has been written, flushed and closed when a command returns; tearing the
     interpreter down would only unload pandas and arrow, about 0.1 s a planner waits for.
+    The collector waits while the command is imported (:func:`_settle_imports`).
     SIGTERM (``kill``, a service manager, a CI timeout) ends the run as an interrupt does.
     """
+    gc.disable()
+    _HELD["gc"] = True
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM
         signal.signal(signal.SIGTERM, _interrupt)
     try:
