@@ -188,11 +188,9 @@ def _entry(path: Path, folder: Path) -> Path:
     return folder / digest[:32]
 
 
-def write_cache(graph: OrgGraph, entry: Path, key: dict, *, compression: str | None = None
-                ) -> None:
+def write_cache(graph: OrgGraph, entry: Path, key: dict) -> None:
     """Write the graph's tables and their key as the cache files ``entry.*``; each file whole
-    or not at all. ``compression`` (``"lz4"``, ``"zstd"``) makes smaller files that load as a copy,
-    not mapped."""
+    or not at all, uncompressed, so that a load maps them as they lie."""
     token = secrets.token_hex(8)
     nodes = graph.nodes
     rows_file = None
@@ -205,15 +203,13 @@ def write_cache(graph: OrgGraph, entry: Path, key: dict, *, compression: str | N
     entry.parent.mkdir(parents=True, exist_ok=True)
     for which, frame in (("nodes", nodes), ("edges", graph.edges)):
         _write_file(entry.with_name(f"{entry.name}.{which}.arrow"),
-                    lambda file, f=frame: _write_ipc(file, _arrow_table(f, token, extra),
-                                                     compression))
+                    lambda file, f=frame: _write_ipc(file, _arrow_table(f, token, extra)))
     _write_file(entry.with_name(f"{entry.name}.json"),
                 lambda file: file.write(json.dumps({**key, "token": token}).encode()))
 
 
-def _write_ipc(file, table: pa.Table, compression: str | None) -> None:
-    options = pa.ipc.IpcWriteOptions(compression=compression)
-    with pa.ipc.new_file(file, table.schema, options=options) as writer:
+def _write_ipc(file, table: pa.Table) -> None:
+    with pa.ipc.new_file(file, table.schema) as writer:
         writer.write_table(table)
 
 
