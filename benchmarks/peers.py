@@ -4,8 +4,9 @@
     python benchmarks/peers.py --scale 10 100
 
 For each scale the synthetic Guiyang city (``run.py``'s, kept in ``--cache``) is loaded by
-each side in a fresh process, which reports its wall time, its peak memory (``ru_maxrss``) and
-how many nodes and edges it holds (the answers, to be identical):
+each side in a fresh process, which reports its wall time, its peak memory (``ru_maxrss``), the
+memory it holds once loaded (resident, what a notebook keeps while it works) and how many nodes
+and edges it holds (the answers, to be identical):
 
     jiceng first    read_dataset(cache=False): parse, validate, code the ids, index
     jiceng cached   read_dataset from the cache an untimed first read left (docs/design.md §3.4)
@@ -45,6 +46,7 @@ from run import (  # noqa: E402 - beside this script
     child_env,
     compile_package,
     ensure_dataset,
+    held_mb,
     machine,
     peak_mb,
     say,
@@ -109,7 +111,8 @@ def load(side: str, dataset: Path) -> dict:
         counts = [graph.vcount(), graph.ecount()]
     else:
         raise ValueError(side)
-    return {"time_s": seconds, "peak_mb": peak_mb(), "nodes": counts[0], "edges": counts[1]}
+    return {"time_s": seconds, "peak_mb": peak_mb(), "held_mb": held_mb(), "nodes": counts[0],
+            "edges": counts[1]}
 
 
 def installed(side: str) -> bool:
@@ -149,7 +152,8 @@ def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[s
             result = run_side(side, dataset, workdir)
             found[side].append(result)
             shown = result.get("error", "").splitlines()[-1:] or [
-                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB"]
+                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB, "
+                f"held {result['held_mb'] or 0:.0f} MB"]
             say(f"  run {attempt + 1}: {side:<14} {shown[0]}")
     out = {}
     for side in sides:
@@ -161,22 +165,32 @@ def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[s
         else:
             out[side] = {"time_s": round(statistics.median(r["time_s"] for r in results), 3),
                          "peak_mb": round(statistics.median(r["peak_mb"] for r in results)),
+                         "held_mb": _median_of(r["held_mb"] for r in results),
                          "times_s": [round(r["time_s"], 3) for r in results],
                          "nodes": results[0]["nodes"], "edges": results[0]["edges"]}
     return out
 
 
+def _median_of(figures) -> int | None:
+    known = [f for f in figures if f is not None]
+    return round(statistics.median(known)) if known else None
+
+
 def table(rows: list[dict]) -> str:
-    lines = ["scale | side          | time s (median) | runs                 | peak MB | nodes, edges",
-             "------+---------------+-----------------+----------------------+---------+-------------"]
+    lines = ["scale | side          | time s (median) | runs                 | peak MB | held MB | "
+             "nodes, edges",
+             "------+---------------+-----------------+----------------------+---------+---------+-"
+             "------------"]
     for row in rows:
         for side, result in row["sides"].items():
             if "error" in result:
-                figures = f"{'—':<15} | {'—':<20} | {'—':<7} | {result['error'].splitlines()[-1]}"
+                figures = (f"{'—':<15} | {'—':<20} | {'—':<7} | {'—':<7} | "
+                           f"{result['error'].splitlines()[-1]}")
             else:
                 runs = ", ".join(f"{t:.2f}" for t in result["times_s"])
+                held = "—" if result["held_mb"] is None else result["held_mb"]
                 figures = (f"{result['time_s']:<15.2f} | {runs:<20} | {result['peak_mb']:<7} | "
-                           f"{result['nodes']:,}, {result['edges']:,}")
+                           f"{held:<7} | {result['nodes']:,}, {result['edges']:,}")
             lines.append(f"{row['scale']:<5g} | {side:<13} | {figures}")
     return "\n".join(lines)
 

@@ -111,6 +111,15 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
+def held_mb() -> float | None:
+    """This process's resident memory now (Linux), or None where /proc cannot say."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def engine_step(step: str, dataset: Path) -> dict:
     from jiceng.loaders import read_dataset
 

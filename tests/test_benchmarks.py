@@ -52,6 +52,7 @@ def test_the_peer_benchmark_loads_alike_and_names_what_it_could_not_run(tmp_path
     assert list(sides) == ["jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph"]
     for side in ("jiceng first", "jiceng cached"):
         assert sides[side]["time_s"] > 0 and sides[side]["peak_mb"] > 0, sides[side]
+        assert 0 < sides[side]["held_mb"] <= sides[side]["peak_mb"], sides[side]
     assert sides["jiceng cached"]["nodes"] == sides["jiceng first"]["nodes"] > 0
     for side in ("duckdb", "duckdb coded", "igraph"):  # figures where installed, said where not
         result = sides[side]
