@@ -152,8 +152,8 @@ def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[s
             result = run_side(side, dataset, workdir)
             found[side].append(result)
             shown = result.get("error", "").splitlines()[-1:] or [
-                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB, "
-                f"held {result['held_mb'] or 0:.0f} MB"]
+                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB, held "
+                + ("—" if result["held_mb"] is None else f"{result['held_mb']:.0f} MB")]
             say(f"  run {attempt + 1}: {side:<14} {shown[0]}")
     out = {}
     for side in sides:
