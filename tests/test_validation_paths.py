@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiceng.graphmodel import InvalidInputError, ProblemCode, validate
+from jiceng.graphmodel import InvalidInputError, ProblemCode, idtable, validate
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES
 from jiceng.loaders import read_dataset
 
@@ -297,26 +298,16 @@ def reference(nodes_file: str, edges_file: str, raw_nodes, raw_edges):
 
 
 # ------------------------------------------------------------------ the paths
-def _colliding_hash(original):
-    """Every unknown reference ``X…`` gets the hash of ``C1``: a hit that the word check refutes."""
-
-    def hash_words(words):
-        hashes = original(words).copy()
-        c1 = original([np.array([int.from_bytes(b"C1".ljust(8, b"\0"), "little")], np.uint64)]
-                      + [np.zeros(1, np.uint64)] * (len(words) - 1))[0]
-        x = np.zeros(len(hashes), dtype=bool)
-        first = words[0]
-        x |= (first & np.uint64(0xFF)) == np.uint64(ord("X"))
-        hashes[x] = c1
-        return hashes
-
-    return hash_words
+def _two_slots(words, size):
+    """Every id's probe starts at slot 0 or 1: chains as long as the table, a race for a slot in
+    every round of the build."""
+    return (words[0] % np.uint64(2)).astype(np.int64)
 
 
 PATHS = {
     "usual": {},
     "no packed ids": {"_packed_codes": lambda ids, references: None},
-    "hash collision": {"_hash_words": _colliding_hash(validate._hash_words)},
+    "hash collision": {"_home": _two_slots},
     "no arrow normalization": {"_normalized_chunk": lambda chunk, nfkc: None},
     "no digit-only numbers": {"whole_numbers": lambda array: None},
     "every slow part": {"_packed_codes": lambda ids, references: None,
@@ -352,7 +343,7 @@ def outcomes_by_path(folder: Path) -> dict:
     for path, replacements in PATHS.items():
         with pytest.MonkeyPatch.context() as patch:
             for name, function in replacements.items():
-                patch.setattr(validate, name, function)
+                patch.setattr(idtable if name == "_home" else validate, name, function)
             out[path] = outcome(folder)
     return out
 
@@ -387,19 +378,21 @@ def test_each_corruption_alone(name):
         check(*corrupted([(name, i * 7 + 1, value)]))
 
 
-def test_the_collision_path_really_runs(monkeypatch):
-    """With ``X…`` hashed as ``C1``, the packed lookup hits and must hand over to strings."""
-    handed_over = []
-    original = validate._string_codes
-    monkeypatch.setattr(validate, "_hash_words", PATHS["hash collision"]["_hash_words"])
-    monkeypatch.setattr(validate, "_string_codes",
-                        lambda *a: handed_over.append(1) or original(*a))
+def test_colliding_ids_are_coded_by_the_table_itself(monkeypatch):
+    """With every probe starting on one of two slots, the table still answers exactly: a
+    dangling end is reported and a repeated id refused, the string path never asked."""
+    monkeypatch.setattr(idtable, "_home", _two_slots)
+    monkeypatch.setattr(validate, "_string_codes", lambda *a: pytest.fail("strings asked"))
     with tempfile.TemporaryDirectory() as temporary:
         folder = write(Path(temporary) / "c", *corrupted([("dangling edge", 4, None)]))
         with pytest.raises(InvalidInputError) as caught:
-            read_dataset(folder)
-    assert handed_over and any(p.code == "unknown_endpoint" and "'X4'" in p.message
-                               for p in caught.value.problems)
+            read_dataset(folder, cache=False)
+    assert any(p.code == "unknown_endpoint" and "'X4'" in p.message
+               for p in caught.value.problems)
+    ids = pa.chunked_array([[f"N{i}" for i in range(50)] + ["N7"]])
+    assert idtable.IdTable.build(ids) is None
+    table = idtable.IdTable.build(ids[:50])
+    assert table.codes(pa.chunked_array([["N49", "N7", "N50", "N0"]])).tolist() == [49, 7, -1, 0]
 
 
 def test_long_ids_take_the_string_path(monkeypatch):

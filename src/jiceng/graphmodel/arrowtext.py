@@ -20,9 +20,11 @@ def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:
 
 
 def string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (n + 1) and the UTF-8 bytes of a large_string array chunk, without copies."""
+    """The offsets (n + 1) and the UTF-8 bytes of a string or large_string array chunk, without
+    copies."""
     _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    width = np.int64 if array.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset:array.offset + len(array) + 1]
     data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
             else np.zeros(0, dtype=np.uint8))
     return offsets, data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]

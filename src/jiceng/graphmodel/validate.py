@@ -31,7 +31,6 @@ from jiceng.graphmodel.arrowtext import (
     has_nfkc_suspects,
     longest_bytes,
     needs_trim,
-    packed_words,
     plain_digits,
     string_buffers,
     whole_numbers,
@@ -45,6 +44,7 @@ from jiceng.graphmodel.endpoints import (
     resolve_names,
 )
 from jiceng.graphmodel.errors import MAX_CANDIDATES, Problem, ProblemCode
+from jiceng.graphmodel.idtable import IdTable
 from jiceng.graphmodel.schema import (
     EDGE_KINDS,
     NODE_KINDS,
@@ -173,64 +173,27 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
     return pa.chunked_array(chunks, type=pa.large_string())
 
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _hash_words(words: list[np.ndarray]) -> np.ndarray:
-    if len(words) == 1:
-        return words[0]
-    key = words[0] * _MIX
-    key ^= words[1]
-    for word in words[2:]:
-        key *= _MIX
-        key ^= word
-    return key
-
-
 def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
                   ) -> list[np.ndarray] | None:
     """Codes (row positions in ``ids``) of every reference (-1 where unknown), by packed integers.
 
-    The usual case: ids of up to 24 bytes, all present and distinct. Each is packed into
-    integers and hashed; the hashes are checked distinct by sorting them, every reference is
-    looked up in one arrow hash table of them, and every hit is checked word by word. None
-    when that cannot answer (a long id, a missing cell, a repeated id or two ids with one
-    hash, a hash hit on another string): then :func:`_string_codes` answers, with the same
-    result.
+    The usual case: ids of up to 24 bytes, all present and distinct, looked up in one table
+    (:class:`~jiceng.graphmodel.idtable.IdTable`). None when that cannot answer (a long id, a
+    missing cell, a repeated id): then :func:`_string_codes` answers, with the same result.
     """
     if ids.null_count or any(r.null_count for r in references):
         return None
     longest = longest_bytes(ids)
     if longest > LONGEST_PACKED:
         return None
-    node_words = packed_words(ids, max(1, -(-longest // 8)))
-    if node_words is None:
+    table = IdTable.build(ids, max(1, -(-longest // 8)))
+    if table is None:
         return None
-    keys = _hash_words(node_words)
-    ordered = np.sort(keys)
-    if (ordered[1:] == ordered[:-1]).any():
-        return None
-    del ordered
-    packed = [packed_words(r, len(node_words)) for r in references]
-    words = [w for w in packed if w is not None]
-    if len(words) < len(packed):
-        return None
-    del packed
-    hashes = pa.chunked_array([_hash_words(w) for w in words])
-    found = pc.index_in(hashes, value_set=pa.array(keys))  # arrow's table, built once for all
-    del hashes, keys  # the read's largest moment: each temporary freed as soon as it is done
     out = []
-    at = 0
-    for i, reference in enumerate(references):
-        codes = found.slice(at, len(reference))
-        at += len(reference)
-        codes = (pc.fill_null(codes, -1) if codes.null_count else codes).to_numpy().astype(np.int64)
-        miss = codes < 0
-        for node, word in zip(node_words, words[i]):  # a miss takes the last id: masked
-            same = node.take(codes) == word
-            if not (same.all() or (same | miss).all()):
-                return None
-        words[i] = []
+    for reference in references:
+        codes = table.codes(reference)
+        if codes is None:
+            return None
         out.append(codes)
     return out
 

@@ -1,0 +1,123 @@
+"""Ids packed into integers, looked up in one open-addressing table held in numpy.
+
+Validation codes every edge end as the row of the node with that id (docs/design.md §3.3).
+Ids of up to :data:`~jiceng.graphmodel.arrowtext.LONGEST_PACKED` bytes are packed into one to
+three uint64 words (:func:`~jiceng.graphmodel.arrowtext.packed_words`); the table keeps, per
+slot, the words of one id and its row + 1 (0: empty slot), side by side so that a probe reads
+one cache line. Lookups compare every word, so a hit is exact; the hash only chooses where a
+probe starts. Ends are looked up chunk by chunk in two threads (numpy's gathers release the
+GIL), each chunk packed just before it is looked up: no array of every end's words is held.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pyarrow as pa
+
+from jiceng.graphmodel.arrowtext import array_chunks, packed_words
+
+__all__ = ["IdTable"]
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_HALF = np.uint64(32)
+
+
+def _home(words: list[np.ndarray], size: int) -> np.ndarray:
+    """The slot where each key's probe starts: a multiplicative hash of its words, scaled to
+    ``size`` slots."""
+    key = words[0] * _MIX
+    for word in words[1:]:
+        key ^= word
+        key *= _MIX
+    key >>= _HALF
+    key *= np.uint64(size)
+    key >>= _HALF
+    return key.astype(np.int64)
+
+
+class IdTable:
+    """The distinct ids of a column, to look up packed texts in (:meth:`codes`).
+
+    :meth:`build` gives None where the ids cannot be packed (a long id, a NUL byte) or are
+    not distinct: the caller then codes them as strings.
+
+    >>> table = IdTable.build(pa.chunked_array([["C1", "D22", "G333"]]))
+    >>> table.codes(pa.chunked_array([["G333", "X", "C1"], ["D22"]])).tolist()
+    [2, -1, 0, 1]
+    >>> IdTable.build(pa.chunked_array([["C1", "C1"]])) is None
+    True
+    """
+
+    def __init__(self, slots: np.ndarray, words: int):
+        self.slots = slots  # (size, words + 1): an id's words, then its row + 1
+        self.words = words
+
+    @classmethod
+    def build(cls, ids: pa.ChunkedArray, words: int = 1) -> IdTable | None:
+        """The table of ``ids`` (no missing cell) packed in ``words`` words; None where that
+        cannot answer."""
+        packed = packed_words(ids, words)
+        if packed is None:
+            return None
+        n = len(ids)
+        size = max(8, n + n // 2 + n // 8)  # about 60 % full: short probes
+        columns = [np.zeros(size, dtype=np.uint64) for _ in range(words + 1)]
+        todo = np.arange(n, dtype=np.int64)
+        slot = _home(packed, size)
+        while len(todo):  # each round places at most one id per free slot
+            free = columns[words][slot] == 0
+            taken = np.flatnonzero(~free)
+            if len(taken):  # an id already placed where this one probes is a repeat
+                same = np.ones(len(taken), dtype=bool)
+                for column, word in zip(columns, packed):
+                    same &= column[slot[taken]] == word[todo[taken]]
+                if same.any():
+                    return None
+            rows, at = todo[free], slot[free]
+            columns[words][at] = rows + 1  # of several ids on one slot the last write stays
+            won = np.flatnonzero(free)[columns[words][at] == (rows + 1).astype(np.uint64)]
+            for column, word in zip(columns, packed):
+                column[slot[won]] = word[todo[won]]
+            slot[taken] += 1  # past a slot another id holds; one that lost a slot looks again
+            slot[slot == size] = 0
+            left = np.ones(len(todo), dtype=bool)
+            left[won] = False
+            todo, slot = todo[left], slot[left]
+        return cls(np.stack(columns, axis=1), words)
+
+    def lookup(self, packed: list[np.ndarray]) -> np.ndarray:
+        """The row of each packed key (-1 where no id is it)."""
+        size = len(self.slots)
+        out = np.full(len(packed[0]), -1, dtype=np.int64)
+        at = np.arange(len(out))
+        slot = _home(packed, size)
+        while len(at):
+            probed = np.take(self.slots, slot, axis=0)
+            row = probed[:, self.words].astype(np.int64) - 1
+            same = row >= 0
+            for w, word in enumerate(packed):
+                same &= probed[:, w] == word
+            out[at[same]] = row[same]
+            go = ~same & (row >= 0)  # an empty slot ends the probe: not there
+            at, slot = at[go], slot[go] + 1
+            packed = [word[go] for word in packed]
+            slot[slot == size] = 0
+        return out
+
+    def codes(self, values: pa.ChunkedArray) -> np.ndarray | None:
+        """The row of each text of ``values`` (no missing cell): -1 where no id is it; None
+        when a text cannot be packed in the table's words (too long, a NUL byte)."""
+        chunks = array_chunks(values)
+
+        def one(chunk: pa.Array) -> np.ndarray | None:
+            packed = packed_words(pa.chunked_array([chunk]), self.words)
+            return None if packed is None else self.lookup(packed)
+
+        with ThreadPoolExecutor(2, thread_name_prefix="jiceng-codes") as pool:
+            found = list(pool.map(one, chunks))
+        coded = [codes for codes in found if codes is not None]
+        if len(coded) < len(found):
+            return None
+        return np.concatenate(coded) if coded else np.zeros(0, dtype=np.int64)
