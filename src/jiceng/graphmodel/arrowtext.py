@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["array_chunks", "string_buffers", "has_nfkc_suspects", "needs_trim", "plain_digits",
+__all__ = ["array_chunks", "string_buffers", "first_bytes", "has_nfkc_suspects", "needs_trim", "plain_digits",
            "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED", "TRIMMED", "WORD_MASK"]
 
 
@@ -28,6 +28,25 @@ def string_buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
             else np.zeros(0, dtype=np.uint8))
     return offsets, data[offsets[0]:offsets[-1]] if len(offsets) else data[:0]
+
+
+def first_bytes(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's first UTF-8 byte (0 where it has none) and whether it has one (present and
+    not empty), read off arrow's offsets: what a test of a cell's start needs, without a kernel
+    looking at every byte of every cell."""
+    first = np.zeros(len(values), dtype=np.uint8)
+    filled = np.zeros(len(values), dtype=bool)
+    at = 0
+    for chunk in values.chunks:
+        offsets, data = string_buffers(chunk)
+        here = offsets[1:] != offsets[:-1]
+        if chunk.null_count:
+            here &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        cells = np.flatnonzero(here)
+        first[at + cells] = data[offsets[cells] - offsets[0]]
+        filled[at:at + len(chunk)] = here
+        at += len(chunk)
+    return first, filled
 
 
 def has_nfkc_suspects(data: np.ndarray, block: int = 1 << 18) -> bool:

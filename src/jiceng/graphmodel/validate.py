@@ -109,18 +109,30 @@ def normalize_text(table: pd.DataFrame) -> pd.DataFrame:
 _NFKC_SUSPECT = r"[^\x{00}-\x{7f}\x{4e00}-\x{9fff}]"
 
 
+_TEXT_TYPES = (pa.string(), pa.large_string())
+
+
+def _arrow_text(dtype) -> bool:
+    """Whether a column holds arrow's text as it lies: pandas' ``str`` on pyarrow, or an arrow
+    string column (``pd.ArrowDtype``) as the CSV reader hands it on."""
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return isinstance(dtype, pd.ArrowDtype) and dtype.pyarrow_dtype in _TEXT_TYPES
+
+
 def arrow_strings(values: pd.Series) -> pa.ChunkedArray:
-    """A text column as a large_string arrow array (zero-copy when it is pyarrow-backed).
+    """A text column as a string or large_string arrow array (zero-copy when it is
+    pyarrow-backed).
 
     Through the arrow protocol (``__arrow_array__``) of pandas' string arrays; any other
     column (objects, numbers an unusual reader produced) is converted cell by cell.
     """
     array = values.array
-    if isinstance(values.dtype, pd.StringDtype):
+    if isinstance(values.dtype, pd.StringDtype) or _arrow_text(values.dtype):
         arrow = array.__arrow_array__()  # type: ignore[attr-defined]
         if isinstance(arrow, pa.Array):
             arrow = pa.chunked_array([arrow])
-        if arrow.type != pa.large_string():
+        if arrow.type not in _TEXT_TYPES:
             arrow = arrow.cast(pa.large_string())
         return arrow
     return pa.chunked_array([pa.array(values.astype("str").to_numpy(dtype=object),
@@ -148,7 +160,7 @@ def _normalized_chunk(chunk: pa.Array, nfkc: bool) -> pa.Array | None:
         offsets, data = string_buffers(chunk)
     if np.count_nonzero(offsets[1:] != offsets[:-1]) != len(chunk) - chunk.null_count:
         empty = pc.equal(pc.binary_length(chunk), 0)
-        chunk = pc.if_else(empty, pa.scalar(None, pa.large_string()), chunk)
+        chunk = pc.if_else(empty, pa.scalar(None, chunk.type), chunk)
     return chunk
 
 
@@ -161,7 +173,7 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
     :func:`normalize_text` itself.
     """
     nfkc = column in nfkc_columns()
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+    if not _arrow_text(values.dtype):
         values = values.astype("str")
     array = arrow_strings(values)
     chunks = []
@@ -170,7 +182,7 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
         if done is None:
             return arrow_strings(normalize_text(pd.DataFrame({column: values}))[column])
         chunks.append(done)
-    return pa.chunked_array(chunks, type=pa.large_string())
+    return pa.chunked_array(chunks, type=array.type)
 
 
 def _packed_codes(ids: pa.ChunkedArray, references: list[pa.ChunkedArray]
@@ -376,7 +388,7 @@ def _enum(kind_id: str, attribute: str) -> Check:
     def find(t: _Tables) -> np.ndarray:
         kind = NODE_KINDS[kind_id]
         text = t.text["nodes"][attribute]
-        known = pc.is_in(text, value_set=pa.array(list(kind.enums[attribute]), type=pa.large_string()))
+        known = pc.is_in(text, value_set=pa.array(list(kind.enums[attribute]), type=text.type))
         bad = pc.and_(pc.is_valid(text), pc.invert(known)).to_numpy(zero_copy_only=False)
         return bad & (t.node_kind == list(NODE_KINDS).index(kind_id))
 
@@ -683,7 +695,7 @@ class CheckedTables:
 
 
 def _kind_codes(array: pa.ChunkedArray, vocabulary: dict) -> np.ndarray:
-    found = pc.index_in(array, value_set=pa.array(list(vocabulary), type=pa.large_string()))
+    found = pc.index_in(array, value_set=pa.array(list(vocabulary), type=array.type))
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -755,5 +767,7 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
 
 
 def _one_chunk(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """One chunk: arrow's take over many chunks joins them each time (ids and names are taken often)."""
+    """One chunk: arrow's take over many chunks joins them each time (ids and names are taken
+    often). Large strings, as the graph keeps its text: one chunk of string would overflow at 2 GB."""
+    values = values.cast(pa.large_string())
     return pa.chunked_array([values.combine_chunks()]) if values.num_chunks > 1 else values
