@@ -676,9 +676,10 @@ class CheckedTables:
     """Raw tables checked against the schema: the problems, and when there are none, the
     normalized and typed columns ready to become an :class:`~jiceng.graphmodel.OrgGraph`.
 
-    ``node_columns``/``edge_columns`` map every column (file order, ``_row`` left out) to a
-    Series ("str", or ``Int64`` for numeric attributes); ``node_kind``/``edge_kind`` are the
-    kinds' positions in the schema, ``source``/``target`` the edges' node codes.
+    ``node_columns``/``edge_columns`` map every column (file order, ``_row`` left out) but
+    those given as codes to a Series ("str", or ``Int64`` for numeric attributes);
+    ``node_kind``/``edge_kind`` are the kinds' positions in the schema, ``source``/``target``
+    the edges' node codes.
     """
 
     problems: list[Problem]
@@ -731,17 +732,15 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
 
-    text: dict[str, dict[str, pa.ChunkedArray]] = {}
-    numbers: dict[str, dict[str, _Numbers]] = {}
-    for table, frame in (("nodes", nodes), ("edges", edges)):
-        text[table] = {c: _normalized_arrow(frame[c], c) for c in frame.columns if c != ROW}
-        numbers[table] = {c: _read_numbers(a) for c, a in text[table].items()
-                          if c in NUMERIC_ATTRIBUTES}
+    text = {table: {c: _normalized_arrow(frame[c], c) for c in frame.columns if c != ROW}
+            for table, frame in (("nodes", nodes), ("edges", edges))}
     ids, references = text["nodes"]["id"], [text["edges"]["source"], text["edges"]["target"]]
     first_row = None
     codes = _packed_codes(ids, references)
     if codes is None:
         codes, first_row = _string_codes(ids, references)
+    numbers = {table: {c: _read_numbers(a) for c, a in columns.items() if c in NUMERIC_ATTRIBUTES}
+               for table, columns in text.items()}  # after the coding: its peak not beside them
     lookup = _resolve_names(text, codes)
     tables = _Tables(files, text, numbers, {"nodes": _spreadsheet_rows(nodes),
                                             "edges": _spreadsheet_rows(edges)},
@@ -757,17 +756,10 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
     columns = {}
-    for table in ("nodes", "edges"):
+    for table, coded in (("nodes", ("kind",)), ("edges", ("source", "target", "kind"))):
         columns[table] = {
-            c: pd.Series(numbers[table][c].values if c in numbers[table] else pd.array(
-                _one_chunk(a) if c in ("id", "name") else a, dtype=_STR), copy=False)
-            for c, a in text[table].items()}
+            c: pd.Series(numbers[table][c].values if c in numbers[table]
+                         else pd.array(a, dtype=_STR), copy=False)
+            for c, a in text[table].items() if c not in coded}
     return CheckedTables([], columns["nodes"], columns["edges"], tables.node_kind,
                          tables.edge_kind, tables.source, tables.target)
-
-
-def _one_chunk(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """One chunk: arrow's take over many chunks joins them each time (ids and names are taken
-    often). Large strings, as the graph keeps its text: one chunk of string would overflow at 2 GB."""
-    values = values.cast(pa.large_string())
-    return pa.chunked_array([values.combine_chunks()]) if values.num_chunks > 1 else values
