@@ -193,3 +193,25 @@ def test_a_cell_is_blank_exactly_when_trimming_leaves_nothing():
     expected = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
     assert (_present(values) == expected).all()
     assert not _present(text_column([" ", "\u3000", "\t\n", None, ""])).any()
+
+
+def test_a_large_csv_is_parsed_in_blocks_and_read_as_the_careful_reader_reads_it(tmp_path,
+                                                                                  monkeypatch):
+    """The sample's files, parsed by arrow in many blocks (what it keeps as codes or numbers as
+    arrow string, the rest as large_string), give the graph the careful reader gives; the ids
+    and names end up in one chunk."""
+    import shutil
+
+    import jiceng.loaders.dataset as dataset
+    from jiceng.loaders import sample_path
+
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+    fast = read_dataset(folder, cache=False)
+    chunks = {c: fast.nodes[c].array.__arrow_array__().num_chunks for c in ("id", "name")}
+    assert chunks == {"id": 1, "name": 1}
+    assert fast.nodes["title"].array.__arrow_array__().num_chunks > 1  # it was read in blocks
+    monkeypatch.setattr(dataset, "_read_large_utf8", lambda *a, **k: None)  # the csv module's
+    slow = read_dataset(folder, cache=False)
+    for ours, theirs in ((fast.nodes, slow.nodes), (fast.edges, slow.edges)):
+        pd.testing.assert_frame_equal(ours, theirs)

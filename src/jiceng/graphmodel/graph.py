@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from jiceng.graphmodel.endpoints import placing_parents
 from jiceng.graphmodel.errors import InvalidInputError, UnknownNodeError
@@ -121,18 +120,11 @@ class OrgGraph:
                    name=name)
 
     def build_indexes(self) -> OrgGraph:
-        """Build the indexes queries share: each node's places and the edge rows by kind;
-        the ids and names in one piece (arrow's take over many chunks joins them each time).
+        """Build the indexes queries share: each node's places and the edge rows by kind.
 
         The loaders call it once the input tables are freed, so that a loaded graph is
-        ready for queries rather than the first query paying for it, and the peak of a read
-        does not hold the copy beside the tables.
+        ready for queries rather than the first query paying for it.
         """
-        for column in ("id", "name"):
-            values = getattr(self.nodes[column].array, "__arrow_array__", lambda: None)()
-            if isinstance(values, pa.ChunkedArray) and values.num_chunks > 1:
-                self.nodes[column] = pd.array(pa.chunked_array([values.combine_chunks()]),
-                                              dtype=self.nodes[column].dtype)
         self.places  # noqa: B018 - cached properties: computing them is the point
         self._edge_groups  # noqa: B018
         return self

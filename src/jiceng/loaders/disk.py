@@ -22,6 +22,7 @@ from jiceng.loaders.dataset import (
     folder_language,
     problem,
     read_table_file,
+    text_array,
     write_folder,
 )
 
@@ -91,14 +92,10 @@ def read_dataset(path: str | os.PathLike, *, cache: bool | None = None) -> OrgGr
 
 def _indexed(graph: OrgGraph) -> OrgGraph:
     """``graph``, read, with its indexes built once the read's tables are freed; arrow's pool
-    gives their blocks back to the system before, and the chunks of the ids and names after
-    (it keeps freed blocks for reuse: after a first read at 100×, 1.7 GB that the process held
-    until it ended)."""
-    pool = pa.default_memory_pool()
-    pool.release_unused()
-    graph.build_indexes()
-    pool.release_unused()
-    return graph
+    first gives their blocks back to the system (it keeps freed blocks for reuse: after a first
+    read at 100×, 1.7 GB that the process held until it ended)."""
+    pa.default_memory_pool().release_unused()
+    return graph.build_indexes()
 
 
 def read_folder(folder: Path) -> OrgGraph:
@@ -119,8 +116,14 @@ def read_folder(folder: Path) -> OrgGraph:
     pa.default_memory_pool().release_unused()  # the parsers' freed blocks, back to the system
     if problems:
         raise InvalidInputError(problems)
-    return build_graph(*tables, name=folder.name, nodes_file=str(folder / NODES_FILE),
-                       edges_file=str(folder / EDGES_FILE))
+    graph = build_graph(*tables, name=folder.name, nodes_file=str(folder / NODES_FILE),
+                        edges_file=str(folder / EDGES_FILE))
+    del tables, reads  # the raw tables (and their futures): their blocks take the copy below
+    for column in ("id", "name"):  # one chunk: arrow's take over many joins them each time
+        values = graph.nodes[column].array.__arrow_array__()
+        if values.num_chunks > 1:
+            graph.nodes[column] = text_array(pa.chunked_array([values.combine_chunks()]))
+    return graph
 
 
 def is_dataset(path: str | os.PathLike) -> bool:
