@@ -304,10 +304,17 @@ def _two_slots(words, size):
     return (words[0] % np.uint64(2)).astype(np.int64)
 
 
+def _last_home(words, homes):
+    """Every id's probe starts on the last home slot of the first region: with a short tail
+    (``_TAIL`` 2), the third id would run off the region, and the build gives up."""
+    return np.full(len(words[0]), homes - 1, dtype=np.int64)
+
+
 PATHS = {
     "usual": {},
     "no packed ids": {"_packed_codes": lambda ids, references: None},
     "hash collision": {"_home": _two_slots},
+    "probes past the table": {"_home": _last_home, "_TAIL": 2},
     "no arrow normalization": {"_normalized_chunk": lambda chunk, nfkc: None},
     "no digit-only numbers": {"whole_numbers": lambda array: None},
     "every slow part": {"_packed_codes": lambda ids, references: None,
@@ -343,7 +350,8 @@ def outcomes_by_path(folder: Path) -> dict:
     for path, replacements in PATHS.items():
         with pytest.MonkeyPatch.context() as patch:
             for name, function in replacements.items():
-                patch.setattr(idtable if name == "_home" else validate, name, function)
+                patch.setattr(idtable if name in ("_home", "_TAIL") else validate, name,
+                              function)
             out[path] = outcome(folder)
     return out
 
@@ -393,6 +401,10 @@ def test_colliding_ids_are_coded_by_the_table_itself(monkeypatch):
     assert idtable.IdTable.build(ids) is None
     table = idtable.IdTable.build(ids[:50])
     assert table.codes(pa.chunked_array([["N49", "N7", "N50", "N0"]])).tolist() == [49, 7, -1, 0]
+    monkeypatch.setattr(idtable, "_TAIL", 2)
+    monkeypatch.setattr(idtable, "_home", _last_home)
+    assert idtable.IdTable.build(pa.chunked_array([["A", "B"]])) is not None
+    assert idtable.IdTable.build(pa.chunked_array([["A", "B", "C"]])) is None  # off the region
 
 
 def test_long_ids_take_the_string_path(monkeypatch):
