@@ -215,3 +215,48 @@ def test_a_large_csv_is_parsed_in_blocks_and_read_as_the_careful_reader_reads_it
     slow = read_dataset(folder, cache=False)
     for ours, theirs in ((fast.nodes, slow.nodes), (fast.edges, slow.edges)):
         pd.testing.assert_frame_equal(ours, theirs)
+
+
+def test_a_large_csv_with_problems_reports_what_the_careful_reader_reports(tmp_path,
+                                                                          monkeypatch):
+    """Problems in files arrow parses (an end with full-width blanks, which sends its column
+    through Python's NFKC; an end given by a node's name; a typo in a kind; numbers that are
+    not, or are too large) are reported as the csv module's reading reports them: every one,
+    with its row."""
+    import shutil
+
+    import jiceng.loaders.dataset as dataset
+    from jiceng.loaders import sample_path
+
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+
+    def corrupt(name, changes):
+        lines = (folder / name).read_text(encoding="utf-8-sig").split("\n")
+        header = lines[0].split(",")
+        for row, column, value in changes:
+            cells = lines[row - 1].split(",")
+            cells[header.index(column)] = value(cells[header.index(column)])
+            lines[row - 1] = ",".join(cells)
+        (folder / name).write_text("\n".join(lines), encoding="utf-8-sig")
+
+    nodes = (folder / "nodes.csv").read_text(encoding="utf-8-sig").split("\n")
+    named = nodes[40].split(",")[2]  # a node's name, to stand for its id in an edge
+    corrupt("nodes.csv", [(30, "kind", lambda v: "gird"), (50, "households", lambda v: "abc"),
+                          (60, "households", lambda v: "１２"),
+                          (70, "members", lambda v: "9" * 20), (80, "id", lambda v: "N")])
+    corrupt("edges.csv", [(20, "target", lambda v: "NOPE"), (30, "kind", lambda v: ""),
+                          (40, "source", lambda v: f"\u3000{v} "), (50, "target", lambda v: named),
+                          (60, "members", lambda v: "-3")])
+
+    def problems():
+        with pytest.raises(InvalidInputError) as caught:
+            read_dataset(folder, cache=False)
+        return sorted((p.file, p.row, p.column, p.message, p.code) for p in caught.value.problems)
+
+    fast = problems()
+    monkeypatch.setattr(dataset, "_read_large_utf8", lambda *a, **k: None)  # the csv module's
+    assert fast == problems()
+    assert {(p[1], p[4]) for p in fast} >= {(30, "bad_kind"), (50, "bad_number"),
+                                            (70, "number_too_large"), (20, "unknown_endpoint"),
+                                            (30, "missing_value"), (60, "bad_number")}

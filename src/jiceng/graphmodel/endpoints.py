@@ -62,8 +62,8 @@ def resolve_names(names: pa.ChunkedArray, ends: dict[str, pa.ChunkedArray],
     unknown = {}
     for column, found in codes.items():
         at = np.flatnonzero((found < 0) & ends[column].is_valid().to_numpy(zero_copy_only=False))
-        if len(at):
-            unknown[column] = (at, ends[column].take(pa.array(at)))
+        if len(at):  # as the names are typed (string or large_string)
+            unknown[column] = (at, ends[column].take(pa.array(at)).cast(names.type))
     if not unknown:
         return None
     wanted = pc.unique(pa.chunked_array([v for _, v in unknown.values()]))
