@@ -220,9 +220,9 @@ def test_a_large_csv_is_parsed_in_blocks_and_read_as_the_careful_reader_reads_it
 def test_a_large_csv_with_problems_reports_what_the_careful_reader_reports(tmp_path,
                                                                           monkeypatch):
     """Problems in files arrow parses (an end with full-width blanks, which sends its column
-    through Python's NFKC; an end given by a node's name; a typo in a kind; numbers that are
-    not, or are too large) are reported as the csv module's reading reports them: every one,
-    with its row."""
+    through Python's NFKC; an end given by a node's name; a formula-escaped end; a typo in a
+    kind; numbers that are not, or are too large) are reported as the csv module's reading
+    reports them: every one, with its row."""
     import shutil
 
     import jiceng.loaders.dataset as dataset
@@ -247,7 +247,8 @@ def test_a_large_csv_with_problems_reports_what_the_careful_reader_reports(tmp_p
                           (70, "members", lambda v: "9" * 20), (80, "id", lambda v: "N")])
     corrupt("edges.csv", [(20, "target", lambda v: "NOPE"), (30, "kind", lambda v: ""),
                           (40, "source", lambda v: f"\u3000{v} "), (50, "target", lambda v: named),
-                          (60, "members", lambda v: "-3")])
+                          (60, "members", lambda v: "-3"),
+                          (70, "source", lambda v: f"'{v}")])  # escaped: the same id
 
     def problems():
         with pytest.raises(InvalidInputError) as caught:
