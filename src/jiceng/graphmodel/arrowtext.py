@@ -11,8 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["array_chunks", "string_buffers", "first_bytes", "has_nfkc_suspects", "needs_trim", "plain_digits",
-           "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED", "TRIMMED", "WORD_MASK"]
+__all__ = ["array_chunks", "string_buffers", "first_bytes", "has_nfkc_suspects", "needs_trim",
+           "plain_digits", "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED",
+           "TRIMMED", "WORD_MASK"]
 
 
 def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:
@@ -95,7 +96,7 @@ def longest_bytes(values: pa.ChunkedArray) -> int:
 
 
 def plain_digits(array: pa.ChunkedArray, *, empty: bool = True) -> bool:
-    """Whether every cell of a large_string column is at most 15 ASCII digits (missing cells
+    """Whether every cell of a text column is at most 15 ASCII digits (missing cells
     too; empty ones only with ``empty``), read off arrow's buffers without a regex."""
     for chunk in array_chunks(array):
         offsets, data = string_buffers(chunk)

@@ -164,13 +164,13 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     """The raw table a loader hands on: headings in the schema's words, cells checked.
 
     ``columns`` hold the cells as string or large_string arrow arrays (missing or "" when
-    empty), in header order; ``rows`` their spreadsheet row numbers. A column without a heading is dropped
-    when every cell is empty and refused otherwise; a row whose every cell is empty is dropped
-    (and counted in ``attrs["blank_rows"]`` with the ``skipped`` ones); formula-escaped text is
-    unescaped (CSV: ``unescape``); Chinese kind labels become kind codes (of edges with
-    ``edges``, whatever the other headings: a node table may have a ``source``); numeric
-    attributes beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS` characters are
-    refused.
+    empty), in header order; ``rows`` their spreadsheet row numbers. A column without a heading
+    is dropped when every cell is empty and refused otherwise; a row whose every cell is empty
+    is dropped (and counted in ``attrs["blank_rows"]`` with the ``skipped`` ones);
+    formula-escaped text is unescaped (CSV: ``unescape``); Chinese kind labels become kind codes
+    (of edges with ``edges``, whatever the other headings: a node table may have a ``source``);
+    numeric attributes beyond :data:`MAX_NUMBER` and cells over :data:`MAX_CELL_CHARS`
+    characters are refused.
     The columns stay in arrow until the table is made, each wrapped without a copy.
     """
     if unescape:  # headings are escaped as cells are
