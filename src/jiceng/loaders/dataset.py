@@ -582,10 +582,6 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
         named = {(p.file, p.row, p.column) for p in deferred}
         raise InvalidInputError(deferred + [p for p in error.problems
                                             if (p.file, p.row, p.column) not in named]) from None
-    except (ValueError, OverflowError):  # a number validation cannot hold: the loader said why
-        if not deferred:
-            raise
-        raise InvalidInputError(deferred) from None
     if deferred:
         raise InvalidInputError(deferred)
     graph.blank_rows = nodes.attrs.get("blank_rows", 0) + edges.attrs.get("blank_rows", 0)
