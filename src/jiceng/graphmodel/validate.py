@@ -544,8 +544,11 @@ def _endpoint_masks(t: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     kind, source, target = t.edge_kind, t.source, t.target
     no = np.zeros(len(kind), dtype=bool)
     if (len(kind) and kind.min() >= 0 and source.min() >= 0 and target.min() >= 0
-            and t.node_kind.min() >= 0):  # the usual case: one lookup
-        found = (~allowed[kind, t.node_kind[source], t.node_kind[target]], no, no)
+            and t.node_kind.min() >= 0):  # the usual case: one lookup, in small integers
+        small = np.int16 if allowed.size < 1 << 15 else np.int32
+        node_kind, kinds = t.node_kind.astype(small), len(NODE_KINDS)
+        at = (kind.astype(small) * kinds + node_kind[source]) * kinds + node_kind[target]
+        found = (~allowed.ravel()[at], no, no)
     else:
         node_kind = t.node_kind if len(t.node_kind) else np.full(1, -1)
         source_kind = np.where(source >= 0, node_kind[np.maximum(source, 0)], -1)
