@@ -306,7 +306,7 @@ def reference(nodes_file: str, edges_file: str, raw_nodes, raw_edges):
 
 
 # ------------------------------------------------------------------ the paths
-def _two_slots(words, size):
+def _two_slots(words, homes):
     """Every id's probe starts at slot 0 or 1: chains as long as the table, a race for a slot in
     every round of the build."""
     return (words[0] % np.uint64(2)).astype(np.int64)
