@@ -179,9 +179,8 @@ def _normalized_arrow(values: pd.Series, column: str) -> pa.ChunkedArray:
     chunks = []
     for chunk in array_chunks(array):
         done = _normalized_chunk(chunk, nfkc)
-        if done is None:  # of the column's own type, as the fast path leaves it
-            return arrow_strings(normalize_text(pd.DataFrame({column: values}))[column]).cast(
-                array.type)
+        if done is None:
+            return arrow_strings(normalize_text(pd.DataFrame({column: values}))[column])
         chunks.append(done)
     return pa.chunked_array(chunks, type=array.type)
 
