@@ -4,9 +4,10 @@
     python benchmarks/peers.py --scale 10 100
 
 For each scale the synthetic Guiyang city (``run.py``'s, kept in ``--cache``) is loaded by
-each side in a fresh process, which reports its wall time, its peak memory (``ru_maxrss``), the
-memory it holds once loaded (resident, what a notebook keeps while it works) and how many nodes
-and edges it holds (the answers, to be identical):
+each side in a fresh process, which reports its wall time, the processor time it used (user and
+system, every thread), its peak memory (``ru_maxrss``), the memory it holds once loaded
+(resident, what a notebook keeps while it works) and how many nodes and edges it holds (the
+answers, to be identical):
 
     jiceng first    read_dataset(cache=False): parse, validate, code the ids, index
     jiceng cached   read_dataset from the cache an untimed first read left (docs/design.md §3.4)
@@ -19,6 +20,10 @@ and edges it holds (the answers, to be identical):
     igraph          both files read by pyarrow as text, then igraph.Graph.DataFrame with the
                     node table as vertices (igraph names each vertex by its id and matches the
                     edges' ends to them; the nodes' own name column kept as ``label``)
+    arrow read      both files parsed by pyarrow as text side by side, as jiceng's reader does,
+                    and nothing more: the floor of any first read built on pyarrow's parser
+    arrow coded     the same, then each edge's two ends coded as node rows by jiceng's id table
+                    (graphmodel/idtable.py): the part of a first read no validation adds
 
 The sides take turns ``--runs`` times and each figure is the median; the load average before
 and after is recorded with the figures, since a busy machine slows every side. A side whose
@@ -32,6 +37,7 @@ import datetime as _dt
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,66 +59,118 @@ from run import (  # noqa: E402 - beside this script
     write_json,
 )
 
-SIDES = ("jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph")
+SIDES = ("jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph", "arrow read",
+         "arrow coded")
 
 
-def load(side: str, dataset: Path) -> dict:
-    """Load ``dataset`` as ``side`` does, in this process -> time, peak memory, counts."""
+def _text_types(path: Path) -> dict:
+    """Every column of a CSV file as text, its names read from the first block only."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    with pa_csv.open_csv(path) as head:
+        return {name: pa.string() for name in head.schema.names}
+
+
+def _arrow_tables(nodes_csv: Path, edges_csv: Path) -> list:
+    """Both files parsed by pyarrow side by side, every column as text, empty cells missing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow.csv as pa_csv
+
+    def read(path: Path):
+        return pa_csv.read_csv(path, read_options=pa_csv.ReadOptions(block_size=1 << 24),
+                               convert_options=pa_csv.ConvertOptions(
+                                   column_types=_text_types(path), strings_can_be_null=True,
+                                   null_values=[""]))
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(read, (nodes_csv, edges_csv)))
+
+
+def _work(side: str, dataset: Path):
+    """What ``side`` does to load ``dataset``, as a function returning what it loaded (held
+    while the memory it holds is measured) and its counts of nodes and edges; the side's imports
+    are done here, outside the clock."""
     nodes_csv, edges_csv = dataset / "nodes.csv", dataset / "edges.csv"
     if side.startswith("jiceng"):
         from jiceng.loaders import read_dataset
 
-        start = time.perf_counter()
-        graph = read_dataset(dataset, cache=side == "jiceng cached")
-        seconds = time.perf_counter() - start
-        counts = [graph.n_nodes, graph.n_edges]
-    elif side == "duckdb":
+        def jiceng():
+            graph = read_dataset(dataset, cache=side == "jiceng cached")
+            return graph, graph.n_nodes, graph.n_edges
+        return jiceng
+    if side.startswith("duckdb"):
         import duckdb
 
-        start = time.perf_counter()
-        connection = duckdb.connect()
-        for table, path in (("nodes", nodes_csv), ("edges", edges_csv)):
-            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?)", [str(path)])
-        seconds = time.perf_counter() - start
-        counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("nodes", "edges")]
-    elif side == "duckdb coded":
-        import duckdb
+        plain = ["CREATE TABLE nodes AS SELECT * FROM read_csv(?)",
+                 "CREATE TABLE edges AS SELECT * FROM read_csv(?)"]
+        coded = ["CREATE TABLE nodes AS SELECT row_number() OVER () - 1 AS position, * "
+                 "FROM read_csv(?, all_varchar = true)",
+                 "CREATE TABLE edges AS SELECT * FROM read_csv(?, all_varchar = true)",
+                 "CREATE TABLE ends AS SELECT coalesce(s.position, -1) AS source, "
+                 "coalesce(t.position, -1) AS target FROM edges e "
+                 "LEFT JOIN nodes s ON e.source = s.id LEFT JOIN nodes t ON e.target = t.id"]
 
-        start = time.perf_counter()
-        connection = duckdb.connect()
-        connection.execute("CREATE TABLE nodes AS SELECT row_number() OVER () - 1 AS position, * "
-                           "FROM read_csv(?, all_varchar = true)", [str(nodes_csv)])
-        connection.execute("CREATE TABLE edges AS SELECT * FROM read_csv(?, all_varchar = true)",
-                           [str(edges_csv)])
-        connection.execute(
-            "CREATE TABLE ends AS SELECT coalesce(s.position, -1) AS source, "
-            "coalesce(t.position, -1) AS target FROM edges e "
-            "LEFT JOIN nodes s ON e.source = s.id LEFT JOIN nodes t ON e.target = t.id")
-        seconds = time.perf_counter() - start
-        counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("nodes", "ends")]
-    elif side == "igraph":
+        def in_duckdb():
+            connection = duckdb.connect()
+            for statement, path in zip(coded if side == "duckdb coded" else plain,
+                                       (nodes_csv, edges_csv, None)):
+                connection.execute(statement, [] if path is None else [str(path)])
+            return (connection, *(connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                                  for t in ("nodes", "ends" if side == "duckdb coded" else "edges")))
+        return in_duckdb
+    if side == "igraph":
         import igraph
-        import pyarrow as pa
         import pyarrow.csv as pa_csv
 
         def read(path: Path):
-            with pa_csv.open_csv(path) as head:  # the header, from the first block only
-                text = {name: pa.string() for name in head.schema.names}
             return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(
-                column_types=text)).to_pandas()
+                column_types=_text_types(path))).to_pandas()
 
-        start = time.perf_counter()
-        nodes = read(nodes_csv).rename(columns={"name": "label"})  # igraph's own: the id
-        edges = read(edges_csv)
-        graph = igraph.Graph.DataFrame(edges, directed=True, vertices=nodes, use_vids=False)
-        seconds = time.perf_counter() - start
-        counts = [graph.vcount(), graph.ecount()]
-    else:
-        raise ValueError(side)
-    return {"time_s": seconds, "peak_mb": peak_mb(), "held_mb": held_mb(), "nodes": counts[0],
-            "edges": counts[1]}
+        def in_igraph():
+            nodes = read(nodes_csv).rename(columns={"name": "label"})  # igraph's own: the id
+            graph = igraph.Graph.DataFrame(read(edges_csv), directed=True, vertices=nodes,
+                                           use_vids=False)
+            return graph, graph.vcount(), graph.ecount()
+        return in_igraph
+    if side.startswith("arrow"):
+        import pyarrow.csv  # noqa: F401 - imported outside the clock, as the other sides' are
+
+        from jiceng.graphmodel.arrowtext import longest_bytes
+        from jiceng.graphmodel.idtable import IdTable
+
+        def in_arrow():
+            nodes, edges = _arrow_tables(nodes_csv, edges_csv)
+            if side == "arrow coded":  # what validation codes the ends with
+                ids = nodes.column("id")
+                table = IdTable.build(ids, max(1, -(-longest_bytes(ids) // 8)))
+                if table is None:
+                    raise ValueError("ids the id table cannot take (repeated, or over 24 bytes)")
+                codes = [table.codes(edges.column(end)) for end in ("source", "target")]
+                return (nodes, edges, codes), nodes.num_rows, edges.num_rows
+            return (nodes, edges), nodes.num_rows, edges.num_rows
+        return in_arrow
+    raise ValueError(side)
+
+
+def load(side: str, dataset: Path) -> dict:
+    """Load ``dataset`` as ``side`` does, in this process -> wall and processor time, peak and
+    held memory, counts."""
+    work = _work(side, dataset)
+    start, cpu = time.perf_counter(), _cpu_s()
+    loaded, nodes, edges = work()
+    seconds, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    held = held_mb()
+    del loaded
+    return {"time_s": seconds, "cpu_s": cpu, "peak_mb": peak_mb(), "held_mb": held,
+            "nodes": nodes, "edges": edges}
+
+
+def _cpu_s() -> float:
+    """Processor time this process has used so far, user and system, every thread."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def installed(side: str) -> bool:
@@ -152,7 +210,8 @@ def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[s
             result = run_side(side, dataset, workdir)
             found[side].append(result)
             shown = result.get("error", "").splitlines()[-1:] or [
-                f"{result['time_s']:.2f} s, {result['peak_mb']:.0f} MB, held "
+                f"{result['time_s']:.2f} s (processor {result['cpu_s']:.2f} s), "
+                f"{result['peak_mb']:.0f} MB, held "
                 + ("—" if result["held_mb"] is None else f"{result['held_mb']:.0f} MB")]
             say(f"  run {attempt + 1}: {side:<14} {shown[0]}")
     out = {}
@@ -164,6 +223,7 @@ def measure(dataset: Path, runs: int, workdir: Path, sides: list[str]) -> dict[s
             out[side] = next(r for r in results if "error" in r)
         else:
             out[side] = {"time_s": round(statistics.median(r["time_s"] for r in results), 3),
+                         "cpu_s": round(statistics.median(r["cpu_s"] for r in results), 3),
                          "peak_mb": round(statistics.median(r["peak_mb"] for r in results)),
                          "held_mb": _median_of(r["held_mb"] for r in results),
                          "times_s": [round(r["time_s"], 3) for r in results],
@@ -177,19 +237,20 @@ def _median_of(figures) -> int | None:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["scale | side          | time s (median) | runs                 | peak MB | held MB | "
-             "nodes, edges",
-             "------+---------------+-----------------+----------------------+---------+---------+-"
-             "------------"]
+    lines = ["scale | side          | time s (median) | runs                 | cpu s | peak MB | "
+             "held MB | nodes, edges",
+             "------+---------------+-----------------+----------------------+-------+---------+-"
+             "--------+-------------"]
     for row in rows:
         for side, result in row["sides"].items():
             if "error" in result:
-                figures = (f"{'—':<15} | {'—':<20} | {'—':<7} | {'—':<7} | "
+                figures = (f"{'—':<15} | {'—':<20} | {'—':<5} | {'—':<7} | {'—':<7} | "
                            f"{result['error'].splitlines()[-1]}")
             else:
                 runs = ", ".join(f"{t:.2f}" for t in result["times_s"])
                 held = "—" if result["held_mb"] is None else result["held_mb"]
-                figures = (f"{result['time_s']:<15.2f} | {runs:<20} | {result['peak_mb']:<7} | "
+                figures = (f"{result['time_s']:<15.2f} | {runs:<20} | {result['cpu_s']:<5.2f} | "
+                           f"{result['peak_mb']:<7} | "
                            f"{held:<7} | {result['nodes']:,}, {result['edges']:,}")
             lines.append(f"{row['scale']:<5g} | {side:<13} | {figures}")
     return "\n".join(lines)

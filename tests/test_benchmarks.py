@@ -49,11 +49,15 @@ def test_the_peer_benchmark_loads_alike_and_names_what_it_could_not_run(tmp_path
     (row,) = json.loads(results.read_text(encoding="utf-8"))["rows"]
     assert row["load_average_before"] is not None
     sides = row["sides"]
-    assert list(sides) == ["jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph"]
-    for side in ("jiceng first", "jiceng cached"):
+    assert list(sides) == ["jiceng first", "jiceng cached", "duckdb", "duckdb coded", "igraph",
+                           "arrow read", "arrow coded"]
+    for side in ("jiceng first", "jiceng cached", "arrow read", "arrow coded"):
         assert sides[side]["time_s"] > 0 and sides[side]["peak_mb"] > 0, sides[side]
+        assert sides[side]["cpu_s"] > 0 or side == "jiceng cached", sides[side]  # it maps a file
         assert 0 < sides[side]["held_mb"] <= sides[side]["peak_mb"], sides[side]
-    assert sides["jiceng cached"]["nodes"] == sides["jiceng first"]["nodes"] > 0
+    for side in ("jiceng cached", "arrow read", "arrow coded"):
+        assert sides[side]["nodes"] == sides["jiceng first"]["nodes"] > 0, side
+        assert sides[side]["edges"] == sides["jiceng first"]["edges"] > 0, side
     for side in ("duckdb", "duckdb coded", "igraph"):  # figures where installed, said where not
         result = sides[side]
         assert ("error" in result and "not installed" in result["error"]) or (
