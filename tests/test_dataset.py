@@ -261,3 +261,56 @@ def test_a_large_csv_with_problems_reports_what_the_careful_reader_reports(tmp_p
     assert {(p[1], p[4]) for p in fast} >= {(30, "bad_kind"), (50, "bad_number"),
                                             (70, "number_too_large"), (20, "unknown_endpoint"),
                                             (30, "missing_value"), (60, "bad_number")}
+
+
+def test_a_read_hands_validation_its_tables_and_reads_again_to_tell_a_problem(tmp_path,
+                                                                             monkeypatch):
+    """A folder's tables are handed to validation, which lets go of the text it has coded or
+    read (the kinds, the edges' ends, the numbers) and gives the graph a check of the whole
+    tables gives. A problem found after letting go is told by reading the files again and
+    checking them whole: the same problems as a check that never let go."""
+    import shutil
+
+    import jiceng.loaders.dataset as dataset
+    from jiceng.graphmodel.schema import NUMERIC_ATTRIBUTES
+    from jiceng.graphmodel.validate import check_tables
+    from jiceng.loaders import sample_path
+
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+    calls = []
+
+    def spy(nodes, edges, *, consume=False, whole=False, **files):
+        checked = check_tables(nodes, edges, consume=consume and not whole, **files)
+        calls.append((consume, checked.told, set(nodes.columns), set(edges.columns)))
+        return checked
+
+    monkeypatch.setattr(dataset, "check_tables", spy)
+    handed = read_dataset(folder, cache=False)
+    [(consume, told, node_columns, edge_columns)] = calls
+    assert consume and told
+    assert not {"kind", *NUMERIC_ATTRIBUTES} & node_columns
+    assert {"id", "name", "title", "uscc"} <= node_columns
+    assert not {"source", "target", "kind", "members"} & edge_columns
+    assert {"person", "role"} <= edge_columns
+    monkeypatch.setattr(dataset, "check_tables", lambda *a, **k: spy(*a, whole=True, **k))
+    whole = read_dataset(folder, cache=False)
+    for ours, theirs in ((handed.nodes, whole.nodes), (handed.edges, whole.edges)):
+        pd.testing.assert_frame_equal(ours, theirs)
+
+    lines = (folder / "nodes.csv").read_text(encoding="utf-8-sig").split("\n")
+    lines[9] = lines[9].replace(lines[9].split(",")[1], "gird", 1)  # a kind mistyped
+    (folder / "nodes.csv").write_text("\n".join(lines), encoding="utf-8-sig")
+
+    def problems():
+        calls.clear()
+        with pytest.raises(InvalidInputError) as caught:
+            read_dataset(folder, cache=False)
+        return [(p.row, p.column, p.code) for p in caught.value.problems], calls[:]
+
+    told, [first] = problems()  # a check of the whole tables
+    monkeypatch.setattr(dataset, "check_tables", spy)
+    assert problems()[0] == told == [(10, "kind", "bad_kind")]
+    [first, again] = calls
+    assert first[:2] == (True, False) and again[:2] == (False, True)  # read again, then told
+    assert "kind" in first[2] and "kind" in again[2]  # nothing was let go before the kinds

@@ -1,10 +1,12 @@
 """Text columns read off arrow's buffers, without a copy and without per-row Python: the
 parts of validation's fast path (:mod:`jiceng.graphmodel.validate`) that look at UTF-8 bytes
 (whether a column needs trimming or NFKC, whether it is plain digits and those digits as
-numbers, ids packed into integers).
+numbers, ids packed into integers), and numeric attributes read whole (:func:`read_numbers`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,7 @@ import pyarrow.compute as pc
 
 __all__ = ["array_chunks", "string_buffers", "first_bytes", "has_nfkc_suspects", "needs_trim",
            "plain_digits", "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED",
-           "TRIMMED", "WORD_MASK"]
+           "TRIMMED", "WORD_MASK", "Numbers", "read_numbers"]
 
 
 def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:
@@ -159,3 +161,36 @@ def whole_numbers(array: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
             missing[at:at + len(chunk)] = chunk.is_null().to_numpy(zero_copy_only=False)
         at += len(chunk)
     return pd.arrays.IntegerArray(values, missing)
+
+
+@dataclass
+class Numbers:
+    """A numeric attribute column read once: its values and which cells are wrong, and how."""
+
+    values: pd.api.extensions.ExtensionArray | None  # Int64, None when a cell is wrong
+    not_number: np.ndarray
+    negative: np.ndarray
+    fractional: np.ndarray
+
+
+def read_numbers(array: pa.ChunkedArray) -> Numbers:
+    """Whole numbers >= 0: plain digits in arrow directly, anything else through pandas."""
+    n = len(array)
+    fast = whole_numbers(array)
+    if fast is not None:
+        no = np.zeros(n, dtype=bool)
+        return Numbers(fast, no, no, no)
+    text = pd.Series(pd.array(array, dtype="str"))
+    present = text.notna().to_numpy()
+    number = pd.to_numeric(text.where(present), errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(number) & (np.abs(number) < 2.0**63)
+        not_number = present & ~finite
+        negative = finite & (number < 0)
+        fractional = finite & ~negative & (number != np.floor(np.where(finite, number, 0)))
+    wrong = not_number | negative | fractional
+    values = None
+    if not wrong.any():
+        values = pd.array(np.where(present, number, 0).astype(np.int64), dtype="Int64")
+        values[~present] = pd.NA
+    return Numbers(values, not_number, negative, fractional)

@@ -24,7 +24,7 @@ from jiceng.graphmodel.schema import (
     Derived,
     schema_version,
 )
-from jiceng.graphmodel.validate import check_tables
+from jiceng.graphmodel.validate import CheckedTables, check_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -104,16 +104,29 @@ class OrgGraph:
         InvalidInputError
             With every problem found, each naming file, row and column.
         """
-        checked = check_tables(nodes, edges, nodes_file=nodes_file, edges_file=edges_file)
+        return cls.from_checked(check_tables(nodes, edges, nodes_file=nodes_file,
+                                             edges_file=edges_file), name=name)
+
+    @classmethod
+    def from_checked(cls, checked: CheckedTables, *, name: str = "dataset") -> OrgGraph:
+        """The graph of tables :func:`~jiceng.graphmodel.validate.check_tables` checked.
+
+        Raises
+        ------
+        InvalidInputError
+            With every problem found, each naming file, row and column.
+        """
         if checked.problems:
             raise InvalidInputError(checked.problems)
+        if not checked.told:
+            raise ValueError("tables with problems not told: check them again, read anew")
         code_dtype = np.int32 if checked.n_nodes < 2**31 - 1 else np.int64
         node_table = {"id": checked.node_columns["id"],
                       "kind": pd.Categorical.from_codes(checked.node_kind, dtype=node_kind_dtype()),
                       "name": checked.node_columns["name"]}
         node_table.update({c: v for c, v in checked.node_columns.items() if c not in node_table})
-        edge_table = {"source": checked.source.astype(code_dtype),
-                      "target": checked.target.astype(code_dtype),
+        edge_table = {"source": checked.source.astype(code_dtype, copy=False),
+                      "target": checked.target.astype(code_dtype, copy=False),
                       "kind": pd.Categorical.from_codes(checked.edge_kind, dtype=edge_kind_dtype())}
         edge_table.update({c: v for c, v in checked.edge_columns.items() if c not in edge_table})
         return cls(pd.DataFrame(node_table, copy=False), pd.DataFrame(edge_table, copy=False),

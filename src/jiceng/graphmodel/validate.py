@@ -27,13 +27,14 @@ import pyarrow.compute as pc
 
 from jiceng.graphmodel.arrowtext import (
     LONGEST_PACKED,
+    Numbers,
     array_chunks,
     has_nfkc_suspects,
     longest_bytes,
     needs_trim,
     plain_digits,
+    read_numbers,
     string_buffers,
-    whole_numbers,
 )
 from jiceng.graphmodel.endpoints import (
     NameLookup,
@@ -260,45 +261,12 @@ _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype="str" is
 
 
 @dataclass
-class _Numbers:
-    """A numeric attribute column read once: its values and which cells are wrong, and how."""
-
-    values: pd.api.extensions.ExtensionArray | None  # Int64, None when a cell is wrong
-    not_number: np.ndarray
-    negative: np.ndarray
-    fractional: np.ndarray
-
-
-def _read_numbers(array: pa.ChunkedArray) -> _Numbers:
-    """Whole numbers >= 0: plain digits in arrow directly, anything else through pandas."""
-    n = len(array)
-    fast = whole_numbers(array)
-    if fast is not None:
-        no = np.zeros(n, dtype=bool)
-        return _Numbers(fast, no, no, no)
-    text = pd.Series(pd.array(array, dtype=_STR))
-    present = text.notna().to_numpy()
-    number = pd.to_numeric(text.where(present), errors="coerce").to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        finite = np.isfinite(number) & (np.abs(number) < 2.0**63)
-        not_number = present & ~finite
-        negative = finite & (number < 0)
-        fractional = finite & ~negative & (number != np.floor(np.where(finite, number, 0)))
-    wrong = not_number | negative | fractional
-    values = None
-    if not wrong.any():
-        values = pd.array(np.where(present, number, 0).astype(np.int64), dtype="Int64")
-        values[~present] = pd.NA
-    return _Numbers(values, not_number, negative, fractional)
-
-
-@dataclass
 class _Tables:
     """What every check reads: the normalized columns, kind and node codes, row numbers."""
 
     files: dict[str, str]
     text: dict[str, dict[str, pa.ChunkedArray]]
-    numbers: dict[str, dict[str, _Numbers]]
+    numbers: dict[str, dict[str, Numbers]]
     rows: dict[str, np.ndarray]
     node_kind: np.ndarray  # position in the schema, -1 where unknown or missing
     edge_kind: np.ndarray
@@ -692,6 +660,9 @@ class CheckedTables:
     edge_kind: np.ndarray
     source: np.ndarray
     target: np.ndarray
+    #: False: tables handed over (``consume``) had a problem that could not be told, its text
+    #: let go; the caller checks them again, read anew, without ``consume``
+    told: bool = True
 
     @property
     def n_nodes(self) -> int:
@@ -700,7 +671,7 @@ class CheckedTables:
 
 def _kind_codes(array: pa.ChunkedArray, vocabulary: dict) -> np.ndarray:
     found = pc.index_in(array, value_set=pa.array(list(vocabulary), type=array.type))
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int16)
 
 
 def _spreadsheet_rows(table: pd.DataFrame) -> np.ndarray:
@@ -709,20 +680,16 @@ def _spreadsheet_rows(table: pd.DataFrame) -> np.ndarray:
     return np.arange(2, len(table) + 2, dtype=np.int64)
 
 
-def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = "nodes",
-                 edges_file: str = "edges") -> CheckedTables:
-    """Normalize raw tables of text and run every check of :func:`checks` on them.
+#: What a column whose every cell was coded or read cannot have: a check of these on such a
+#: column finds nothing (see ``consume`` in :func:`check_tables`)
+_SETTLED_BY_CODES = {ProblemCode.MISSING_VALUE, ProblemCode.BAD_KIND, ProblemCode.BAD_NUMBER,
+                     ProblemCode.UNKNOWN_ENDPOINT, ProblemCode.AMBIGUOUS_ENDPOINT}
 
-    Each check finds its rows with a vectorized mask; messages are written only for the
-    rows found, so valid tables cost a few arrow and numpy passes, O(n + m), and invalid
-    ones get every problem at once, each naming file, row (as a spreadsheet shows it)
-    and column.
-    """
-    files = {"nodes": nodes_file, "edges": edges_file}
+
+def _missing_columns(frames: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Problem]:
     problems = []
-    for table, frame, required in (("nodes", nodes, REQUIRED_NODE_COLUMNS),
-                                   ("edges", edges, REQUIRED_EDGE_COLUMNS)):
-        missing = [c for c in required if c not in frame.columns]
+    for table, required in (("nodes", REQUIRED_NODE_COLUMNS), ("edges", REQUIRED_EDGE_COLUMNS)):
+        missing = [c for c in required if c not in frames[table].columns]
         if missing:
             names = ", ".join(repr(c) for c in missing)
             problems.append(Problem(
@@ -731,27 +698,72 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
                 f"missing required column{'s' if len(missing) > 1 else ''} {names} "
                 f"(the header row must name {', '.join(required)})",
                 code=ProblemCode.MISSING_COLUMN))
+    return problems
+
+
+def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = "nodes",
+                 edges_file: str = "edges", consume: bool = False) -> CheckedTables:
+    """Normalize raw tables of text and run every check of :func:`checks` on them.
+
+    Each check finds its rows with a vectorized mask; messages are written only for the
+    rows found, so valid tables cost a few arrow and numpy passes, O(n + m), and invalid
+    ones get every problem at once, each naming file, row (as a spreadsheet shows it)
+    and column.
+
+    With ``consume`` the caller hands the tables over (a loader's, read for this): the text of
+    the kinds, the edges' ends and the numeric attributes is dropped from them once each is
+    wholly coded or read, so that a large read does not hold it beside what it became (0.7 GB
+    at 100×). A problem then cannot always be told, since its text is gone: the result has
+    ``told`` False and no problems, and the caller checks the tables again, read anew.
+    """
+    files = {"nodes": nodes_file, "edges": edges_file}
+    frames = {"nodes": nodes, "edges": edges}
+    problems = _missing_columns(frames, files)
     empty = np.zeros(0, dtype=np.int64)
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
-
     text = {table: {c: _normalized_arrow(frame[c], c) for c in frame.columns if c != ROW}
-            for table, frame in (("nodes", nodes), ("edges", edges))}
+            for table, frame in frames.items()}
+    order = {table: list(columns) for table, columns in text.items()}
+    unsaid = CheckedTables([], {}, {}, empty, empty, empty, empty, told=False)
+
+    def let_go(whole: bool, columns: dict[str, Iterable[str]]) -> bool:
+        """With ``consume``, let go of the text of ``columns`` (table: names) if ``whole`` (every
+        cell coded or read); False where not: a problem to tell, which needs the text."""
+        if consume and whole:
+            for table, names in columns.items():
+                for column in names:
+                    del text[table][column], frames[table][column]
+            pa.default_memory_pool().release_unused()  # arrow's pool would keep the blocks
+        return whole or not consume
+
+    node_kind = _kind_codes(text["nodes"]["kind"], NODE_KINDS)
+    edge_kind = _kind_codes(text["edges"]["kind"], EDGE_KINDS)
+    if not let_go(min(node_kind.min(initial=0), edge_kind.min(initial=0)) >= 0,
+                  {"nodes": ["kind"], "edges": ["kind"]}):
+        return unsaid
     ids, references = text["nodes"]["id"], [text["edges"]["source"], text["edges"]["target"]]
     first_row = None
     codes = _packed_codes(ids, references)
     if codes is None:
         codes, first_row = _string_codes(ids, references)
-    numbers = {table: {c: _read_numbers(a) for c, a in columns.items() if c in NUMERIC_ATTRIBUTES}
-               for table, columns in text.items()}  # after the coding: its peak not beside them
     lookup = _resolve_names(text, codes)
+    if not let_go(all(c.min(initial=0) >= 0 for c in codes), {"edges": ["source", "target"]}):
+        return unsaid
+    numbers = {table: {c: read_numbers(a) for c, a in columns.items() if c in NUMERIC_ATTRIBUTES}
+               for table, columns in text.items()}  # after the coding: its peak not beside them
+    if not let_go(all(n.values is not None for read in numbers.values() for n in read.values()),
+                  {table: list(read) for table, read in numbers.items()}):
+        return unsaid
     tables = _Tables(files, text, numbers, {"nodes": _spreadsheet_rows(nodes),
                                             "edges": _spreadsheet_rows(edges)},
-                     _kind_codes(text["nodes"]["kind"], NODE_KINDS),
-                     _kind_codes(text["edges"]["kind"], EDGE_KINDS), codes[0], codes[1], first_row,
-                     names=lookup)
-    for check in checks(text["nodes"], text["edges"]):
+                     node_kind, edge_kind, codes[0], codes[1], first_row, names=lookup)
+    for check in checks(order["nodes"], order["edges"]):
+        if check.column not in text[check.table] and check.code in _SETTLED_BY_CODES:
+            continue  # let go of, having been coded or read whole
         at = np.flatnonzero(check.find(tables))
+        if len(at) and consume:
+            return unsaid
         if len(at):
             problems += [Problem(files[check.table], tables.row(check.table, int(p)), check.column,
                                  zh, en, code=check.code)
@@ -762,7 +774,7 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
     for table, coded in (("nodes", ("kind",)), ("edges", ("source", "target", "kind"))):
         columns[table] = {
             c: pd.Series(numbers[table][c].values if c in numbers[table]
-                         else pd.array(a, dtype=_STR), copy=False)
-            for c, a in text[table].items() if c not in coded}
+                         else pd.array(text[table][c], dtype=_STR), copy=False)
+            for c in order[table] if c not in coded}
     return CheckedTables([], columns["nodes"], columns["edges"], tables.node_kind,
                          tables.edge_kind, tables.source, tables.target)

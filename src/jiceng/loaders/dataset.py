@@ -16,6 +16,7 @@ import re
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
 from jiceng.graphmodel.arrowtext import first_bytes, longest_bytes
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
-from jiceng.graphmodel.validate import ROW, nfkc_columns, plain_digits
+from jiceng.graphmodel.validate import ROW, check_tables, nfkc_columns, plain_digits
 from jiceng.loaders.atomic import atomic_paths
 from jiceng.loaders.encoding import detect_encoding
 from jiceng.loaders.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_NUMBER, MAX_ROWS
@@ -566,18 +567,29 @@ def read_table_file(path: Path, *, edges: bool) -> pd.DataFrame:
     return _read_csv(path, str(path), empty_as_missing=True, edges=edges)
 
 
+@overload
 def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_file: str,
-                edges_file: str) -> OrgGraph:
+                edges_file: str, consume: Literal[False] = False) -> OrgGraph: ...
+@overload
+def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_file: str,
+                edges_file: str, consume: bool) -> OrgGraph | None: ...
+def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_file: str,
+                edges_file: str, consume: bool = False) -> OrgGraph | None:
     """The graph of two tables :func:`finish_table` made, validated; every problem in one pass.
 
     Numbers the loader refused (beyond the exact range, ``inf``, ``1e30``) are reported with
     what validation finds, the loader's words standing for a cell both name. Wholly empty rows
     are no data, but the graph remembers how many (``blank_rows``: ``validate`` says so).
+    ``consume`` hands the tables to validation, which lets go of the text it has coded; None
+    then where a problem could not be told: the caller reads the files again, without it.
     """
     deferred = nodes.attrs.get("deferred", []) + edges.attrs.get("deferred", [])
+    checked = check_tables(nodes, edges, nodes_file=nodes_file, edges_file=edges_file,
+                           consume=consume and not deferred)
+    if not checked.told:
+        return None
     try:
-        graph = OrgGraph.from_tables(nodes, edges, name=name, nodes_file=nodes_file,
-                                     edges_file=edges_file)
+        graph = OrgGraph.from_checked(checked, name=name)
     except InvalidInputError as error:
         named = {(p.file, p.row, p.column) for p in deferred}
         raise InvalidInputError(deferred + [p for p in error.problems

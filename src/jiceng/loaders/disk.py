@@ -100,7 +100,28 @@ def _indexed(graph: OrgGraph) -> OrgGraph:
 
 def read_folder(folder: Path) -> OrgGraph:
     """The dataset of a folder's two CSV files, read side by side: one file's checks (one core)
-    run while arrow parses the other (its threads); every problem of both is reported."""
+    run while arrow parses the other (its threads); every problem of both is reported.
+
+    Validation is handed the tables and lets go of the text it has coded (0.7 GB less at the
+    peak of a read at 100×); a problem it then cannot tell has the files read again and checked
+    the full way, which tells every problem.
+    """
+    files = str(folder / NODES_FILE), str(folder / EDGES_FILE)
+    graph = build_graph(*_read_tables(folder), name=folder.name, nodes_file=files[0],
+                        edges_file=files[1], consume=True)
+    if graph is None:
+        graph = build_graph(*_read_tables(folder), name=folder.name, nodes_file=files[0],
+                            edges_file=files[1])
+    pa.default_memory_pool().release_unused()  # the read's tables: their blocks take the copy
+    for column in ("id", "name"):  # one chunk: arrow's take over many joins them each time
+        values = graph.nodes[column].array.__arrow_array__()
+        if values.num_chunks > 1:
+            graph.nodes[column] = text_array(pa.chunked_array([values.combine_chunks()]))
+    return graph
+
+
+def _read_tables(folder: Path) -> list:
+    """A folder's nodes and edges as raw tables, the two files read side by side."""
     pool = ThreadPoolExecutor(2, thread_name_prefix="jiceng-read")
     tables, problems = [], []
     try:
@@ -113,17 +134,11 @@ def read_folder(folder: Path) -> OrgGraph:
                 problems += error.problems
     finally:  # an interrupt does not wait for the other file's parse
         pool.shutdown(wait=False, cancel_futures=True)
+    del reads  # the futures hold the tables too: validation is to hold them alone
     pa.default_memory_pool().release_unused()  # the parsers' freed blocks, back to the system
     if problems:
         raise InvalidInputError(problems)
-    graph = build_graph(*tables, name=folder.name, nodes_file=str(folder / NODES_FILE),
-                        edges_file=str(folder / EDGES_FILE))
-    del tables, reads  # the raw tables (and their futures): their blocks take the copy below
-    for column in ("id", "name"):  # one chunk: arrow's take over many joins them each time
-        values = graph.nodes[column].array.__arrow_array__()
-        if values.num_chunks > 1:
-            graph.nodes[column] = text_array(pa.chunked_array([values.combine_chunks()]))
-    return graph
+    return tables
 
 
 def is_dataset(path: str | os.PathLike) -> bool:
