@@ -770,11 +770,14 @@ def check_tables(nodes: pd.DataFrame, edges: pd.DataFrame, *, nodes_file: str = 
                          for p, (zh, en) in zip(at, check.say(tables, at))]
     if problems:
         return CheckedTables(problems, {}, {}, empty, empty, empty, empty)
-    columns = {}
+    columns: dict[str, dict[str, pd.Series]] = {}
     for table, coded in (("nodes", ("kind",)), ("edges", ("source", "target", "kind"))):
-        columns[table] = {
-            c: pd.Series(numbers[table][c].values if c in numbers[table]
-                         else pd.array(text[table][c], dtype=_STR), copy=False)
-            for c in order[table] if c not in coded}
+        columns[table] = {}
+        for c in order[table]:
+            if c not in coded:
+                columns[table][c] = pd.Series(numbers[table][c].values if c in numbers[table]
+                                              else pd.array(text[table][c], dtype=_STR), copy=False)
+            if consume and c in text[table]:  # pandas' str widens string: one column at a time
+                del text[table][c], frames[table][c]
     return CheckedTables([], columns["nodes"], columns["edges"], tables.node_kind,
                          tables.edge_kind, tables.source, tables.target)

@@ -507,6 +507,9 @@ def _block_size(path: Path) -> int:
     return min(1 << 24, max(1 << 20, path.stat().st_size // 8))
 
 
+_WHOLE = {"id", "name"}  # text the graph keeps, in every row: parsed as the graph holds it
+
+
 def _read_large_utf8(path: Path, head: bytes, display: str, *,
                      empty_as_missing: bool, edges: bool) -> pd.DataFrame | None:
     """A large UTF-8 file read by pyarrow in big blocks, every column as text; None if that
@@ -520,10 +523,10 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
         return None
     check_header(names, display)
     internal = [f"\x00{i}" for i in range(len(names))]
-    # what the graph keeps as text is read as pandas keeps it (large_string); what becomes
-    # codes or numbers as string, half the offsets (parsed faster, and 0.3 GB less at 100×)
-    coded = {"kind", *NUMERIC_ATTRIBUTES, *(("source", "target") if edges else ())}
-    types = {n: pa.string() if column_name(raw) in coded else pa.large_string()
+    # ids and names as pandas keeps them (large_string); the rest, which becomes codes or
+    # numbers or is mostly empty, as string: half the offsets, parsed faster, and widened for
+    # the graph one column at a time once validation has let go of the coded text
+    types = {n: pa.large_string() if column_name(raw) in _WHOLE else pa.string()
              for n, raw in zip(internal, names)}
     try:
         arrow = pa_csv.read_csv(
@@ -549,8 +552,8 @@ def _read_large_utf8(path: Path, head: bytes, display: str, *,
 def _raw_column(values: pa.ChunkedArray) -> pd.Series:
     """A text column of a table handed to validation, as arrow holds it. pandas' ``str`` holds
     large_string only, and would widen every offset of a string column (the large reader's:
-    4 bytes a cell, 0.6 GB at 100×); such a column stays arrow's (``pd.ArrowDtype``), and
-    validation widens only the columns the graph keeps."""
+    4 bytes a cell, 0.9 GB at 100×); such a column stays arrow's (``pd.ArrowDtype``), and
+    validation widens the columns the graph keeps, one at a time, at its end."""
     if values.type == pa.large_string():
         return pd.Series(text_array(values), copy=False)
     return pd.Series(pd.arrays.ArrowExtensionArray(values), copy=False)
