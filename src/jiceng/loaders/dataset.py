@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from jiceng.graphmodel import InvalidInputError, OrgGraph, Problem, ProblemCode
-from jiceng.graphmodel.arrowtext import first_bytes, longest_bytes
+from jiceng.graphmodel.arrowtext import first_bytes, holds_byte, longest_bytes
 from jiceng.graphmodel.cells import escape_formula, unescape_formula
 from jiceng.graphmodel.schema import EDGE_KINDS, NODE_KINDS, NUMERIC_ATTRIBUTES, kind_code
 from jiceng.graphmodel.validate import ROW, check_tables, nfkc_columns, plain_digits
@@ -214,8 +214,7 @@ def finish_table(names: list[str], columns: list[pa.ChunkedArray], rows: np.ndar
     # a row with cells but no id is left to validation, which reports it with every other problem
     if problems:
         raise InvalidInputError(problems)
-    frame = pd.DataFrame(table, copy=False) if table else pd.DataFrame(index=range(len(rows)))
-    frame[ROW] = rows
+    frame = pd.DataFrame({**table, ROW: rows}, copy=False)  # the row numbers not copied either
     frame.attrs["blank_rows"] = blank + skipped
     frame.attrs["deferred"] = deferred
     return frame
@@ -250,12 +249,14 @@ def _without_blank_rows(kept: dict[str, pa.ChunkedArray], rows: np.ndarray
     """The columns and row numbers without the rows whose every cell is empty, and how many
     those were."""
     filled = np.zeros(len(rows), dtype=bool)
-    for values in kept.values():  # each column looks only at the rows still blank
-        blank_so_far = np.flatnonzero(~filled)
-        if len(blank_so_far) == len(rows):
+    for number, values in enumerate(kept.values()):  # each looks only at the rows still blank
+        if not number:
             filled = _present(values)
-        elif len(blank_so_far):
-            filled[blank_so_far] = _present(values.take(blank_so_far))
+            continue
+        blank_so_far = np.flatnonzero(~filled)
+        if not len(blank_so_far):
+            break
+        filled[blank_so_far] = _present(values.take(blank_so_far))
     blank = int(len(rows) - filled.sum())
     if blank:
         kept = {name: values.filter(filled) for name, values in kept.items()}
@@ -288,6 +289,8 @@ def text_column(texts: list) -> pa.ChunkedArray:
 
 def _unescaped(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """Cells a spreadsheet-safe writer escaped (a leading apostrophe) read back as written."""
+    if not holds_byte(values, b"'"):
+        return values
     first, _ = first_bytes(values)
     quoted = np.flatnonzero(first == ord("'"))
     if not len(quoted):
