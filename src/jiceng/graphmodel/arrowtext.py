@@ -14,9 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["array_chunks", "string_buffers", "holds_byte", "first_bytes", "has_nfkc_suspects", "needs_trim",
-           "plain_digits", "packed_words", "whole_numbers", "longest_bytes", "LONGEST_PACKED",
-           "TRIMMED", "WORD_MASK", "Numbers", "read_numbers"]
+__all__ = ["array_chunks", "string_buffers", "holds_byte", "first_bytes", "has_nfkc_suspects",
+           "needs_trim", "plain_digits", "packed_words", "whole_numbers", "longest_bytes",
+           "LONGEST_PACKED", "TRIMMED", "WORD_MASK", "Numbers", "read_numbers"]
 
 
 def array_chunks(array: pa.ChunkedArray) -> list[pa.Array]:

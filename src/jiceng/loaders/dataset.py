@@ -586,8 +586,9 @@ def build_graph(nodes: pd.DataFrame, edges: pd.DataFrame, *, name: str, nodes_fi
     Numbers the loader refused (beyond the exact range, ``inf``, ``1e30``) are reported with
     what validation finds, the loader's words standing for a cell both name. Wholly empty rows
     are no data, but the graph remembers how many (``blank_rows``: ``validate`` says so).
-    ``consume`` hands the tables to validation, which lets go of the text it has coded; None
-    then where a problem could not be told: the caller reads the files again, without it.
+    ``consume`` hands the tables to validation, which lets go of each column once it has
+    coded or taken it; None then where a problem could not be told: the caller reads the
+    files again and builds without it.
     """
     deferred = nodes.attrs.get("deferred", []) + edges.attrs.get("deferred", [])
     checked = check_tables(nodes, edges, nodes_file=nodes_file, edges_file=edges_file,

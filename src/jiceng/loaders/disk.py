@@ -102,9 +102,9 @@ def read_folder(folder: Path) -> OrgGraph:
     """The dataset of a folder's two CSV files, read side by side: one file's checks (one core)
     run while arrow parses the other (its threads); every problem of both is reported.
 
-    Validation is handed the tables and lets go of the text it has coded (0.7 GB less at the
-    peak of a read at 100×); a problem it then cannot tell has the files read again and checked
-    the full way, which tells every problem.
+    Validation is handed the tables and lets go of each column once it has coded or taken it
+    (see ``consume`` in :func:`~jiceng.graphmodel.validate.check_tables`); a problem it then
+    cannot tell has the files read again and checked the full way, which tells every problem.
     """
     files = str(folder / NODES_FILE), str(folder / EDGES_FILE)
     graph = build_graph(*_read_tables(folder), name=folder.name, nodes_file=files[0],
