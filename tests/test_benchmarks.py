@@ -54,7 +54,9 @@ def test_the_peer_benchmark_loads_alike_and_names_what_it_could_not_run(tmp_path
     for side in ("jiceng first", "jiceng cached", "arrow read", "arrow coded"):
         assert sides[side]["time_s"] > 0 and sides[side]["peak_mb"] > 0, sides[side]
         assert sides[side]["cpu_s"] > 0 or side == "jiceng cached", sides[side]  # it maps a file
-        assert 0 < sides[side]["held_mb"] <= sides[side]["peak_mb"], sides[side]
+        # the kernel's counts of resident pages are approximate (kept per CPU): /proc and
+        # getrusage may differ by a few pages
+        assert 0 < sides[side]["held_mb"] <= sides[side]["peak_mb"] + 2, sides[side]
     for side in ("jiceng cached", "arrow read", "arrow coded"):
         assert sides[side]["nodes"] == sides["jiceng first"]["nodes"] > 0, side
         assert sides[side]["edges"] == sides["jiceng first"]["edges"] > 0, side
