@@ -137,17 +137,15 @@ def _work(side: str, dataset: Path):
     if side.startswith("arrow"):
         import pyarrow.csv  # noqa: F401 - imported outside the clock, as the other sides' are
 
-        from jiceng.graphmodel.arrowtext import longest_bytes
-        from jiceng.graphmodel.idtable import IdTable
+        from jiceng.graphmodel.validate import _packed_codes
 
         def in_arrow():
             nodes, edges = _arrow_tables(nodes_csv, edges_csv)
-            if side == "arrow coded":  # what validation codes the ends with
-                ids = nodes.column("id")
-                table = IdTable.build(ids, max(1, -(-longest_bytes(ids) // 8)))
-                if table is None:
+            if side == "arrow coded":  # as validation codes the ends, by the id table
+                codes = _packed_codes(nodes.column("id"),
+                                      [edges.column(end) for end in ("source", "target")])
+                if codes is None:
                     raise ValueError("ids the id table cannot take (repeated, or over 24 bytes)")
-                codes = [table.codes(edges.column(end)) for end in ("source", "target")]
                 return (nodes, edges, codes), nodes.num_rows, edges.num_rows
             return (nodes, edges), nodes.num_rows, edges.num_rows
         return in_arrow
